@@ -1,0 +1,33 @@
+# newsbot — the two commands a fresh machine needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test index bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+index: install
+	$(BIN)/newsbot index
+
+# Index corpus/ (incremental: fast when nothing changed), then run the bot;
+# with no TELEGRAM_BOT_TOKEN the same conversation runs in the terminal.
+run: install
+	$(BIN)/newsbot index
+	$(BIN)/newsbot run
+
+test: install
+	$(BIN)/python -m pytest -q -ra
+
+bench: install
+	$(BIN)/python -m benchmarks.run
+
+clean:
+	rm -rf $(VENV) data .pytest_cache

@@ -1,0 +1,56 @@
+"""The one answer object that the bot, the CLI and the evaluator all use."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class Citation(BaseModel):
+    n: int = Field(description="The [n] marker in the answer text.")
+    article_id: str
+    title: str
+    source: str = ""
+    url: str = ""
+    published_at: str = ""
+    quote: str = Field(description="Exact article text at [start, end) of the article body.")
+    chunk_id: str
+    start: int
+    end: int
+
+
+class Passage(BaseModel):
+    rank: int
+    chunk_id: str
+    article_id: str
+    title: str
+    source: str = ""
+    url: str = ""
+    published_at: str = ""
+    text: str
+    start: int
+    end: int
+    score: float
+    dense_rank: int | None = None
+    bm25_rank: int | None = None
+
+
+class AnswerResult(BaseModel):
+    question: str
+    standalone_question: str
+    answer: str = Field(description="Answer text with [n] markers; the refusal message when refused.")
+    citations: list[Citation] = []
+    refused: bool = False
+    passages: list[Passage] = []
+    mode: Literal["offline", "llm"] = "offline"
+    notice: str | None = Field(None, description="Shown to the user, e.g. that the LLM failed and this is the fallback.")
+    language: str = "en"
+    timings_ms: dict[str, float] = {}
+
+    def cited_article_ids(self) -> list[str]:
+        seen: list[str] = []
+        for c in self.citations:
+            if c.article_id not in seen:
+                seen.append(c.article_id)
+        return seen

@@ -1,0 +1,70 @@
+"""All of newsbot's settings: indexing (inherited) plus answering and the Telegram bot."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import NoDecode
+
+from index.settings import IndexSettings
+
+IdList = Annotated[frozenset[int], NoDecode]
+
+
+class Settings(IndexSettings):
+    # --- answering --------------------------------------------------------------
+    answer_mode: Literal["auto", "offline", "llm"] = Field(
+        "auto", description="auto: LLM when an endpoint is configured, else offline (extractive)."
+    )
+    llm_model: str = Field("gpt-4o-mini", description="Chat model name at the OpenAI-compatible endpoint.")
+    llm_timeout: float = Field(30.0, gt=0, description="Seconds before an LLM call is abandoned (offline fallback).")
+    llm_max_retries: int = Field(1, ge=0, description="Retries of a failed LLM call before falling back.")
+    llm_temperature: float = Field(0.0, ge=0, le=2)
+    prompts_dir: Path = Field(Path("prompts"), description="Folder of the prompt text files.")
+    min_support: float = Field(
+        0.5, description="Extractive support score below which the bot refuses (calibrated, see docs/answers.md)."
+    )
+    history_turns: int = Field(6, ge=0, le=50, description="Turns of a conversation kept for follow-ups.")
+
+    # --- Telegram -------------------------------------------------------------
+    telegram_bot_token: SecretStr | None = Field(None, description="Bot token from @BotFather; empty runs the terminal chat.")
+    telegram_api_base_url: str | None = Field(None, description="Another Bot API server, e.g. http://127.0.0.1:8081/bot")
+    admin_user_ids: IdList = Field(frozenset(), description="Comma-separated ids allowed /reindex, /stats, uploads.")
+    allowed_user_ids: IdList = Field(frozenset(), description="If set, only these users may ask.")
+    allowed_chat_ids: IdList = Field(frozenset(), description="If set, only these chats may ask.")
+    max_question_chars: int = Field(1000, ge=10, description="Longer questions get a polite refusal.")
+    questions_per_minute: int = Field(10, ge=1, description="Per-user limit; the excess is answered politely.")
+    upload_max_bytes: int = Field(2_000_000, gt=0, description="Largest document an admin may upload.")
+    history_db: Path = Field(Path("data/history.sqlite3"), description="SQLite file of chat histories.")
+    webhook_secret: SecretStr | None = Field(None, description="Secret token for webhook mode (required there).")
+    webhook_listen: str = Field("0.0.0.0", description="Address the webhook server listens on.")
+    webhook_port: int = Field(8443, description="Port the webhook server listens on.")
+    log_level: str = Field("INFO", description="Logging level of newsbot's own loggers.")
+
+    @field_validator("admin_user_ids", "allowed_user_ids", "allowed_chat_ids", mode="before")
+    @classmethod
+    def _parse_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.replace(";", ",").split(",") if p.strip()]
+            try:
+                return frozenset(int(p) for p in parts)
+            except ValueError as exc:
+                raise ValueError(f"expected comma-separated numeric Telegram ids, got {value!r}") from exc
+        return value
+
+    @field_validator("telegram_api_base_url", mode="before")
+    @classmethod
+    def _blank_url(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @property
+    def llm_configured(self) -> bool:
+        return bool(self.openai_api_key or self.openai_base_url)
+
+    @property
+    def effective_mode(self) -> Literal["offline", "llm"]:
+        if self.answer_mode == "auto":
+            return "llm" if self.llm_configured else "offline"
+        return self.answer_mode

@@ -1,0 +1,68 @@
+"""The records that flow through indexing: articles, chunks, and load failures."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Article:
+    """One news article. `body` is the original text that quotes are taken from."""
+
+    id: str
+    title: str
+    body: str
+    source: str = ""
+    url: str = ""
+    published_at: str = ""  # ISO 8601 date or datetime, or "" when unknown
+    author: str = ""
+    category: str = ""
+    path: str = ""  # file it came from, relative to the corpus root
+
+    @property
+    def content_hash(self) -> str:
+        """Hash of everything that ends up in the index; a change triggers re-indexing."""
+        h = hashlib.sha256()
+        for part in (self.title, self.body, self.source, self.url, self.published_at, self.author, self.category):
+            h.update(part.encode("utf-8"))
+            h.update(b"\x1f")
+        return h.hexdigest()
+
+    def metadata(self) -> dict[str, str]:
+        return {
+            "article_id": self.id,
+            "title": self.title,
+            "source": self.source,
+            "url": self.url,
+            "published_at": self.published_at,
+            "author": self.author,
+            "category": self.category,
+            "path": self.path,
+        }
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A passage of an article: `text == article.body[start:end]`."""
+
+    id: str
+    article_id: str
+    index: int
+    text: str
+    start: int
+    end: int
+    # sentence spans relative to the chunk text, precomputed for answer time
+    sentences: tuple[tuple[int, int], ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class LoadFailure:
+    """A file (or record) that could not be read; reported, never fatal."""
+
+    path: Path
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"

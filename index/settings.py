@@ -1,0 +1,66 @@
+"""Typed settings for indexing and retrieval, read from the environment and `.env`.
+
+`bot.settings.Settings` extends this class with the bot's and the LLM's
+settings; both read the same `.env`, so there is one source of configuration.
+Every field is listed, with a comment, in `.env.example`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+EmbedBackend = Literal["local", "openai"]
+
+
+class IndexSettings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
+    )
+
+    # --- corpus and storage -------------------------------------------------
+    corpus_dir: Path = Field(Path("corpus"), description="Folder of articles that `newsbot index` reads by default.")
+    data_dir: Path = Field(Path("data"), description="Working data: lock file, BM25 snapshot, chat history.")
+    chroma_path: Path = Field(Path("data/chroma"), description="Embedded Chroma folder (used when CHROMA_HOST is empty).")
+    chroma_host: str | None = Field(None, description="Chroma server host; when set, HttpClient is used.")
+    chroma_port: int = Field(8000, description="Chroma server port.")
+    collection: str = Field("newsbot", description="Name prefix of the Chroma collections.")
+    max_file_bytes: int = Field(5_000_000, gt=0, description="Articles larger than this are skipped with an error.")
+
+    # --- chunking -------------------------------------------------------------
+    chunk_size: int = Field(256, ge=32, description="Chunk size in tokens.")
+    chunk_overlap: int = Field(32, ge=0, description="Overlap between neighbouring chunks, in tokens.")
+
+    # --- embeddings -----------------------------------------------------------
+    embed_backend: EmbedBackend = Field("local", description="local (in-process, offline) or openai (/v1/embeddings).")
+    embed_model: str = Field(
+        "multilingual-e5-small",
+        description="local: multilingual-e5-small or all-MiniLM-L6-v2; openai: the endpoint's model name.",
+    )
+    embed_batch_size: int = Field(32, ge=1, description="Texts per embedding call.")
+    embed_base_url: str | None = Field(None, description="Embeddings endpoint; defaults to OPENAI_BASE_URL.")
+    embed_api_key: SecretStr | None = Field(None, description="Embeddings API key; defaults to OPENAI_API_KEY.")
+    openai_api_key: SecretStr | None = Field(None, description="Key for the OpenAI-compatible endpoint.")
+    openai_base_url: str | None = Field(None, description="Base URL of an OpenAI-compatible endpoint (…/v1).")
+
+    # --- retrieval ------------------------------------------------------------
+    top_k: int = Field(5, ge=1, le=50, description="Passages retrieved per question.")
+    dense_weight: float = Field(1.0, ge=0, description="Weight of dense (vector) ranks in reciprocal rank fusion.")
+    bm25_weight: float = Field(1.0, ge=0, description="Weight of BM25 ranks for questions in the articles' language.")
+    rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant.")
+
+    @field_validator("chroma_host", "embed_base_url", "openai_base_url", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @property
+    def lock_path(self) -> Path:
+        return self.data_dir / "index.lock"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.data_dir / "cache"
