@@ -66,3 +66,63 @@ class LoadFailure:
 
     def __str__(self) -> str:
         return f"{self.path}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """Restrict retrieval to some outlets and/or a publication date range (inclusive, ISO dates)."""
+
+    sources: tuple[str, ...] = ()
+    since: str | None = None  # "YYYY-MM-DD"
+    until: str | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not (self.sources or self.since or self.until)
+
+
+@dataclass(frozen=True)
+class ArticleInfo:
+    """What the index knows of one article (for /sources, `newsbot sources`)."""
+
+    id: str
+    title: str
+    source: str
+    url: str
+    published_at: str
+    path: str
+    chunks: int
+    content_hash: str
+    indexed_at: str
+
+
+@dataclass
+class IndexReport:
+    """Outcome of one `newsbot index` run."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    failed: list[LoadFailure] = field(default_factory=list)
+    chunks_added: int = 0
+    chunks_deleted: int = 0
+    chunks_embedded: int = 0
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def to_dict(self) -> dict:
+        return {
+            "added": self.added,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "deleted": self.deleted,
+            "failed": [{"path": str(f.path), "reason": f.reason} for f in self.failed],
+            "chunks_added": self.chunks_added,
+            "chunks_deleted": self.chunks_deleted,
+            "chunks_embedded": self.chunks_embedded,
+            "seconds": round(self.seconds, 3),
+        }

@@ -54,3 +54,21 @@ class AnswerResult(BaseModel):
             if c.article_id not in seen:
                 seen.append(c.article_id)
         return seen
+
+
+class Turn(BaseModel):
+    """One exchange of a conversation, kept for follow-up questions."""
+
+    question: str
+    standalone_question: str
+    answer: str
+    article_ids: list[str] = []
+
+    @classmethod
+    def from_result(cls, result: AnswerResult) -> "Turn":
+        return cls(
+            question=result.question,
+            standalone_question=result.standalone_question,
+            answer=result.answer,
+            article_ids=result.cited_article_ids(),
+        )
