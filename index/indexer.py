@@ -1,0 +1,213 @@
+"""`newsbot index`: load articles, chunk, embed and store them — incrementally and crash-safely.
+
+Incremental by content hash: unchanged articles are skipped without embedding,
+changed ones get new chunks (vectors of unchanged chunk texts are reused) and
+their old chunks removed, articles gone from the corpus are deleted.
+
+Crash safety: for each article, the new chunks are written first, then the
+article record (the commit point), then old chunks are deleted. Readers only
+trust chunks whose `article_hash` matches the committed record, so a run
+killed at any point leaves the old or the new version of each article, never a
+mix. A run marks the index dirty while it works; the next run sweeps whatever
+an interrupted run left behind.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from contextlib import nullcontext
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+from filelock import FileLock, Timeout
+
+from index.chunker import Chunker
+from index.embedders import Embedder, build_embedder
+from index.errors import IndexBusyError
+from index.loaders import load_corpus
+from index.models import Article, ArticleInfo, Chunk, IndexReport, LoadFailure
+from index.settings import IndexSettings
+from index.store import Store
+
+log = logging.getLogger(__name__)
+
+#: chunks embedded and written per step: bounds memory, keeps progress smooth
+_STEP_CHUNKS = 256
+
+
+def index_lock(settings: IndexSettings) -> FileLock:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return FileLock(str(settings.lock_path), timeout=0)
+
+
+def run_index(
+    settings: IndexSettings,
+    paths: Sequence[Path] | None = None,
+    *,
+    rebuild: bool = False,
+    progress: bool = False,
+    embedder: Embedder | None = None,
+    store: Store | None = None,
+) -> IndexReport:
+    """Index `paths` (default: the corpus folder). Raises IndexBusyError if another run holds the lock."""
+    lock = index_lock(settings)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise IndexBusyError(settings.lock_path) from None
+    try:
+        embedder = embedder or build_embedder(settings)
+        store = store or Store.open(settings)
+        return Indexer(settings, embedder, store).run(paths, rebuild=rebuild, progress=progress)
+    finally:
+        lock.release()
+
+
+class Indexer:
+    def __init__(self, settings: IndexSettings, embedder: Embedder, store: Store) -> None:
+        self.settings = settings
+        self.embedder = embedder
+        self.store = store
+        self.chunker = Chunker(settings.chunk_size, settings.chunk_overlap)
+
+    def run(self, paths: Sequence[Path] | None, *, rebuild: bool, progress: bool) -> IndexReport:
+        started = time.perf_counter()
+        report = IndexReport()
+        root = self.settings.corpus_dir
+        paths = [Path(p) for p in (paths or [root])]
+        if rebuild:
+            self.store.drop()
+        self.store.ensure(self.embedder.name, self.embedder.dim)
+        state = self.store.state()
+        existing = self.store.article_infos()
+        if state.get("dirty"):
+            self._sweep(existing, report)
+        self.store.set_state(dirty=1)
+
+        articles, failures = load_corpus(paths, root, max_bytes=self.settings.max_file_bytes)
+        report.failed.extend(failures)
+        for failure in failures:
+            log.warning("skipped %s", failure)
+
+        todo: list[tuple[Article, ArticleInfo | None]] = []
+        for article in _unique(articles, report):
+            info = existing.get(article.id)
+            if info is not None and info.content_hash == article.content_hash:
+                report.unchanged.append(article.id)
+            else:
+                todo.append((article, info))
+
+        self._write(todo, report, progress)
+        self._delete_missing(existing, articles, failures, paths, root, report)
+
+        generation = int(state.get("generation", 0)) + (1 if (todo or report.deleted or rebuild) else 0)
+        self.store.set_state(
+            dirty=0, generation=generation,
+            updated_at=datetime.now(timezone.utc).isoformat(timespec="seconds")
+            if generation != int(state.get("generation", 0)) or not state.get("updated_at") else state["updated_at"],
+        )
+        report.seconds = time.perf_counter() - started
+        return report
+
+    # --- steps ------------------------------------------------------------------
+    def _write(self, todo: list[tuple[Article, ArticleInfo | None]], report: IndexReport, progress: bool) -> None:
+        planned = [(article, info, self.chunker.chunk(article)) for article, info in todo]
+        total = sum(len(chunks) for _, _, chunks in planned)
+        bar = _progress(progress)
+        with bar or nullcontext():
+            task = bar.add_task("Embedding", total=total) if bar else None
+            batch: list[tuple[Article, ArticleInfo | None, list[Chunk]]] = []
+            size = 0
+            for item in planned:
+                batch.append(item)
+                size += len(item[2])
+                if size >= _STEP_CHUNKS:
+                    self._write_batch(batch, report, bar, task)
+                    batch, size = [], 0
+            if batch:
+                self._write_batch(batch, report, bar, task)
+
+    def _write_batch(self, batch, report: IndexReport, bar, task) -> None:
+        reused: dict[str, np.ndarray] = {}
+        for article, info, _ in batch:
+            if info is not None:
+                reused |= self.store.embeddings_for_article(article.id)
+        texts = list(dict.fromkeys(c.text for _, _, chunks in batch for c in chunks if c.text not in reused))
+        if texts:
+            vectors = self.embedder.embed_passages(texts)
+            reused |= dict(zip(texts, vectors))
+            report.chunks_embedded += len(texts)
+        for article, info, chunks in batch:
+            if chunks:
+                self.store.add_chunks(article, chunks, np.vstack([reused[c.text] for c in chunks]))
+            self.store.put_article(article, len(chunks))  # commit point
+            if info is not None:
+                report.chunks_deleted += self.store.delete_stale_chunks(article.id, article.content_hash)
+                report.updated.append(article.id)
+            else:
+                report.added.append(article.id)
+            report.chunks_added += len(chunks)
+            if bar is not None:
+                bar.update(task, advance=len(chunks))
+
+    def _delete_missing(self, existing, articles, failures, paths, root, report: IndexReport) -> None:
+        scopes = [_relative(p, root) for p in paths]
+        loaded_ids = {a.id for a in articles}
+        loaded_paths = {a.path for a in articles}
+        failed_paths = {_relative(f.path, root) for f in failures}
+        for info in existing.values():
+            if info.id in loaded_ids or not any(_within(info.path, s) for s in scopes):
+                continue
+            if info.path in failed_paths:
+                continue  # keep the indexed version of a file that now fails to load
+            if info.path in loaded_paths or not _exists(root, info.path):
+                self.store.delete_article(info.id)  # commit point
+                report.chunks_deleted += self.store.delete_stale_chunks(info.id, None)
+                report.deleted.append(info.id)
+
+    def _sweep(self, existing: dict[str, ArticleInfo], report: IndexReport) -> None:
+        orphans = self.store.orphan_chunk_ids({i.id: i.content_hash for i in existing.values()})
+        if orphans:
+            log.info("removing %d chunks left by an interrupted run", len(orphans))
+            self.store.delete_chunk_ids(orphans)
+            report.chunks_deleted += len(orphans)
+
+
+def _unique(articles: list[Article], report: IndexReport) -> list[Article]:
+    seen: dict[str, Article] = {}
+    for article in articles:
+        if article.id in seen:
+            report.failed.append(LoadFailure(Path(article.path), f"duplicate article id {article.id!r} "
+                                             f"(also in {seen[article.id].path}); the first one is indexed"))
+            continue
+        seen[article.id] = article
+    return list(seen.values())
+
+
+def _relative(path: Path, root: Path) -> str:
+    """A path relative to the corpus root, as article paths are recorded ("" for the root itself)."""
+    try:
+        rel = Path(path).resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return Path(path).name
+    return "" if rel == "." else rel
+
+
+def _within(article_path: str, scope: str) -> bool:
+    return scope in ("", ".") or article_path == scope or article_path.startswith(scope.rstrip("/") + "/")
+
+
+def _exists(root: Path, relpath: str) -> bool:
+    return bool(relpath) and (root / relpath).exists()
+
+
+def _progress(enabled: bool):
+    if not enabled:
+        return None
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                    transient=True)

@@ -1,0 +1,94 @@
+"""BM25 over the chunks (bm25s, the library under llama-index's BM25Retriever) with
+language-aware query terms: English stemming for the articles, and for questions in
+other scripts, names and numbers matched to the article vocabulary by transliteration
+and fuzzy matching (rapidfuzz), so "Труфанов" finds "Troufanov"."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import bm25s
+import numpy as np
+import Stemmer
+from bm25s.stopwords import STOPWORDS_EN
+from rapidfuzz import fuzz, process
+
+from index.language import transliterate
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_STOP = frozenset(STOPWORDS_EN) | {"s", "t", "did", "does", "many", "much", "whose", "whom"}
+_LATIN_OR_DIGIT = re.compile(r"^[a-z0-9]+$")
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("english")
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
+
+
+def terms(text: str) -> list[str]:
+    """Index terms of English text: lower-cased words, stop words removed, Snowball-stemmed."""
+    kept = [w for w in words(text) if w not in _STOP]
+    return _stemmer().stemWords(kept)
+
+
+class LexicalIndex:
+    """BM25 scores for every chunk of the catalogue, in catalogue order."""
+
+    def __init__(self, model: bm25s.BM25) -> None:
+        self.model = model
+        self.vocab: dict[str, int] = model.vocab_dict
+        by_initial: dict[str, list[str]] = defaultdict(list)
+        for term in self.vocab:
+            if len(term) >= 3 and not term.isdigit():
+                by_initial[term[0]].append(term)
+        self._by_initial = dict(by_initial)
+
+    @classmethod
+    def build(cls, texts: Sequence[str]) -> "LexicalIndex":
+        model = bm25s.BM25()
+        model.index([terms(t) or [""] for t in texts], show_progress=False)
+        return cls(model)
+
+    def save(self, folder: Path) -> None:
+        self.model.save(str(folder))
+
+    @classmethod
+    def load(cls, folder: Path) -> "LexicalIndex":
+        return cls(bm25s.BM25.load(str(folder)))
+
+    def query_terms(self, question: str, language: str) -> list[str]:
+        if language == "en":
+            return [t for t in terms(question) if t in self.vocab]
+        found: list[str] = []
+        for word in words(question):
+            latin = transliterate(word)
+            if not _LATIN_OR_DIGIT.match(latin) or latin in _STOP:
+                continue
+            stem = _stemmer().stemWord(latin)
+            if stem in self.vocab:
+                found.append(stem)
+            elif len(latin) >= 4 and not latin.isdigit():
+                match = self._fuzzy(latin)
+                if match:
+                    found.append(match)
+        return found
+
+    def _fuzzy(self, word: str) -> str | None:
+        candidates = self._by_initial.get(word[0], ())
+        if not candidates:
+            return None
+        best = process.extractOne(word, candidates, scorer=fuzz.ratio, score_cutoff=80)
+        return best[0] if best else None
+
+    def scores(self, query_terms: Sequence[str]) -> np.ndarray:
+        if not query_terms:
+            return np.zeros(self.model.scores["num_docs"], dtype=np.float32)
+        return self.model.get_scores(list(query_terms))
