@@ -21,7 +21,8 @@ class Settings(IndexSettings):
     llm_model: str = Field("gpt-4o-mini", description="Chat model name at the OpenAI-compatible endpoint.")
     llm_timeout: float = Field(30.0, gt=0, description="Seconds before an LLM call is abandoned (offline fallback).")
     llm_max_retries: int = Field(1, ge=0, description="Retries of a failed LLM call before falling back.")
-    llm_temperature: float = Field(0.0, ge=0, le=2)
+    llm_temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature of the LLM.")
+    llm_stream: bool = Field(False, description="Stream LLM replies (for endpoints that stream; fails over the same way).")
     prompts_dir: Path = Field(Path("prompts"), description="Folder of the prompt text files.")
     min_support: float = Field(
         0.5, description="Extractive support score below which the bot refuses (calibrated, see docs/answers.md)."

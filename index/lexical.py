@@ -20,7 +20,9 @@ from rapidfuzz import fuzz, process
 from index.language import transliterate
 
 _WORD = re.compile(r"\w+", re.UNICODE)
-_STOP = frozenset(STOPWORDS_EN) | {"s", "t", "did", "does", "many", "much", "whose", "whom"}
+_STOP = frozenset(STOPWORDS_EN) | {
+    "s", "t", "did", "does", "many", "much", "who", "whose", "whom", "what", "when", "where", "why", "which", "how",
+}
 _LATIN_OR_DIGIT = re.compile(r"^[a-z0-9]+$")
 
 

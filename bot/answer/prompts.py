@@ -1,0 +1,29 @@
+"""The prompt templates in `prompts/`, loaded once at start-up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from index.errors import NewsbotError
+
+_FILES = ("system", "answer", "condense")
+
+
+@dataclass(frozen=True)
+class Prompts:
+    system: str
+    answer: str
+    condense: str
+
+    @classmethod
+    def load(cls, folder: Path) -> "Prompts":
+        texts = {}
+        for name in _FILES:
+            path = folder / f"{name}.txt"
+            try:
+                texts[name] = path.read_text(encoding="utf-8").strip()
+            except OSError as exc:
+                raise NewsbotError(f"Cannot read the prompt file {path} ({exc.strerror}); set PROMPTS_DIR to the "
+                                   "folder with system.txt, answer.txt and condense.txt.") from exc
+        return cls(**texts)
