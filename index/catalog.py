@@ -19,13 +19,13 @@ from pathlib import Path
 
 import numpy as np
 
-from index.lexical import LexicalIndex
+from index.lexical import TOKENIZER_VERSION, LexicalIndex
 from index.models import ArticleInfo, SearchFilters
-from index.store import Store, published_day
+from index.store import Store, decode_vectors, published_day
 
 log = logging.getLogger(__name__)
 
-SNAPSHOT_VERSION = 1
+SNAPSHOT_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -44,9 +44,12 @@ class ChunkRow:
 
 class Catalog:
     def __init__(self, rows: list[ChunkRow], lexical: LexicalIndex, articles: dict[str, ArticleInfo],
-                 generation: int, updated_at: str) -> None:
+                 generation: int, updated_at: str, sentence_vectors: np.ndarray, sentence_offsets: np.ndarray) -> None:
         self.rows = rows
         self.lexical = lexical
+        #: float16 (sentences × dim); the vectors of row i are rows sentence_offsets[i]:sentence_offsets[i + 1]
+        self.sentence_vectors = sentence_vectors
+        self.sentence_offsets = sentence_offsets
         self.articles = articles
         self.generation = generation
         self.updated_at = updated_at
@@ -83,42 +86,54 @@ class Catalog:
         if catalog is None:
             catalog = cls._build(store, articles, generation, str(state.get("updated_at", "")))
             if not state.get("dirty"):
-                _write_snapshot(folder, catalog)
+                _write_snapshot(folder, catalog, str(state.get("epoch", "")))
         log.info("catalogue: %d chunks of %d articles (generation %d) in %.2fs",
                  len(catalog), len(articles), generation, time.perf_counter() - started)
         return catalog
 
+    def sentence_block(self, position: int) -> np.ndarray:
+        return self.sentence_vectors[self.sentence_offsets[position]:self.sentence_offsets[position + 1]]
+
     @classmethod
     def _build(cls, store: Store, articles: dict[str, ArticleInfo], generation: int, updated_at: str) -> "Catalog":
         live = {a.id: a.content_hash for a in articles.values()}
-        rows: list[ChunkRow] = []
+        found: list[tuple[ChunkRow, np.ndarray]] = []
         for ids, metas, docs in store.all_chunks():
             for id_, m, text in zip(ids, metas, docs):
                 if live.get(m.get("article_id")) != m.get("article_hash"):
                     continue  # left by an interrupted run, or an older version
-                rows.append(ChunkRow(
+                row = ChunkRow(
                     id=id_, article_id=m["article_id"], title=m.get("title", ""), source=m.get("source", ""),
                     url=m.get("url", ""), published_at=m.get("published_at", ""), start=int(m["start"]),
                     end=int(m["end"]), sentences=tuple(tuple(s) for s in json.loads(m.get("sentences", "[]"))),
                     text=text,
-                ))
-        rows.sort(key=lambda r: (r.article_id, r.start))
-        return cls(rows, LexicalIndex.build([f"{r.title}\n{r.text}" for r in rows]), articles, generation, updated_at)
+                )
+                found.append((row, decode_vectors(m["sv"], store.dim)))
+        found.sort(key=lambda item: (item[0].article_id, item[0].start))
+        rows = [row for row, _ in found]
+        blocks = [vectors for _, vectors in found]
+        offsets = np.zeros(len(rows) + 1, dtype=np.int64)
+        np.cumsum([len(b) for b in blocks], out=offsets[1:])
+        matrix = np.vstack(blocks).astype(np.float16) if blocks else np.zeros((0, store.dim), dtype=np.float16)
+        return cls(rows, LexicalIndex.build([f"{r.title}\n{r.text}" for r in rows]), articles, generation,
+                   updated_at, matrix, offsets)
 
 
 def _snapshot_name(store: Store, generation: int) -> str:
     where = hashlib.sha256(f"{store.location}|{store.prefix}".encode()).hexdigest()[:12]
-    return f"catalog-{where}-g{generation}"
+    return f"catalog-{where}-v{SNAPSHOT_VERSION}.{TOKENIZER_VERSION}-g{generation}"
 
 
 def _read_snapshot(folder: Path, articles: dict[str, ArticleInfo], generation: int, state: dict) -> Catalog | None:
     try:
         with open(folder / "rows.pkl", "rb") as f:
             payload = pickle.load(f)
-        if payload["version"] != SNAPSHOT_VERSION or payload["hashes"] != {a.id: a.content_hash for a in articles.values()}:
-            return None
+        if payload["version"] != SNAPSHOT_VERSION or payload.get("epoch", "") != str(state.get("epoch", "")) \
+                or payload["hashes"] != {a.id: a.content_hash for a in articles.values()}:
+            return None  # another index (rebuilt: generations restart), or another state of this one
         return Catalog(payload["rows"], LexicalIndex.load(folder / "bm25"), articles, generation,
-                       str(state.get("updated_at", "")))
+                       str(state.get("updated_at", "")), np.load(folder / "sentences.npy", mmap_mode="r"),
+                       payload["offsets"])
     except FileNotFoundError:
         return None
     except Exception as exc:  # a damaged snapshot is rebuilt, never fatal
@@ -126,14 +141,16 @@ def _read_snapshot(folder: Path, articles: dict[str, ArticleInfo], generation: i
         return None
 
 
-def _write_snapshot(folder: Path, catalog: Catalog) -> None:
+def _write_snapshot(folder: Path, catalog: Catalog, epoch: str) -> None:
     tmp = folder.with_name(folder.name + ".tmp")
     try:
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
         catalog.lexical.save(tmp / "bm25")
+        np.save(tmp / "sentences.npy", catalog.sentence_vectors)
         with open(tmp / "rows.pkl", "wb") as f:
-            pickle.dump({"version": SNAPSHOT_VERSION, "rows": catalog.rows,
+            pickle.dump({"version": SNAPSHOT_VERSION, "epoch": epoch, "rows": catalog.rows,
+                         "offsets": catalog.sentence_offsets,
                          "hashes": {a.id: a.content_hash for a in catalog.articles.values()}}, f,
                         protocol=pickle.HIGHEST_PROTOCOL)
         shutil.rmtree(folder, ignore_errors=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from bisect import bisect_left
+from collections.abc import Iterator
 
 from llama_index.core.node_parser import SentenceSplitter
 from llama_index.core.utils import globals_helper
@@ -36,13 +37,13 @@ class Chunker:
         sentences = sentence_spans(body)
         starts = [s for s, _ in sentences]
         chunks: list[Chunk] = []
-        cursor = 0
+        prev_start, prev_end = -1, 0
         for piece in self._splitter.split_text(body):
-            span = _locate(body, piece, cursor)
+            span = _locate(body, piece, prev_start, prev_end)
             if span is None:
                 continue
             start, end = span
-            cursor = start + 1
+            prev_start, prev_end = start, end
             inside = _sentences_within(sentences, starts, start, end)
             text = body[start:end]
             chunks.append(
@@ -123,16 +124,39 @@ def _sentences_within(
     return out
 
 
-def _locate(body: str, piece: str, cursor: int) -> tuple[int, int] | None:
-    """Find `piece` in `body` at or after `cursor`; tolerate whitespace the splitter changed."""
+def _locate(body: str, piece: str, prev_start: int, prev_end: int) -> tuple[int, int] | None:
+    """Find `piece` in `body` after the previous chunk [prev_start, prev_end); tolerate whitespace the splitter changed.
+
+    Text that repeats itself (a repeated paragraph, a run of identical lines) holds the
+    piece several times after `prev_start`. The next chunk overlaps the previous one or
+    follows it after whitespace, so take the last occurrence that starts no later than
+    that (the smallest overlap, no text skipped); the earliest would lag behind and
+    drop the tail of the article.
+    """
     piece = piece.strip()
     if not piece:
         return None
-    found = body.find(piece, cursor)
-    if found < 0:
-        found = body.find(piece)
+    reach = prev_end
+    while reach < len(body) and body[reach].isspace():
+        reach += 1
+    best = None
+    for span in _occurrences(body, piece, prev_start + 1):
+        if best is not None and span[0] > reach:
+            break
+        best = span
+    return best or next(_occurrences(body, piece, 0), None)
+
+
+def _occurrences(body: str, piece: str, pos: int) -> Iterator[tuple[int, int]]:
+    """Spans of `piece` in `body` from `pos` on: exact matches, else whitespace-tolerant ones."""
+    found = body.find(piece, pos)
     if found >= 0:
-        return found, found + len(piece)
-    pattern = r"\s+".join(re.escape(tok) for tok in _WS.split(piece) if tok)
-    match = re.compile(pattern).search(body, cursor) or re.compile(pattern).search(body)
-    return (match.start(), match.end()) if match else None
+        while found >= 0:
+            yield found, found + len(piece)
+            found = body.find(piece, found + 1)
+        return
+    pattern = re.compile(r"\s+".join(re.escape(tok) for tok in _WS.split(piece) if tok))
+    match = pattern.search(body, pos)
+    while match:
+        yield match.start(), match.end()
+        match = pattern.search(body, match.start() + 1)

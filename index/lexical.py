@@ -5,6 +5,7 @@ and fuzzy matching (rapidfuzz), so "Труфанов" finds "Troufanov"."""
 
 from __future__ import annotations
 
+import logging
 import re
 from collections import defaultdict
 from collections.abc import Sequence
@@ -18,6 +19,11 @@ from bm25s.stopwords import STOPWORDS_EN
 from rapidfuzz import fuzz, process
 
 from index.language import transliterate
+
+logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets DEBUG on import
+
+#: bump when tokenisation changes: catalogue snapshots made with another version are rebuilt
+TOKENIZER_VERSION = 2
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _STOP = frozenset(STOPWORDS_EN) | {
@@ -44,9 +50,9 @@ def terms(text: str) -> list[str]:
 class LexicalIndex:
     """BM25 scores for every chunk of the catalogue, in catalogue order."""
 
-    def __init__(self, model: bm25s.BM25) -> None:
-        self.model = model
-        self.vocab: dict[str, int] = model.vocab_dict
+    def __init__(self, model: bm25s.BM25 | None) -> None:
+        self.model = model  # None for an empty index
+        self.vocab: dict[str, int] = model.vocab_dict if model is not None else {}
         by_initial: dict[str, list[str]] = defaultdict(list)
         for term in self.vocab:
             if len(term) >= 3 and not term.isdigit():
@@ -55,16 +61,28 @@ class LexicalIndex:
 
     @classmethod
     def build(cls, texts: Sequence[str]) -> "LexicalIndex":
+        if not texts:
+            return cls(None)
         model = bm25s.BM25()
         model.index([terms(t) or [""] for t in texts], show_progress=False)
         return cls(model)
 
     def save(self, folder: Path) -> None:
-        self.model.save(str(folder))
+        if self.model is None:
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / "EMPTY").touch()
+        else:
+            self.model.save(str(folder))
 
     @classmethod
     def load(cls, folder: Path) -> "LexicalIndex":
-        return cls(bm25s.BM25.load(str(folder)))
+        return cls(None if (folder / "EMPTY").exists() else bm25s.BM25.load(str(folder)))
+
+    def document_frequencies(self) -> np.ndarray:
+        """Chunks containing each vocabulary term, by term id."""
+        if self.model is None:
+            return np.zeros(0, dtype=np.int64)
+        return np.diff(np.asarray(self.model.scores["indptr"]))
 
     def query_terms(self, question: str, language: str) -> list[str]:
         if language == "en":
@@ -91,6 +109,8 @@ class LexicalIndex:
         return best[0] if best else None
 
     def scores(self, query_terms: Sequence[str]) -> np.ndarray:
+        if self.model is None:
+            return np.zeros(0, dtype=np.float32)
         if not query_terms:
             return np.zeros(self.model.scores["num_docs"], dtype=np.float32)
         return self.model.get_scores(list(query_terms))

@@ -48,14 +48,29 @@ class IndexSettings(BaseSettings):
 
     # --- retrieval ------------------------------------------------------------
     top_k: int = Field(5, ge=1, le=50, description="Passages retrieved per question.")
-    dense_weight: float = Field(1.0, ge=0, description="Weight of dense (vector) ranks in reciprocal rank fusion.")
-    bm25_weight: float = Field(1.0, ge=0, description="Weight of BM25 ranks for questions in the articles' language.")
-    rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant.")
+    candidates: int = Field(30, ge=5, le=500, description="Candidates per retriever (dense and BM25) before fusion.")
+    chunk_similarity_weight: float = Field(
+        0.3, ge=0, description="Weight of the question–chunk similarity next to the best question–sentence one."
+    )
+    bm25_weight: float = Field(
+        0.1, ge=0, description="Weight of normalised BM25 scores in the fusion, for questions in English."
+    )
+    bm25_weight_other: float = Field(
+        0.0, ge=0, description="Weight of BM25 for questions in other languages (0: dense only; see docs/answers.md)."
+    )
+    recency_weight: float = Field(0.05, ge=0, description="Bonus for newer articles on 'latest…' questions.")
 
-    @field_validator("chroma_host", "embed_base_url", "openai_base_url", mode="before")
+    @field_validator("*", mode="before")
     @classmethod
-    def _blank_is_none(cls, value: object) -> object:
-        return None if isinstance(value, str) and not value.strip() else value
+    def _blank_is_unset(cls, value: object, info) -> object:
+        """`KEY=` in .env means "not set": optional settings become None, others keep their default."""
+        if isinstance(value, str) and not value.strip():
+            field = cls.model_fields[info.field_name]
+            if field.default is None:
+                return None
+            if not isinstance(field.default, (str, frozenset)):
+                return field.default
+        return value
 
     @property
     def lock_path(self) -> Path:

@@ -5,7 +5,9 @@ Two collections share a name prefix:
 - `<prefix>_articles`: one record per article (body as the document, metadata
   with the content hash); the record is the commit point of an article's
   update, so readers only trust chunks whose `article_hash` matches it. A
-  special `__state__` record holds the index generation and a "dirty" flag.
+  special `__state__` record holds the index generation, a "dirty" flag and
+  the epoch (a random id given to new collections, so that snapshots of a
+  dropped index are never taken for the rebuilt one).
 
 Chroma's default embedding function is never triggered: collections carry
 `ExplicitEmbeddings`, which refuses to embed; vectors are always passed in.
@@ -13,6 +15,7 @@ Chroma's default embedding function is never triggered: collections carry
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 from collections.abc import Iterable, Sequence
@@ -30,7 +33,7 @@ from index.settings import IndexSettings
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: sentence vectors in chunk metadata
 STATE_ID = "__state__"
 _PAGE = 5000
 
@@ -80,6 +83,15 @@ def _client(settings: IndexSettings) -> tuple[chromadb.api.ClientAPI, str]:
         f"embedded {settings.chroma_path}"
 
 
+def encode_vectors(vectors: np.ndarray) -> str:
+    """Sentence vectors as compact metadata: float16, base64 (one row per sentence)."""
+    return base64.b64encode(np.asarray(vectors, dtype=np.float16).tobytes()).decode("ascii")
+
+
+def decode_vectors(text: str, dim: int) -> np.ndarray:
+    return np.frombuffer(base64.b64decode(text), dtype=np.float16).reshape(-1, dim)
+
+
 def published_day(iso: str) -> int:
     """`2025-04-30T…` → 20250430 (0 when unknown): Chroma filters compare numbers."""
     digits = iso[:10].replace("-", "")
@@ -92,14 +104,18 @@ class Store:
         self.prefix = prefix
         self.location = location
         self._ef = ExplicitEmbeddings()
+        self._client_factory = lambda: client
         self._chunks = None
         self._articles = None
+        self.dim = 0
 
     # --- opening ----------------------------------------------------------------
     @classmethod
     def open(cls, settings: IndexSettings) -> "Store":
         client, location = _client(settings)
-        return cls(client, settings.collection, location)
+        store = cls(client, settings.collection, location)
+        store._client_factory = lambda: _client(settings)[0]
+        return store
 
     @property
     def chunks_name(self) -> str:
@@ -108,6 +124,20 @@ class Store:
     @property
     def articles_name(self) -> str:
         return f"{self.prefix}_articles"
+
+    def reopen(self) -> "Store":
+        """A fresh client on the same store, seeing what other processes wrote since this one opened.
+
+        An embedded Chroma client keeps its vector index in memory and is shared per path inside a
+        process, so the process-wide client cache is cleared first.
+        """
+        if self.location.startswith("embedded"):
+            from chromadb.api.shared_system_client import SharedSystemClient
+
+            SharedSystemClient.clear_system_cache()
+        store = type(self)(self._client_factory(), self.prefix, self.location)
+        store._client_factory = self._client_factory
+        return store
 
     def exists(self) -> bool:
         names = {c if isinstance(c, str) else c.name for c in self._client.list_collections()}
@@ -124,6 +154,13 @@ class Store:
         stored = self.embedder_of_index()
         if stored is not None and stored != (embed_model, dim):
             raise EmbedderMismatchError(f"{stored[0]} ({stored[1]} dimensions)", f"{embed_model} ({dim} dimensions)")
+        if stored is not None:
+            schema = (self._client.get_collection(self.chunks_name, embedding_function=self._ef).metadata or {}).get("schema")
+            if schema != SCHEMA_VERSION:
+                raise NewsbotError(f"The index at {self.location} was built by another version of newsbot "
+                                   f"(schema {schema}, this one needs {SCHEMA_VERSION}). "
+                                   "Run `newsbot index --rebuild`.")
+        self.dim = dim
         self._chunks = self._client.get_or_create_collection(
             self.chunks_name,
             embedding_function=self._ef,
@@ -196,9 +233,16 @@ class Store:
         self.articles_collection.delete(ids=[article_id])
 
     # --- chunks -----------------------------------------------------------------
-    def add_chunks(self, article: Article, chunks: Sequence[Chunk], embeddings: np.ndarray) -> None:
+    def add_chunks(self, article: Article, chunks: Sequence[Chunk], embeddings: np.ndarray,
+                   sentence_vectors: Sequence[np.ndarray] | None = None) -> None:
+        """Write chunks with their vectors; `sentence_vectors[i]` holds one row per sentence of chunk i
+        (default: the chunk vector for each sentence, e.g. for synthetic benchmark data)."""
         if not chunks:
             return
+        embeddings = np.asarray(embeddings, dtype=np.float32)
+        if sentence_vectors is None:
+            sentence_vectors = [np.repeat(embeddings[i : i + 1], max(len(c.sentences), 1), axis=0)
+                                for i, c in enumerate(chunks)]
         base = {
             "article_id": article.id,
             "article_hash": article.content_hash,
@@ -209,22 +253,27 @@ class Store:
             "published_day": published_day(article.published_at),
         }
         metas = [
-            base | {"chunk_index": c.index, "start": c.start, "end": c.end, "sentences": json.dumps(c.sentences)}
-            for c in chunks
+            base | {"chunk_index": c.index, "start": c.start, "end": c.end, "sentences": json.dumps(c.sentences),
+                    "sv": encode_vectors(sv)}
+            for c, sv in zip(chunks, sentence_vectors)
         ]
         self.chunks.upsert(
-            ids=[c.id for c in chunks],
-            embeddings=np.asarray(embeddings, dtype=np.float32),
-            documents=[c.text for c in chunks],
-            metadatas=metas,
+            ids=[c.id for c in chunks], embeddings=embeddings, documents=[c.text for c in chunks], metadatas=metas,
         )
 
-    def embeddings_for_article(self, article_id: str) -> dict[str, np.ndarray]:
-        """text → vector of the article's stored chunks (to reuse when an article changes)."""
-        got = self.chunks.get(where={"article_id": article_id}, include=["documents", "embeddings"])
-        if got["embeddings"] is None:
-            return {}
-        return {doc: np.asarray(vec, dtype=np.float32) for doc, vec in zip(got["documents"], got["embeddings"])}
+    def sentence_vectors_for_article(self, article_id: str) -> dict[str, np.ndarray]:
+        """sentence text → vector, from the article's stored chunks (reused when an article changes)."""
+        got = self.chunks.get(where={"article_id": article_id}, include=["documents", "metadatas"])
+        found: dict[str, np.ndarray] = {}
+        for text, meta in zip(got["documents"], got["metadatas"]):
+            if "sv" not in meta:
+                continue
+            spans = json.loads(meta.get("sentences", "[]")) or [[0, len(text)]]
+            vectors = decode_vectors(meta["sv"], self.dim)
+            if len(vectors) == len(spans):
+                for (start, end), vector in zip(spans, vectors):
+                    found[text[start:end]] = vector.astype(np.float32)
+        return found
 
     def delete_stale_chunks(self, article_id: str, keep_hash: str | None) -> int:
         """Delete the article's chunks from other versions (all of them when keep_hash is None)."""

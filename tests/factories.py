@@ -144,3 +144,42 @@ def write_jsonl(folder: Path, name: str, records: list[Any]) -> Path:
     """Write one record per line; a `str` item is written verbatim (to plant bad lines)."""
     lines = [item if isinstance(item, str) else json.dumps(item, ensure_ascii=False) for item in records]
     return write_text(folder, name, "\n".join(lines) + "\n")
+
+
+# --------------------------------------------------------------------------- generated news corpora
+
+_TOPICS = (
+    ("council", "The city council", "approved a plan for a riverside park", "the old freight yard"),
+    ("storm", "A winter storm", "cut power to thousands of homes", "the northern valleys"),
+    ("election", "The electoral commission", "confirmed the turnout of the regional vote", "three districts"),
+    ("rail", "The national rail operator", "announced a new night train", "the capital and the coast"),
+    ("museum", "The maritime museum", "reopened its hall of ship models", "the harbour quarter"),
+    ("harvest", "Wine growers", "reported an early grape harvest", "the southern slopes"),
+    ("bridge", "Engineers", "closed the old suspension bridge for repairs", "the river crossing"),
+    ("football", "The local football club", "signed a young striker", "the youth academy"),
+)
+_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
+
+
+def news_paragraph(n: int, k: int = 0) -> str:
+    """A deterministic two-sentence news paragraph; `n` picks the topic and details, `k` the paragraph."""
+    key, who, what, where = _TOPICS[n % len(_TOPICS)]
+    day = _DAYS[(n + k) % len(_DAYS)]
+    return (f"{who} {what} near {where} on {day}, report number {n}-{k} said. "
+            f"Officials expect {(n * 7 + k * 3) % 90 + 10} more updates about the {key} story next week.")
+
+
+def news_body(n: int, paragraphs: int = 1) -> str:
+    """`paragraphs` paragraphs of `news_paragraph(n, k)`, separated by blank lines."""
+    return "\n\n".join(news_paragraph(n, k) for k in range(paragraphs))
+
+
+def write_news_corpus(folder: Path, count: int, *, paragraphs: int = 1, prefix: str = "news",
+                      source: str = "The Daily Example") -> list[Path]:
+    """Write `count` distinct .txt articles `{prefix}-{n:03d}.txt` (short, so that indexing them is fast)."""
+    paths = []
+    for n in range(count):
+        key = _TOPICS[n % len(_TOPICS)][0]
+        paths.append(write_article(folder, f"{prefix}-{n:03d}.txt", title=f"{key.title()} report {n}",
+                                   body=news_body(n, paragraphs), source=source))
+    return paths

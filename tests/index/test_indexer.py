@@ -1,0 +1,627 @@
+"""Tests for index.indexer on a real embedded Chroma: incremental runs, bad input, the lock, crashes."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import numpy as np
+import pytest
+from filelock import FileLock
+
+from index.catalog import Catalog
+from index.embedders import Embedder
+from index.errors import EmbeddingError, IndexBusyError
+from index.indexer import index_lock, run_index
+from index.loaders import load_corpus
+from index.models import IndexReport
+from index.settings import IndexSettings
+from index.store import Store
+from tests.factories import (
+    multihop_record,
+    news_body,
+    news_paragraph,
+    write_article,
+    write_bytes,
+    write_jsonl,
+    write_news_corpus,
+)
+from tests.fakes.openai_server import FakeOpenAI, Fail
+from tests.index.conftest import REPO, TrackedEmbedder, clear_chroma_cache, cli_env
+
+SMALL_CHUNKS = {"chunk_size": 48, "chunk_overlap": 0}  # one chunk per news paragraph
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def open_store(settings: IndexSettings, embedder: Embedder | tuple[str, int]) -> Store:
+    name, dim = embedder if isinstance(embedder, tuple) else (embedder.name, embedder.dim)
+    store = Store.open(settings)
+    store.ensure(name, dim)
+    return store
+
+
+def chunk_records(store: Store) -> list[tuple[str, dict, str]]:
+    return [(i, m, d) for ids, metas, docs in store.all_chunks() for i, m, d in zip(ids, metas, docs)]
+
+
+def corpus_hashes(settings: IndexSettings) -> dict[str, str]:
+    articles, _ = load_corpus([settings.corpus_dir], settings.corpus_dir, max_bytes=settings.max_file_bytes)
+    return {a.id: a.content_hash for a in articles}
+
+
+def committed(store: Store) -> dict[str, str]:
+    return {i.id: i.content_hash for i in store.article_infos().values()}
+
+
+def assert_readable(store: Store, settings: IndexSettings) -> Catalog:
+    """What a reader sees is whole: every committed article with exactly its committed chunks, no duplicates."""
+    infos = store.article_infos()
+    catalog = Catalog.load(store, settings.cache_dir)
+    ids = [row.id for row in catalog.rows]
+    assert len(ids) == len(set(ids)), "duplicate chunks in the catalogue"
+    assert {row.article_id for row in catalog.rows} <= set(infos)
+    bodies = store.article_bodies(list(infos))
+    for row in catalog.rows:
+        assert row.text == bodies[row.article_id][row.start:row.end]
+    indexes: dict[str, list[int]] = defaultdict(list)
+    if ids:
+        got = store.chunks.get(ids=ids, include=["metadatas"])
+        assert sorted(got["ids"]) == sorted(ids), "catalogued chunks missing from Chroma"
+        for chunk_id, meta in zip(got["ids"], got["metadatas"]):
+            assert meta["article_hash"] == infos[meta["article_id"]].content_hash, chunk_id
+            indexes[meta["article_id"]].append(meta["chunk_index"])
+    for article_id, info in infos.items():
+        assert sorted(indexes[article_id]) == list(range(info.chunks)), \
+            f"{article_id}: chunks {sorted(indexes[article_id])} catalogued, {info.chunks} committed"
+    if ids:
+        assert store.query(np.ones(store.chunks.metadata["embed_dim"], dtype=np.float32), 3)
+    return catalog
+
+
+def assert_complete(store: Store, settings: IndexSettings) -> None:
+    """After a finished run: the index is exactly the corpus, with no orphan chunks in Chroma."""
+    infos = store.article_infos()
+    assert committed(store) == corpus_hashes(settings)
+    records = chunk_records(store)
+    assert store.chunk_count() == len(records) == sum(i.chunks for i in infos.values())
+    assert store.orphan_chunk_ids(committed(store)) == []
+    pairs = Counter((m["article_id"], m["chunk_index"]) for _, m, _ in records)
+    assert all(n == 1 for n in pairs.values()), "an article has two chunks with the same index"
+    assert store.state()["dirty"] == 0
+    catalog = assert_readable(store, settings)
+    assert len(catalog) == len(records)
+
+
+# --------------------------------------------------------------------------- incremental runs
+
+
+def test_first_run_adds_and_a_second_run_embeds_nothing(settings: IndexSettings, corpus_dir: Path,
+                                                        tracked: TrackedEmbedder) -> None:
+    write_news_corpus(corpus_dir, 3)
+    write_article(corpus_dir, "world/park.txt", title="Park approved", source="City Times")
+
+    first = run_index(settings, embedder=tracked)
+
+    assert sorted(first.added) == ["news-000.txt", "news-001.txt", "news-002.txt", "world/park.txt"]
+    assert first.ok and not (first.updated or first.unchanged or first.deleted)
+    assert first.chunks_added == 4 and first.chunks_embedded == 4
+    assert tracked.passages, "the first run embeds"
+    store = open_store(settings, tracked)
+    assert_complete(store, settings)
+    generation = store.state()["generation"]
+
+    tracked.passages.clear()
+    watched = CrashingStore(open_store(settings, tracked), crash_at=0)  # never crashes: records the writes
+    second = run_index(settings, embedder=tracked, store=watched)
+
+    assert sorted(second.unchanged) == sorted(first.added)
+    assert not (second.added or second.updated or second.deleted or second.failed)
+    assert (second.chunks_added, second.chunks_embedded, second.chunks_deleted) == (0, 0, 0)
+    assert tracked.passages == []
+    assert watched.writes == ["set_state", "set_state"]  # marked dirty, then clean: no article or chunk written
+    store = open_store(settings, tracked)
+    assert store.state()["generation"] == generation  # nothing changed: catalogue snapshots stay valid
+    assert_complete(store, settings)
+
+
+def test_a_changed_article_replaces_its_chunks_reusing_unchanged_vectors(make_settings, corpus_dir: Path,
+                                                                         tracked: TrackedEmbedder) -> None:
+    settings = make_settings(**SMALL_CHUNKS)
+    write_article(corpus_dir, "story.txt", title="Storm", body=news_body(1, 4))
+    write_article(corpus_dir, "other.txt", title="Other", body=news_body(2, 1))
+    run_index(settings, embedder=tracked)
+    store = open_store(settings, tracked)
+    old = store.chunks.get(where={"article_id": "story.txt"}, include=["documents", "embeddings"])
+    old_vectors = dict(zip(old["documents"], np.asarray(old["embeddings"])))
+    assert len(old_vectors) == 4
+
+    changed = news_paragraph(99, 0)
+    write_article(corpus_dir, "story.txt", title="Storm",
+                  body="\n\n".join([news_paragraph(1, 0), changed, news_paragraph(1, 2), news_paragraph(1, 3)]))
+    tracked.passages.clear()
+    report = run_index(settings, embedder=tracked)
+
+    assert report.updated == ["story.txt"] and report.unchanged == ["other.txt"]
+    assert report.chunks_added == 4 and report.chunks_deleted == 4
+    assert report.chunks_embedded == 1 < report.chunks_added
+    assert tracked.passages and all(text in changed for text in tracked.passages), \
+        f"only the new paragraph is embedded, not {tracked.passages}"
+    store = open_store(settings, tracked)
+    new = store.chunks.get(where={"article_id": "story.txt"}, include=["documents", "embeddings", "metadatas"])
+    assert len(new["ids"]) == 4
+    assert not set(old["ids"]) & set(new["ids"]), "stale chunks of the old version remain"
+    assert {m["article_hash"] for m in new["metadatas"]} == {store.article_infos()["story.txt"].content_hash}
+    assert news_paragraph(1, 1) not in new["documents"] and changed in new["documents"]
+    for text, vector in zip(new["documents"], np.asarray(new["embeddings"])):
+        if text in old_vectors:  # an unchanged chunk keeps its vector
+            np.testing.assert_allclose(vector, old_vectors[text], atol=1e-3)
+        else:
+            assert text == changed
+            assert all(float(vector @ v) < 0.999 for v in old_vectors.values())
+    assert_complete(store, settings)
+
+
+def test_a_metadata_only_change_updates_without_embedding(corpus_dir: Path, settings: IndexSettings,
+                                                          tracked: TrackedEmbedder) -> None:
+    write_article(corpus_dir, "a.txt", title="Park approved", source="City Times")
+    run_index(settings, embedder=tracked)
+    write_article(corpus_dir, "a.txt", title="Park approved", source="The City Times")
+    tracked.passages.clear()
+
+    report = run_index(settings, embedder=tracked)
+
+    assert report.updated == ["a.txt"] and report.chunks_embedded == 0 and tracked.passages == []
+    store = open_store(settings, tracked)
+    assert store.article_infos()["a.txt"].source == "The City Times"
+    assert {m["source"] for _, m, _ in chunk_records(store)} == {"The City Times"}
+    assert_complete(store, settings)
+
+
+def test_a_deleted_file_takes_its_chunks_with_it(settings: IndexSettings, corpus_dir: Path,
+                                                 tracked: TrackedEmbedder) -> None:
+    paths = write_news_corpus(corpus_dir, 3)
+    run_index(settings, embedder=tracked)
+
+    paths[1].unlink()
+    report = run_index(settings, embedder=tracked)
+
+    assert report.deleted == ["news-001.txt"] and report.chunks_deleted == 1
+    assert sorted(report.unchanged) == ["news-000.txt", "news-002.txt"]
+    store = open_store(settings, tracked)
+    assert "news-001.txt" not in store.article_infos()
+    assert all(m["article_id"] != "news-001.txt" for _, m, _ in chunk_records(store))
+    assert_complete(store, settings)
+
+
+def test_a_record_removed_from_a_jsonl_file_is_deleted(settings: IndexSettings, corpus_dir: Path,
+                                                       tracked: TrackedEmbedder) -> None:
+    records = [multihop_record(n) for n in (1, 2, 3)]
+    write_jsonl(corpus_dir, "feed.jsonl", records)
+    first = run_index(settings, embedder=tracked)
+    assert len(first.added) == 3
+
+    write_jsonl(corpus_dir, "feed.jsonl", [records[0], records[2]])
+    report = run_index(settings, embedder=tracked)
+
+    assert report.deleted == ["https://news.example.com/articles/2"]
+    assert len(report.unchanged) == 2
+    assert_complete(open_store(settings, tracked), settings)
+
+
+def test_indexing_a_subfolder_leaves_the_rest_alone(settings: IndexSettings, corpus_dir: Path,
+                                                    tracked: TrackedEmbedder) -> None:
+    write_article(corpus_dir, "top.txt", title="Top")
+    write_news_corpus(corpus_dir / "world", 2)
+    run_index(settings, embedder=tracked)
+    (corpus_dir / "top.txt").unlink()
+    write_article(corpus_dir / "world", "new.txt", title="New", body=news_body(5))
+
+    report = run_index(settings, [corpus_dir / "world"], embedder=tracked)
+
+    assert report.added == ["world/new.txt"] and not report.deleted  # top.txt is out of scope
+    assert "top.txt" in open_store(settings, tracked).article_infos()
+    assert run_index(settings, embedder=tracked).deleted == ["top.txt"]
+
+
+# --------------------------------------------------------------------------- bad input
+
+
+def test_bad_files_are_reported_and_the_rest_is_indexed(settings: IndexSettings, corpus_dir: Path,
+                                                        tracked: TrackedEmbedder) -> None:
+    write_news_corpus(corpus_dir, 2)
+    write_bytes(corpus_dir, "broken.txt", b"Title\n\n\xff\xfe not UTF-8 \xc3\x28")
+    write_bytes(corpus_dir, "empty.md", b"")
+    write_bytes(corpus_dir, "bad.json", b'{"title": "x", "body": ')
+
+    report = run_index(settings, embedder=tracked)
+
+    assert not report.ok
+    failed = {Path(f.path).name: f.reason for f in report.failed}
+    assert set(failed) == {"broken.txt", "empty.md", "bad.json"}
+    assert all(reason for reason in failed.values())
+    assert sorted(report.added) == ["news-000.txt", "news-001.txt"]
+    assert report.to_dict()["failed"][0]["path"].endswith(tuple(failed))
+    assert_readable(open_store(settings, tracked), settings)
+
+
+def test_bad_file_makes_the_cli_exit_with_status_1(corpus_dir: Path, cli, settings: IndexSettings) -> None:
+    write_article(corpus_dir, "good.txt", title="Good", body=news_body(3))
+    write_bytes(corpus_dir, "binary.txt", bytes(range(256)) * 4)
+
+    result = cli("index", "--json")
+
+    assert result.status == 1
+    summary = result.json()
+    assert summary["added"] == ["good.txt"]
+    assert [Path(f["path"]).name for f in summary["failed"]] == ["binary.txt"]
+
+    table = cli("index")
+    assert table.status == 1
+    assert "binary.txt" in table.out and "1 file(s) failed" in table.out
+
+
+def test_a_file_that_becomes_invalid_keeps_its_indexed_version(settings: IndexSettings, corpus_dir: Path,
+                                                               tracked: TrackedEmbedder) -> None:
+    path = write_article(corpus_dir, "a.txt", title="Park approved")
+    write_article(corpus_dir, "b.txt", title="Other", body=news_body(4))
+    run_index(settings, embedder=tracked)
+    before = open_store(settings, tracked).article_infos()["a.txt"]
+
+    path.write_bytes(b"\x00\x01\x02 binary garbage \xff" * 50)
+    report = run_index(settings, embedder=tracked)
+
+    assert [Path(f.path).name for f in report.failed] == ["a.txt"]
+    assert not report.deleted and report.unchanged == ["b.txt"]
+    store = open_store(settings, tracked)
+    after = store.article_infos()["a.txt"]
+    assert (after.content_hash, after.chunks) == (before.content_hash, before.chunks)
+    assert sum(1 for _, m, _ in chunk_records(store) if m["article_id"] == "a.txt") == before.chunks
+    assert_readable(store, settings)
+
+
+def test_a_file_over_the_size_cap_is_skipped(make_settings, corpus_dir: Path, tracked: TrackedEmbedder) -> None:
+    settings = make_settings(max_file_bytes=2_000)
+    write_article(corpus_dir, "small.txt", title="Small")
+    write_article(corpus_dir, "big.txt", title="Big", body=news_body(0, 30))
+
+    report = run_index(settings, embedder=tracked)
+
+    assert report.added == ["small.txt"]
+    assert [Path(f.path).name for f in report.failed] == ["big.txt"]
+    assert "MAX_FILE_BYTES" in report.failed[0].reason
+
+
+# --------------------------------------------------------------------------- rebuild
+
+
+def test_rebuild_starts_over_with_the_same_chunk_ids(settings: IndexSettings, corpus_dir: Path,
+                                                     tracked: TrackedEmbedder) -> None:
+    write_news_corpus(corpus_dir, 3)
+    run_index(settings, embedder=tracked)
+    store = open_store(settings, tracked)
+    ids_before = sorted(i for i, _, _ in chunk_records(store))
+    epoch = store.state()["epoch"]
+
+    tracked.passages.clear()
+    report = run_index(settings, embedder=tracked, rebuild=True)
+
+    assert len(report.added) == 3 and not (report.unchanged or report.updated or report.deleted)
+    assert report.chunks_embedded == 3 and tracked.passages  # re-embedded from scratch
+    store = open_store(settings, tracked)
+    assert sorted(i for i, _, _ in chunk_records(store)) == ids_before
+    assert store.state()["epoch"] != epoch
+    assert_complete(store, settings)
+
+
+def test_rebuild_with_new_chunking_does_not_reuse_the_old_catalogue_snapshot(make_settings, corpus_dir: Path,
+                                                                             tracked: TrackedEmbedder) -> None:
+    """Generations restart after a rebuild: a snapshot of the dropped index must not pass for the new one."""
+    write_article(corpus_dir, "story.txt", title="Storm", body=news_body(1, 4))
+    big = make_settings(chunk_size=256, chunk_overlap=0)
+    run_index(big, embedder=tracked)
+    assert len(Catalog.load(open_store(big, tracked), big.cache_dir)) == 1  # snapshot written
+
+    small = make_settings(**SMALL_CHUNKS)
+    run_index(small, embedder=tracked, rebuild=True)
+    store = open_store(small, tracked)
+    catalog = Catalog.load(store, small.cache_dir)
+
+    assert len(catalog) == store.chunk_count() == 4
+    assert {row.id for row in catalog.rows} == {i for i, _, _ in chunk_records(store)}
+
+
+# --------------------------------------------------------------------------- the lock
+
+
+def test_a_second_run_while_the_lock_is_held_is_refused(settings: IndexSettings, corpus_dir: Path,
+                                                        tracked: TrackedEmbedder) -> None:
+    write_article(corpus_dir, "a.txt")
+    holder = FileLock(str(settings.lock_path))  # another writer (a separate lock object, as in another process)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+
+    with holder:
+        with pytest.raises(IndexBusyError, match="already running") as caught:
+            run_index(settings, embedder=tracked)
+        assert str(settings.lock_path) in str(caught.value)
+        assert not Store.open(settings).exists()  # nothing was touched
+
+    assert run_index(settings, embedder=tracked).added == ["a.txt"]
+
+
+def test_the_cli_says_already_running_while_another_process_indexes(settings: IndexSettings, corpus_dir: Path,
+                                                                    cli) -> None:
+    write_article(corpus_dir, "a.txt")
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, time; from filelock import FileLock; lock = FileLock(sys.argv[1]); lock.acquire(); "
+         "print('locked', flush=True); time.sleep(60)", str(settings.lock_path)],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        result = cli("index")
+    finally:
+        holder.kill()
+        holder.wait()
+
+    assert result.status != 0
+    assert "already running" in result.err
+    assert cli("index", "--json").status == 0  # the lock died with its process
+
+
+def test_the_lock_is_released_when_a_run_fails(settings: IndexSettings, corpus_dir: Path,
+                                               tracked: TrackedEmbedder) -> None:
+    from index.embedders import OpenAIEmbedder
+
+    write_news_corpus(corpus_dir, 2)
+    with FakeOpenAI() as fake:
+        failing = OpenAIEmbedder("fake-embedding", fake.base_url, "k")
+        failing._client = failing._client.with_options(max_retries=0)
+        fake.enqueue_embeddings(Fail(500))
+        with pytest.raises(EmbeddingError):
+            run_index(settings, embedder=failing)
+
+    lock = index_lock(settings)
+    lock.acquire()  # free again (timeout 0: raises if still held)
+    lock.release()
+    store = open_store(settings, ("openai:fake-embedding", 384))
+    assert store.article_infos() == {} and store.chunk_count() == 0  # nothing committed by the failed run
+    assert store.state()["dirty"] == 1  # the next run will sweep
+    run_index(settings, embedder=tracked, rebuild=True)
+    assert_complete(open_store(settings, tracked), settings)
+
+
+# --------------------------------------------------------------------------- crashes
+
+
+class SimulatedCrash(BaseException):
+    """Raised in place of a write: like kill -9 at that point, nothing after it is written."""
+
+
+class CrashingStore(Store):
+    """The real store, dying just before its `crash_at`-th write."""
+
+    def __init__(self, store: Store, crash_at: int) -> None:
+        super().__init__(store._client, store.prefix, store.location)
+        self.crash_at = crash_at
+        self.writes: list[str] = []
+
+    def _write(self, name: str) -> None:
+        self.writes.append(name)
+        if len(self.writes) == self.crash_at:
+            raise SimulatedCrash(name)
+
+    def set_state(self, **changes):
+        self._write("set_state")
+        return super().set_state(**changes)
+
+    def add_chunks(self, *args):
+        self._write("add_chunks")
+        return super().add_chunks(*args)
+
+    def put_article(self, *args):
+        self._write("put_article")
+        return super().put_article(*args)
+
+    def delete_article(self, *args):
+        self._write("delete_article")
+        return super().delete_article(*args)
+
+    def delete_stale_chunks(self, *args):
+        self._write("delete_stale_chunks")
+        return super().delete_stale_chunks(*args)
+
+    def delete_chunk_ids(self, *args):
+        self._write("delete_chunk_ids")
+        return super().delete_chunk_ids(*args)
+
+
+WRITES_OF_THE_CHANGE = 9  # dirty; a: add, commit, delete stale; d: add, commit; b: delete, delete chunks; clean
+
+
+@pytest.mark.parametrize("crash_at", range(1, WRITES_OF_THE_CHANGE + 1))
+def test_a_run_interrupted_at_any_write_leaves_a_whole_index(crash_at: int, tmp_path: Path, make_settings,
+                                                             tracked: TrackedEmbedder) -> None:
+    """Update a, delete b, add d — interrupted before each write in turn; then the next run completes."""
+    corpus = tmp_path / "crash-corpus"
+    settings = make_settings(corpus_dir=corpus, **SMALL_CHUNKS)
+    write_article(corpus, "a.txt", title="A", body=news_body(1, 3))
+    write_article(corpus, "b.txt", title="B", body=news_body(2, 2))
+    write_article(corpus, "c.txt", title="C", body=news_body(3, 1))
+    run_index(settings, embedder=tracked)
+    before = committed(open_store(settings, tracked))
+
+    write_article(corpus, "a.txt", title="A", body=news_body(1, 2) + "\n\n" + news_paragraph(50, 0))
+    (corpus / "b.txt").unlink()
+    write_article(corpus, "d.txt", title="D", body=news_body(4, 2))
+    after = corpus_hashes(settings)
+
+    crashing = CrashingStore(open_store(settings, tracked), crash_at)
+    with pytest.raises(SimulatedCrash):
+        run_index(settings, embedder=tracked, store=crashing)
+    assert len(crashing.writes) == crash_at
+
+    store = open_store(settings, tracked)
+    state = committed(store)
+    assert state["c.txt"] == before["c.txt"]
+    assert state["a.txt"] in (before["a.txt"], after["a.txt"])
+    assert state.get("b.txt") in (before["b.txt"], None)
+    assert state.get("d.txt") in (None, after["d.txt"])
+    assert_readable(store, settings)
+
+    report = run_index(settings, embedder=tracked)
+
+    assert report.ok
+    assert_complete(open_store(settings, tracked), settings)
+
+
+def test_the_crash_scenario_has_the_expected_writes(tmp_path: Path, make_settings,
+                                                    tracked: TrackedEmbedder) -> None:
+    """Guards the parametrisation above: one more crash point than there are writes completes the run."""
+    corpus = tmp_path / "crash-corpus"
+    settings = make_settings(corpus_dir=corpus, **SMALL_CHUNKS)
+    for name, n, paragraphs in (("a.txt", 1, 3), ("b.txt", 2, 2), ("c.txt", 3, 1)):
+        write_article(corpus, name, title=name[0].upper(), body=news_body(n, paragraphs))
+    run_index(settings, embedder=tracked)
+    write_article(corpus, "a.txt", title="A", body=news_body(1, 2) + "\n\n" + news_paragraph(50, 0))
+    (corpus / "b.txt").unlink()
+    write_article(corpus, "d.txt", title="D", body=news_body(4, 2))
+
+    crashing = CrashingStore(open_store(settings, tracked), WRITES_OF_THE_CHANGE + 1)
+    report = run_index(settings, embedder=tracked, store=crashing)
+
+    assert crashing.writes == ["set_state", "add_chunks", "put_article", "delete_stale_chunks", "add_chunks",
+                               "put_article", "delete_article", "delete_stale_chunks", "set_state"]
+    assert (report.updated, report.added, report.deleted) == (["a.txt"], ["d.txt"], ["b.txt"])
+
+
+KILL_SCRIPT = """
+import sys
+import time
+import chromadb, llama_index.core.node_parser  # the slow imports, before "ready"
+from index.embedders import build_embedder
+from index.indexer import run_index
+from index.settings import IndexSettings
+
+settings = IndexSettings()
+embedder = build_embedder(settings)
+embedder.embed_passages(["warm up"])
+print("ready", flush=True)
+started = time.perf_counter()
+report = run_index(settings, embedder=embedder)
+print("done", report.ok, time.perf_counter() - started, flush=True)
+"""
+KILL_MODEL = ("local:all-MiniLM-L6-v2", 384)
+
+
+def write_version(corpus: Path, version: int, ids: list[int], new_text_for: set[int] = frozenset()) -> None:
+    """Every title changes (chunks keep their texts: vectors are reused, the run is mostly writes);
+    the articles in `new_text_for` also get a new closing paragraph (embedded anew)."""
+    for n in ids:
+        tail = news_paragraph(n + version, 9) if n in new_text_for else news_paragraph(n, 9)
+        write_article(corpus, f"news-{n:03d}.txt", title=f"Report {n}, version {version}",
+                      body=f"{news_body(n, 2)}\n\n{tail}")
+
+
+def change_corpus(corpus: Path, version: int) -> None:
+    """Two articles go, two arrive, every other one changes."""
+    gone = {2 * version, 2 * version + 1}
+    for n in gone:
+        (corpus / f"news-{n:03d}.txt").unlink(missing_ok=True)
+    ids = [n for n in range(30 + 2 * version) if n not in gone]
+    write_version(corpus, version, ids, new_text_for=set(ids[::5]))
+
+
+def start_indexer(settings: IndexSettings) -> tuple[subprocess.Popen, float]:
+    env = cli_env(settings, EMBED_MODEL="all-MiniLM-L6-v2")
+    proc = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT], cwd=settings.data_dir.parent, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    line = proc.stdout.readline()
+    assert line.strip() == "ready", (line, proc.stderr.read() if proc.poll() is not None else "")
+    return proc, time.perf_counter()
+
+
+def finish_indexer(settings: IndexSettings) -> float:
+    proc, _ = start_indexer(settings)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0 and "done True" in out, err
+    clear_chroma_cache()
+    return float(out.split()[-1])  # seconds in run_index, as the script measured them
+
+
+@pytest.mark.slow
+def test_kill_9_at_several_points_leaves_an_index_that_answers_and_the_next_run_completes(make_settings) -> None:
+    settings = make_settings(embed_model="all-MiniLM-L6-v2", chunk_size=64, chunk_overlap=0)
+    corpus = settings.corpus_dir
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    write_version(corpus, 0, list(range(30)))
+    finish_indexer(settings)
+    assert_complete(open_store(settings, KILL_MODEL), settings)
+    change_corpus(corpus, 1)
+    duration = finish_indexer(settings)  # a run like the ones killed below
+    store = open_store(settings, KILL_MODEL)
+    assert_complete(store, settings)
+    previous = committed(store)
+    clear_chroma_cache()
+
+    outcomes = []
+    fractions = [0.3, 0.55, 0.8]
+    extra = [0.45, 0.65, 0.2]  # used while no kill has landed among the writes (a loaded machine)
+    version = 1
+    while fractions:
+        fraction = fractions.pop(0)
+        version += 1
+        change_corpus(corpus, version)
+        target = corpus_hashes(settings)
+
+        proc, started = start_indexer(settings)
+        time.sleep(max(0.0, fraction * duration - (time.perf_counter() - started)))
+        finished = proc.poll() is not None
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate(timeout=30)
+        clear_chroma_cache()
+
+        store = open_store(settings, KILL_MODEL)
+        now = committed(store)
+        for article_id in set(previous) | set(target):
+            assert now.get(article_id) in (previous.get(article_id), target.get(article_id)), \
+                f"killed at {fraction:.0%}: {article_id} is neither its old nor its new version"
+        assert_readable(store, settings)
+        dirty = bool(store.state().get("dirty"))
+        assert not (finished and dirty)
+        done = sum(1 for k in target if now.get(k) == target[k])
+        among_writes = dirty and (0 < done < len(target) or bool(store.orphan_chunk_ids(now)))
+        outcomes.append((fraction, "finished" if finished else "dirty" if dirty else "clean", done, among_writes))
+        previous = now
+        clear_chroma_cache()
+        if not fractions and not any(o[3] for o in outcomes) and extra:
+            fractions.append(extra.pop(0))
+
+    assert sum(1 for o in outcomes if o[1] == "dirty") >= 2, outcomes
+    assert any(o[3] for o in outcomes), f"no kill landed among the writes: {outcomes}"
+
+    finish_indexer(settings)
+    assert_complete(open_store(settings, KILL_MODEL), settings)
+
+
+def test_progress_bar_runs(settings: IndexSettings, corpus_dir: Path, tracked: TrackedEmbedder) -> None:
+    write_news_corpus(corpus_dir, 2)
+
+    report = run_index(settings, embedder=tracked, progress=True)
+
+    assert isinstance(report, IndexReport) and len(report.added) == 2
+
+
+def test_the_repository_corpus_indexes_cleanly(make_settings, tracked: TrackedEmbedder) -> None:
+    settings = make_settings(corpus_dir=REPO / "corpus")
+
+    report = run_index(settings, embedder=tracked)
+
+    assert report.ok and "putin-hosts-ex-hostages.txt" in report.added
+    assert_complete(open_store(settings, tracked), settings)
