@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test index bench clean
+.PHONY: install run test index bench clean env-example
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,3 +31,7 @@ bench: install
 
 clean:
 	rm -rf $(VENV) data .pytest_cache
+
+# .env.example is generated from the settings' descriptions (a test checks it is current)
+env-example: install
+	$(BIN)/python -m bot.settings > .env.example

