@@ -1,0 +1,90 @@
+"""Who may ask, and who may administer.
+
+- Admins (`ADMIN_USER_IDS`) may run /reindex, /stats and upload documents. Only a real user
+  account counts: a message sent on behalf of a chat (`sender_chat`: anonymous group admins,
+  channels posting in their linked group) or by Telegram's helper accounts (GroupAnonymousBot,
+  Channel_Bot, the service account 777000) is never an admin, whatever the id says.
+- Askers: when neither `ALLOWED_USER_IDS` nor `ALLOWED_CHAT_IDS` is set, everyone may ask.
+  When either is set, a request is allowed if its user is in ALLOWED_USER_IDS *or* its chat is
+  in ALLOWED_CHAT_IDS (so a whitelisted group is open to all its members). Admins always may.
+
+Refused attempts are logged (user id, chat id, what was attempted), never the message text.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from telegram import Chat, Message, Update, User
+
+log = logging.getLogger(__name__)
+
+GROUP_ANONYMOUS_BOT_ID = 1087968824
+CHANNEL_BOT_ID = 136817688
+TELEGRAM_SERVICE_ID = 777000
+PROXY_USER_IDS = frozenset({GROUP_ANONYMOUS_BOT_ID, CHANNEL_BOT_ID, TELEGRAM_SERVICE_ID})
+
+NOT_ALLOWED_TEXT = "Sorry, this bot is private and you don't have access to it."
+ADMIN_ONLY_TEXT = "Sorry, only the bot's admins can do that."
+
+
+@dataclass(frozen=True)
+class AccessPolicy:
+    admin_user_ids: frozenset[int] = frozenset()
+    allowed_user_ids: frozenset[int] = frozenset()
+    allowed_chat_ids: frozenset[int] = frozenset()
+
+    @classmethod
+    def from_settings(cls, settings: object) -> "AccessPolicy":
+        return cls(
+            admin_user_ids=frozenset(getattr(settings, "admin_user_ids", frozenset())),
+            allowed_user_ids=frozenset(getattr(settings, "allowed_user_ids", frozenset())),
+            allowed_chat_ids=frozenset(getattr(settings, "allowed_chat_ids", frozenset())),
+        )
+
+    @property
+    def restricted(self) -> bool:
+        return bool(self.allowed_user_ids or self.allowed_chat_ids)
+
+    def real_user(self, user: User | None, message: Message | None) -> User | None:
+        """The human behind an update, or None when it was sent on behalf of a chat."""
+        if user is None or user.is_bot or user.id in PROXY_USER_IDS:
+            return None
+        if message is not None and message.sender_chat is not None:
+            return None
+        return user
+
+    def is_admin(self, user: User | None, message: Message | None = None) -> bool:
+        real = self.real_user(user, message)
+        return real is not None and real.id in self.admin_user_ids
+
+    def is_allowed(self, user: User | None, chat: Chat | None, message: Message | None = None) -> bool:
+        if not self.restricted or self.is_admin(user, message):
+            return True
+        real = self.real_user(user, message)
+        if real is not None and real.id in self.allowed_user_ids:
+            return True
+        return chat is not None and chat.id in self.allowed_chat_ids
+
+    # -- update-level helpers -------------------------------------------------------
+
+    def update_is_admin(self, update: Update) -> bool:
+        return self.is_admin(update.effective_user, update.effective_message)
+
+    def update_is_allowed(self, update: Update) -> bool:
+        return self.is_allowed(update.effective_user, update.effective_chat, update.effective_message)
+
+
+def log_refusal(update: Update, action: str) -> None:
+    user = update.effective_user
+    chat = update.effective_chat
+    message = update.effective_message
+    log.warning(
+        "Refused %s: user=%s (@%s) chat=%s sender_chat=%s",
+        action,
+        user.id if user else None,
+        user.username if user else None,
+        chat.id if chat else None,
+        message.sender_chat.id if message is not None and message.sender_chat is not None else None,
+    )

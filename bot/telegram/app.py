@@ -1,0 +1,207 @@
+"""Build and run the Telegram `Application`.
+
+- Token from settings (never logged: see `logsafety`); `TELEGRAM_API_BASE_URL` points the bot
+  at another Bot API server (`…/bot` → files from `…/file/bot`).
+- Flood limits: PTB's `AIORateLimiter`, retrying after `RetryAfter` up to `RATE_LIMIT_RETRIES` times.
+- Concurrency: `ConversationOrderedProcessor` runs updates of different conversations at the
+  same time while one conversation's updates run one at a time, in arrival order.
+- Start-up (`post_init`): refuse to start on an empty index, register the command menu,
+  log which index and answer mode are used. `post_shutdown` closes the history store.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Awaitable, Hashable
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit, urlunsplit
+
+from telegram import BotCommand, BotCommandScopeChat, Update
+from telegram.error import TelegramError
+from telegram.ext import AIORateLimiter, Application, BaseUpdateProcessor
+
+from bot.conversation.history import HistoryStore
+from bot.telegram import handlers
+from bot.telegram.access import AccessPolicy
+from bot.telegram.logsafety import protect_token
+from bot.telegram.ratelimit import SlidingWindowLimiter
+from bot.telegram.services import BotServices, engine_of, services_of
+from index.errors import EmptyIndexError, NewsbotError
+
+if TYPE_CHECKING:
+    from bot.engine import Engine
+    from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+RATE_LIMIT_RETRIES = 3
+MAX_CONCURRENT_UPDATES = 128
+
+PUBLIC_COMMANDS = [
+    BotCommand("ask", "Ask a question about the news"),
+    BotCommand("sources", "List the indexed articles"),
+    BotCommand("reset", "Forget our conversation"),
+    BotCommand("help", "What I know and how to ask"),
+]
+ADMIN_COMMANDS = [
+    *PUBLIC_COMMANDS,
+    BotCommand("stats", "Index and usage statistics (admins)"),
+    BotCommand("reindex", "Re-index the corpus (admins)"),
+]
+_SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+
+
+class BotConfigError(NewsbotError):
+    """The bot can't start with this configuration; str() says what to change."""
+
+
+class ConversationOrderedProcessor(BaseUpdateProcessor):
+    """Concurrent across conversations, sequential (FIFO) within one.
+
+    A conversation is a private chat, or one member in a group (`handlers.conversation_key`),
+    so group members don't wait for each other either. Updates without a chat run freely.
+    """
+
+    def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES) -> None:
+        super().__init__(max_concurrent_updates)
+        self._locks: dict[Hashable, asyncio.Lock] = {}
+        self._users: dict[Hashable, int] = {}
+
+    @staticmethod
+    def key(update: object) -> Hashable | None:
+        if not isinstance(update, Update) or update.effective_chat is None:
+            return None
+        return handlers.conversation_key(update)
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        key = self.key(update)
+        if key is None:
+            await coroutine
+            return
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        self._users[key] = self._users.get(key, 0) + 1
+        try:
+            async with lock:
+                await coroutine
+        finally:
+            self._users[key] -= 1
+            if not self._users[key]:
+                del self._users[key]
+                del self._locks[key]
+
+    async def initialize(self) -> None:
+        pass
+
+    async def shutdown(self) -> None:
+        pass
+
+
+def file_url_for(base_url: str) -> str:
+    """The file-download base matching an API base: http://h:8081/bot → http://h:8081/file/bot."""
+    parts = urlsplit(base_url.rstrip("/"))
+    head, _, last = parts.path.rpartition("/")
+    return urlunsplit(parts._replace(path=f"{head}/file/{last}"))
+
+
+def _token(settings: "Settings") -> str:
+    token = settings.telegram_bot_token.get_secret_value().strip() if settings.telegram_bot_token else ""
+    if not token:
+        raise BotConfigError("TELEGRAM_BOT_TOKEN is not set. Get a token from @BotFather and put it in .env.")
+    return token
+
+
+def build_application(settings: "Settings", engine: "Engine") -> Application:
+    token = _token(settings)
+    protect_token(token)
+    builder = (
+        Application.builder()
+        .token(token)
+        .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .concurrent_updates(ConversationOrderedProcessor())
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+    )
+    if settings.telegram_api_base_url:
+        base = settings.telegram_api_base_url.rstrip("/")
+        builder = builder.base_url(base).base_file_url(file_url_for(base))
+    application = builder.build()
+    application.bot_data["engine"] = engine
+    application.bot_data["services"] = BotServices(
+        settings=settings,
+        history=HistoryStore(settings.history_db, settings.history_turns),
+        access=AccessPolicy.from_settings(settings),
+        limiter=SlidingWindowLimiter(settings.questions_per_minute, 60.0),
+    )
+    handlers.register(application)
+    return application
+
+
+async def _post_init(application: Application) -> None:
+    await check_and_announce(application)
+
+
+async def check_and_announce(application: Application) -> None:
+    """Refuse an empty index, register the command menus, log what is served."""
+    engine = engine_of(application)
+    info = await asyncio.to_thread(engine.index_info)
+    if info.articles == 0 or info.chunks == 0:
+        raise EmptyIndexError(info.location or str(services_of(application).settings.chroma_path))
+    bot = application.bot
+    await bot.set_my_commands(PUBLIC_COMMANDS)
+    for admin_id in sorted(services_of(application).access.admin_user_ids):
+        try:
+            await bot.set_my_commands(ADMIN_COMMANDS, scope=BotCommandScopeChat(admin_id))
+        except TelegramError as exc:  # the admin hasn't talked to the bot yet
+            log.info("No admin command menu for %s yet: %s", admin_id, exc)
+    log.info(
+        "@%s serving %d articles (%d chunks, %d outlets, %s to %s) from %s; embedder %s; answer mode %s",
+        bot.username,
+        info.articles,
+        info.chunks,
+        len(info.sources),
+        info.first_date or "?",
+        info.last_date or "?",
+        info.location or "?",
+        info.embed_model or "?",
+        info.answer_mode,
+    )
+
+
+async def _post_shutdown(application: Application) -> None:
+    services = application.bot_data.get("services")
+    if isinstance(services, BotServices):
+        services.history.close()
+
+
+def webhook_options(settings: "Settings", webhook_url: str) -> dict[str, Any]:
+    """Arguments for `run_webhook`/`Updater.start_webhook`; the secret is required."""
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
+    if not secret:
+        raise BotConfigError("Webhook mode needs WEBHOOK_SECRET (1-256 characters: letters, digits, _ and -).")
+    if not _SECRET_RE.match(secret):
+        raise BotConfigError("WEBHOOK_SECRET may only contain letters, digits, _ and - (at most 256).")
+    parts = urlsplit(webhook_url)
+    if parts.scheme not in ("https", "http") or not parts.netloc:
+        raise BotConfigError(f"The webhook URL must look like https://host/path, got {webhook_url!r}.")
+    return {
+        "listen": settings.webhook_listen,
+        "port": settings.webhook_port,
+        "url_path": parts.path.strip("/"),
+        "webhook_url": webhook_url,
+        "secret_token": secret,
+        "allowed_updates": handlers.ALLOWED_UPDATES,
+    }
+
+
+def run_bot(settings: "Settings", engine: "Engine", webhook_url: str | None = None) -> None:
+    """Run until interrupted: long polling, or a webhook when `webhook_url` is given."""
+    options = webhook_options(settings, webhook_url) if webhook_url else None
+    application = build_application(settings, engine)
+    if options is not None:
+        log.info("Starting the webhook on %s:%s/%s", options["listen"], options["port"], options["url_path"])
+        application.run_webhook(**options)
+    else:
+        log.info("Starting long polling")
+        application.run_polling(allowed_updates=handlers.ALLOWED_UPDATES)

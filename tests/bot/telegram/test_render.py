@@ -1,0 +1,196 @@
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bot.answer.result import AnswerResult, Citation
+from bot.telegram.render import (
+    MESSAGE_LIMIT,
+    render_answer,
+    render_lines,
+    render_sources_page,
+    render_text,
+    safe_url,
+    short_date,
+    split_to_fit,
+    utf16_len,
+)
+from index.models import ArticleInfo
+from tests.fakes.telegram_api import parse_telegram_html
+
+
+def citation(n: int, quote: str, *, article_id: str = "a1", title: str = "Title", url: str = "https://news.example/a",
+             source: str = "Times", published_at: str = "2025-04-16T08:00:00Z") -> Citation:
+    return Citation(n=n, article_id=article_id, title=title, source=source, url=url, published_at=published_at,
+                    quote=quote, chunk_id=f"{article_id}:0", start=0, end=len(quote))
+
+
+def result(answer: str, citations: list[Citation] = (), **kw) -> AnswerResult:
+    return AnswerResult(question="q", standalone_question="q", answer=answer, citations=list(citations), **kw)
+
+
+def assert_valid(messages) -> list[str]:
+    """Every message is non-empty, within Telegram's limit and valid Telegram HTML."""
+    visible = []
+    assert messages
+    for m in messages:
+        assert m.html.strip() and m.plain.strip()
+        assert utf16_len(m.html) <= MESSAGE_LIMIT and utf16_len(m.plain) <= MESSAGE_LIMIT
+        text, _ = parse_telegram_html(m.html)
+        assert text.strip()
+        assert "<" not in m.plain or "<" in text  # the plain twin carries no markup of ours
+        visible.append(text)
+    return visible
+
+
+def test_utf16_len_counts_astral_characters_twice():
+    assert utf16_len("abc") == 3
+    assert utf16_len("😀") == 2
+    assert utf16_len("🇮🇱") == 4
+    assert utf16_len("é") == 1
+
+
+def test_answer_with_quotes_and_sources():
+    r = result(
+        "Putin thanked Hamas [1] and met the hostages [2].",
+        [citation(1, "We need to express words of gratitude"), citation(2, "met Wednesday evening", article_id="a2",
+                                                                         title="Second", url="", source="")],
+    )
+    [m] = render_answer(r)
+    assert m.html.startswith("Putin thanked Hamas [1] and met the hostages [2].")
+    assert "<b>[1] Title</b>\n<blockquote expandable>We need to express words of gratitude</blockquote>" in m.html
+    assert "<b>Sources</b>" in m.html
+    assert '[1] <a href="https://news.example/a">Title</a> — Times, 2025-04-16' in m.html
+    assert "[2] Second" in m.html and "href=\"\"" not in m.html
+    assert "“We need to express words of gratitude”" in m.plain and "https://news.example/a" in m.plain
+    assert_valid([m])
+
+
+def test_second_quote_of_an_article_shows_only_its_number():
+    r = result("x [1] y [2]", [citation(1, "first"), citation(2, "second")])
+    [m] = render_answer(r)
+    assert m.html.count("Title") == 2  # head of the first quote + sources line
+    assert "<b>[2]</b>" in m.html and "[1][2] <a href" in m.html
+
+
+def test_everything_dynamic_is_escaped():
+    evil = '<script>alert("x")</script> & <b>bold</b> &amp;'
+    r = result(evil + " [1]", [citation(1, evil, title=evil, source=evil, url="https://x.example/?a=1&b=2")])
+    [m] = render_answer(r)
+    visible = assert_valid([m])[0]
+    assert "<script>" not in m.html and "&lt;script&gt;" in m.html
+    assert visible.count(evil) >= 3  # answer, quote head/title, quote, source line all shown literally
+    assert 'href="https://x.example/?a=1&amp;b=2"' in m.html
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://x", "https://a b", "data:text/html,hi", ""])
+def test_unsafe_urls_are_not_linked(url):
+    assert safe_url(url) is None
+    [m] = render_answer(result("a [1]", [citation(1, "q", url=url)]))
+    assert "<a " not in m.html
+
+
+def test_refused_answer_has_no_quotes_and_notice_is_shown():
+    r = result("The articles don't say.", [citation(1, "q")], refused=True, notice="The LLM failed; extractive answer.")
+    [m] = render_answer(r)
+    assert "blockquote" not in m.html and "Sources" not in m.html
+    assert "<i>The LLM failed; extractive answer.</i>" in m.html
+
+
+def test_empty_answer_is_never_an_empty_message():
+    for r in (result(""), result("   \n\n  ")):
+        [m] = render_answer(r)
+        assert m.html.strip()
+    assert render_text("")[0].html.strip()
+
+
+def _sentences(n: int) -> str:
+    return " ".join(f"Sentence {i} has & and <tags> and 😀 emoji." for i in range(n))
+
+
+def test_9000_character_answer_splits_on_paragraphs_within_the_limit():
+    paragraphs = [_sentences(12) for _ in range(20)]
+    answer = "\n\n".join(f"P{i} {p}" for i, p in enumerate(paragraphs))
+    assert len(answer) > 9000
+    messages = render_answer(result(answer))
+    visible = assert_valid(messages)
+    assert len(messages) >= 3
+    # each message starts at a paragraph start: paragraphs are never cut when they fit
+    assert all(v.startswith("P") for v in visible)
+    assert re.sub(r"\s+", " ", " ".join(visible)) == re.sub(r"\s+", " ", answer)
+
+
+def test_a_huge_paragraph_splits_on_sentences():
+    answer = _sentences(400)
+    messages = render_answer(result(answer))
+    visible = assert_valid(messages)
+    assert len(messages) >= 4
+    assert all(v.rstrip().endswith("emoji.") for v in visible)
+    assert " ".join(visible) == answer
+
+
+def test_a_huge_word_splits_between_characters_never_inside_a_pair_or_entity():
+    word = ("😀&<" * 3000) + "é"  # astral chars, entities when escaped, and a combining-free tail
+    pieces = split_to_fit(word, 4096)
+    assert "".join(pieces) == word
+    for p in pieces:
+        assert utf16_len(p.replace("&", "&amp;").replace("<", "&lt;")) <= 4096
+    messages = render_answer(result(word))
+    assert_valid(messages)
+
+
+def test_combining_marks_stay_with_their_letter():
+    word = "e\u0301" * 5000
+    pieces = split_to_fit(word, 1001)
+    assert all(not p.startswith("\u0301") for p in pieces)
+    assert "".join(pieces) == word
+
+
+def test_long_quote_becomes_several_blockquotes():
+    quote = _sentences(300)
+    messages = render_answer(result("See [1].", [citation(1, quote)]))
+    assert_valid(messages)
+    joined = "".join(m.html for m in messages)
+    assert joined.count("<blockquote expandable>") >= 3
+    assert joined.count("<blockquote expandable>") == joined.count("</blockquote>")
+    assert "Sources" in messages[-1].html
+
+
+def test_plain_twin_matches_the_html_message_by_message():
+    messages = render_answer(result("\n\n".join(_sentences(20) for _ in range(10)), [citation(1, "q & a")]))
+    for m in messages:
+        visible, _ = parse_telegram_html(m.html)
+        # same words, only the decoration differs
+        assert set(re.findall(r"Sentence \d+", visible)) == set(re.findall(r"Sentence \d+", m.plain))
+
+
+def test_short_date():
+    assert short_date("2025-04-16T10:00:00Z") == "2025-04-16"
+    assert short_date("April 2025") == "April 2025"
+    assert short_date("") == ""
+
+
+def _article(i: int, **kw) -> ArticleInfo:
+    values = dict(id=f"a{i}", title=f"Story <{i}>", source="Wire", url=f"https://w.example/{i}",
+                  published_at="2025-01-01", path=f"a{i}.txt", chunks=1, content_hash="h", indexed_at="")
+    values.update(kw)
+    return ArticleInfo(**values)
+
+
+def test_sources_pages():
+    arts = [_article(i) for i in range(23)]
+    first = render_sources_page(arts, 0, 10)
+    assert (first.page, first.pages) == (0, 3)
+    assert "1–10 of 23" in first.message.html and "Story &lt;0&gt;" in first.message.html
+    last = render_sources_page(arts, 99, 10)
+    assert last.page == 2 and "21–23 of 23" in last.message.html and "23. " in last.message.html
+    assert_valid([first.message, last.message])
+    empty = render_sources_page([], 0)
+    assert "No articles" in empty.message.html
+
+
+def test_render_lines_escapes_and_bolds_the_first():
+    [m] = render_lines(["Title <x>", "a & b", "", "after blank"], bold_first=True)
+    assert m.html == "<b>Title &lt;x&gt;</b>\na &amp; b\n\nafter blank"
+    assert_valid([m])
