@@ -1,0 +1,7 @@
+"""`python -m bot.evaluation eval|import …`"""
+
+import sys
+
+from bot.evaluation.commands import main
+
+sys.exit(main())
