@@ -27,7 +27,7 @@ from index.retriever import Retrieved
 MAX_SENTENCES = 3
 #: weights of (sentence similarity, term coverage, type fit, passage prior), tuned on XQuAD (docs/answers.md)
 WEIGHTS_EN = (0.4, 0.35, 0.15, 0.1)
-WEIGHTS_OTHER = (0.6, 0.1, 0.2, 0.1)
+WEIGHTS_OTHER = (0.5, 0.1, 0.1, 0.2)
 PASSAGES_CONSIDERED = 4
 
 _TYPES: dict[str, re.Pattern] = {

@@ -65,8 +65,6 @@ async def test_serve_polls_answers_and_stops_cleanly(tmp_path, fake_api, index_t
     assert TOKEN not in output and TOKEN.split(":")[1] not in output
 
 
-@pytest.mark.xfail(reason="bot.engine.build_engine raises bm25s' ValueError on an empty index instead of "
-                   "EmptyIndexError (reported to the engine's owner)", strict=False)
 async def test_serve_refuses_an_empty_index(tmp_path, fake_api, corpus_dir):
     proc = _spawn(tmp_path, _env(tmp_path, fake_api, tmp_path / "empty-data"))
     output, _ = proc.communicate(timeout=60)
