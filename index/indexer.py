@@ -145,13 +145,15 @@ class Indexer:
         if missing:
             known |= dict(zip(missing, self.embedder.embed_passages(missing)))
         fresh = set(missing)
+        groups = []
+        for article, _, chunks in batch:
+            sentence_vectors = [np.vstack([known[t] for t in sentence_texts(c)]) for c in chunks]
+            vectors = np.vstack([chunk_vector(v) for v in sentence_vectors]) if chunks else np.zeros((0, 0))
+            groups.append((article, chunks, vectors, sentence_vectors))
+            report.chunks_embedded += sum(1 for c in chunks if fresh.intersection(sentence_texts(c)))
+        self.store.add_chunk_groups(groups)  # new chunks: invisible until their article record changes
+        self.store.put_articles([(article, len(chunks)) for article, _, chunks in batch])  # commit points
         for article, info, chunks in batch:
-            if chunks:
-                sentence_vectors = [np.vstack([known[t] for t in sentence_texts(c)]) for c in chunks]
-                self.store.add_chunks(article, chunks, np.vstack([chunk_vector(v) for v in sentence_vectors]),
-                                      sentence_vectors)
-                report.chunks_embedded += sum(1 for c in chunks if fresh.intersection(sentence_texts(c)))
-            self.store.put_article(article, len(chunks))  # commit point
             if info is not None:
                 report.chunks_deleted += self.store.delete_stale_chunks(article.id, article.content_hash)
                 report.updated.append(article.id)

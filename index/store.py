@@ -221,13 +221,19 @@ class Store:
 
     def put_article(self, article: Article, chunk_count: int) -> None:
         """The commit point of an article's (re-)indexing."""
-        meta = article.metadata() | {
-            "content_hash": article.content_hash,
-            "chunks": chunk_count,
-            "published_day": published_day(article.published_at),
-            "indexed_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        }
-        self.articles_collection.upsert(ids=[article.id], embeddings=[[1.0]], documents=[article.body], metadatas=[meta])
+        self.put_articles([(article, chunk_count)])
+
+    def put_articles(self, items: Sequence[tuple[Article, int]]) -> None:
+        """Commit several articles in one write (each record is the commit point of its article)."""
+        if not items:
+            return
+        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        self.articles_collection.upsert(
+            ids=[a.id for a, _ in items], embeddings=[[1.0]] * len(items), documents=[a.body for a, _ in items],
+            metadatas=[a.metadata() | {"content_hash": a.content_hash, "chunks": n,
+                                       "published_day": published_day(a.published_at), "indexed_at": now}
+                       for a, n in items],
+        )
 
     def delete_article(self, article_id: str) -> None:
         self.articles_collection.delete(ids=[article_id])
@@ -237,29 +243,39 @@ class Store:
                    sentence_vectors: Sequence[np.ndarray] | None = None) -> None:
         """Write chunks with their vectors; `sentence_vectors[i]` holds one row per sentence of chunk i
         (default: the chunk vector for each sentence, e.g. for synthetic benchmark data)."""
-        if not chunks:
-            return
-        embeddings = np.asarray(embeddings, dtype=np.float32)
-        if sentence_vectors is None:
-            sentence_vectors = [np.repeat(embeddings[i : i + 1], max(len(c.sentences), 1), axis=0)
-                                for i, c in enumerate(chunks)]
-        base = {
-            "article_id": article.id,
-            "article_hash": article.content_hash,
-            "title": article.title,
-            "source": article.source,
-            "url": article.url,
-            "published_at": article.published_at,
-            "published_day": published_day(article.published_at),
-        }
-        metas = [
-            base | {"chunk_index": c.index, "start": c.start, "end": c.end, "sentences": json.dumps(c.sentences),
-                    "sv": encode_vectors(sv)}
-            for c, sv in zip(chunks, sentence_vectors)
-        ]
-        self.chunks.upsert(
-            ids=[c.id for c in chunks], embeddings=embeddings, documents=[c.text for c in chunks], metadatas=metas,
-        )
+        self.add_chunk_groups([(article, chunks, embeddings, sentence_vectors)])
+
+    def add_chunk_groups(self, groups: Sequence[tuple[Article, Sequence[Chunk], np.ndarray,
+                                                      Sequence[np.ndarray] | None]]) -> None:
+        """Write the chunks of several articles in one upsert."""
+        ids: list[str] = []
+        documents: list[str] = []
+        metas: list[dict] = []
+        vectors: list[np.ndarray] = []
+        for article, chunks, embeddings, sentence_vectors in groups:
+            if not chunks:
+                continue
+            embeddings = np.asarray(embeddings, dtype=np.float32)
+            if sentence_vectors is None:
+                sentence_vectors = [np.repeat(embeddings[i : i + 1], max(len(c.sentences), 1), axis=0)
+                                    for i, c in enumerate(chunks)]
+            base = {
+                "article_id": article.id,
+                "article_hash": article.content_hash,
+                "title": article.title,
+                "source": article.source,
+                "url": article.url,
+                "published_at": article.published_at,
+                "published_day": published_day(article.published_at),
+            }
+            ids += [c.id for c in chunks]
+            documents += [c.text for c in chunks]
+            metas += [base | {"chunk_index": c.index, "start": c.start, "end": c.end,
+                              "sentences": json.dumps(c.sentences), "sv": encode_vectors(sv)}
+                      for c, sv in zip(chunks, sentence_vectors)]
+            vectors.append(embeddings)
+        if ids:
+            self.chunks.upsert(ids=ids, embeddings=np.vstack(vectors), documents=documents, metadatas=metas)
 
     def sentence_vectors_for_article(self, article_id: str) -> dict[str, np.ndarray]:
         """sentence text → vector, from the article's stored chunks (reused when an article changes)."""
