@@ -56,6 +56,17 @@ def cmd_sources(args: argparse.Namespace) -> int:
     return 0
 
 
+def _engine(settings):
+    """The engine, or a clear error when there is nothing to answer from."""
+    from bot.engine import build_engine
+    from index.errors import EmptyIndexError
+
+    engine = build_engine(settings)
+    if not engine.index_info().articles:
+        raise EmptyIndexError(engine.store.location)
+    return engine
+
+
 def _filters(args: argparse.Namespace):
     from index.models import SearchFilters
 
@@ -64,9 +75,8 @@ def _filters(args: argparse.Namespace):
 
 def cmd_ask(args: argparse.Namespace) -> int:
     from bot.console import print_answer
-    from bot.engine import build_engine
 
-    engine = build_engine(_settings())
+    engine = _engine(_settings())
     result = engine.ask(args.question, filters=_filters(args), k=args.k)
     if args.json:
         print(result.model_dump_json(indent=2))
@@ -77,10 +87,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 def cmd_chat(args: argparse.Namespace) -> int:
     from bot.console import chat_loop
-    from bot.engine import build_engine
 
     settings = _settings()
-    return chat_loop(build_engine(settings), Console(), history_turns=settings.history_turns)
+    return chat_loop(_engine(settings), Console(), history_turns=settings.history_turns)
 
 
 def cmd_run(args: argparse.Namespace) -> int:

@@ -11,6 +11,8 @@ from pydantic_settings import NoDecode
 from index.settings import IndexSettings
 
 IdList = Annotated[frozenset[int], NoDecode]
+#: the project's prompts/ folder (the package is installed from the repository, editable)
+PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
 
 
 class Settings(IndexSettings):
@@ -23,7 +25,7 @@ class Settings(IndexSettings):
     llm_max_retries: int = Field(1, ge=0, description="Retries of a failed LLM call before falling back.")
     llm_temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature of the LLM.")
     llm_stream: bool = Field(False, description="Stream LLM replies (for endpoints that stream; fails over the same way).")
-    prompts_dir: Path = Field(Path("prompts"), description="Folder of the prompt text files.")
+    prompts_dir: Path = Field(PROMPTS, description="Folder of the prompt text files (empty: the project's prompts/).")
     min_support: float = Field(
         0.65, description="Support score (0-1) below which the bot refuses; calibrated on XQuAD, see docs/answers.md."
     )
@@ -77,8 +79,8 @@ def env_example() -> str:
     ]
     for name, field in Settings.model_fields.items():
         default = field.default
-        if default is None or isinstance(default, SecretStr):
-            value = ""
+        if default is None or isinstance(default, SecretStr) or default == PROMPTS:
+            value = ""  # unset: None, or a default that depends on where the project is
         elif isinstance(default, frozenset):
             value = ",".join(str(v) for v in sorted(default))
         elif isinstance(default, bool):
