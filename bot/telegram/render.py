@@ -243,7 +243,8 @@ def _source_groups(citations: Sequence[Citation]) -> list[tuple[list[int], Citat
     groups: dict[str, tuple[list[int], Citation]] = {}
     for c in citations:
         if c.article_id in groups:
-            groups[c.article_id][0].append(c.n)
+            if c.n not in groups[c.article_id][0]:
+                groups[c.article_id][0].append(c.n)
         else:
             groups[c.article_id] = ([c.n], c)
     return list(groups.values())

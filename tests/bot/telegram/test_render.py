@@ -74,6 +74,12 @@ def test_second_quote_of_an_article_shows_only_its_number():
     assert "<b>[2]</b>" in m.html and "[1][2] <a href" in m.html
 
 
+def test_several_quotes_under_one_number_list_the_number_once():
+    r = result("According to Times [1]:", [citation(1, "first"), citation(1, "second")])
+    [m] = render_answer(r)
+    assert "[1] <a href" in m.html and "[1][1]" not in m.html
+
+
 def test_everything_dynamic_is_escaped():
     evil = '<script>alert("x")</script> & <b>bold</b> &amp;'
     r = result(evil + " [1]", [citation(1, evil, title=evil, source=evil, url="https://x.example/?a=1&b=2")])
