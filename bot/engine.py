@@ -17,16 +17,28 @@ Public API (stable; the bot, CLI, evaluator and benchmarks rely on it):
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 import time
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.answer.condense import Condenser
+from bot.answer.extractive import ExtractiveAnswerer
+from bot.answer.llm import LLMClient
+from bot.answer.modes import ExtractiveMode, LLMMode
+from bot.answer.prompts import Prompts
 from bot.answer.result import AnswerResult, Turn
 from bot.settings import Settings
+from index.catalog import Catalog
+from index.embedders import Embedder, build_embedder
+from index.indexer import run_index
+from index.language import detect_language
 from index.models import ArticleInfo, IndexReport, SearchFilters
+from index.retriever import HybridRetriever
+from index.store import Store
+from index.textclean import clean_text
 
 log = logging.getLogger(__name__)
 
@@ -47,9 +59,7 @@ class IndexInfo:
 class Engine:
     """Answers questions over the index. Build it with `build_engine(settings)`."""
 
-    def __init__(self, settings: Settings, embedder, store, prompts) -> None:
-        from bot.answer.llm import LLMClient
-
+    def __init__(self, settings: Settings, embedder: Embedder, store: Store, prompts: Prompts) -> None:
         self.settings = settings
         self.embedder = embedder
         self.store = store
@@ -61,14 +71,9 @@ class Engine:
 
     # --- wiring -----------------------------------------------------------------
     def _load(self) -> None:
-        from bot.answer.condense import Condenser
-        from bot.answer.extractive import ExtractiveAnswerer
-        from bot.answer.modes import ExtractiveMode, LLMMode
-        from index.catalog import Catalog
-        from index.retriever import HybridRetriever
-
         catalog = Catalog.load(self.store, self.settings.cache_dir)
-        extractive = ExtractiveMode(self.article_text, ExtractiveAnswerer(catalog, self.embedder.calibration), self.settings.min_support)
+        extractive = ExtractiveMode(self.article_text, ExtractiveAnswerer(catalog, self.embedder.calibration),
+                                    self.settings.min_support)
         mode = LLMMode(self.article_text, self.llm, self.prompts, extractive) if self.llm else extractive
         with self._lock:
             self.catalog = catalog
@@ -91,10 +96,6 @@ class Engine:
     # --- questions --------------------------------------------------------------
     def ask(self, question: str, history: Sequence[Turn] = (), *, filters: SearchFilters | None = None,
             k: int | None = None) -> AnswerResult:
-        from bot.answer.modes import REFUSAL
-        from index.language import detect_language
-        from index.textclean import clean_text
-
         started = time.perf_counter()
         timings: dict[str, float] = {}
         question = clean_text(question).strip()
@@ -114,8 +115,6 @@ class Engine:
         timings["answer"] = (time.perf_counter() - t1) * 1000
         timings["total"] = (time.perf_counter() - started) * 1000
         result.timings_ms = {k: round(v, 2) for k, v in timings.items()}
-        if result.refused and not result.answer:
-            result.answer = REFUSAL
         return result
 
     async def ask_async(self, question: str, history: Sequence[Turn] = (), *,
@@ -156,32 +155,26 @@ class Engine:
 
     def reindex(self, paths: Sequence[Path] | None = None, *, rebuild: bool = False,
                 progress: bool = False) -> IndexReport:
-        from index.indexer import run_index
-
         report = run_index(self.settings, paths, rebuild=rebuild, progress=progress,
                            embedder=self.embedder, store=self.store)
         self.reload(reopen=False)
         return report
 
 
-def open_index(settings: Settings, embedder=None):
+def open_index(settings: Settings, embedder: Embedder | None = None) -> tuple[Embedder, Store]:
     """The embedder and the opened store, checked against each other."""
-    from index.embedders import build_embedder
-    from index.store import Store
-
     embedder = embedder or build_embedder(settings)
     store = Store.open(settings)
     store.ensure(embedder.name, embedder.dim)
     return embedder, store
 
 
-def build_engine(settings: Settings, *, embedder=None) -> Engine:
+def build_engine(settings: Settings, *, embedder: Embedder | None = None) -> Engine:
     """The composition root: every service built once from `settings`."""
-    from bot.answer.prompts import Prompts
-
     prompts = Prompts.load(settings.prompts_dir)
     embedder, store = open_index(settings, embedder)
     engine = Engine(settings, embedder, store, prompts)
+    embedder.embed_query("warm-up")  # the first question should not pay for the model's first run
     log.info("engine ready: %s, %d articles, %d chunks, %s mode", store.location,
              len(engine.catalog.articles), len(engine.catalog), settings.effective_mode)
     return engine
