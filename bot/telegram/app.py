@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 RATE_LIMIT_RETRIES = 3
+#: start-up attempts to reach Telegram before giving up (a brief outage should not stop the bot)
+BOOTSTRAP_RETRIES = 3
 MAX_CONCURRENT_UPDATES = 128
 
 PUBLIC_COMMANDS = [
@@ -201,7 +203,7 @@ def run_bot(settings: "Settings", engine: "Engine", webhook_url: str | None = No
     application = build_application(settings, engine)
     if options is not None:
         log.info("Starting the webhook on %s:%s/%s", options["listen"], options["port"], options["url_path"])
-        application.run_webhook(**options)
+        application.run_webhook(**options, bootstrap_retries=BOOTSTRAP_RETRIES)
     else:
         log.info("Starting long polling")
-        application.run_polling(allowed_updates=handlers.ALLOWED_UPDATES)
+        application.run_polling(allowed_updates=handlers.ALLOWED_UPDATES, bootstrap_retries=BOOTSTRAP_RETRIES)

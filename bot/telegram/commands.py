@@ -27,7 +27,7 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
 def serve(args: argparse.Namespace) -> int:
     # imported here: building settings/engine/PTB is the command's job, not the import's
     from bot.engine import build_engine
-    from telegram.error import InvalidToken
+    from telegram.error import InvalidToken, NetworkError
 
     from bot.logs import configure_logging
     from bot.settings import Settings
@@ -45,6 +45,11 @@ def serve(args: argparse.Namespace) -> int:
         return 1
     except InvalidToken:  # its message contains the token: don't print it
         print("newsbot serve: Telegram rejected TELEGRAM_BOT_TOKEN; check it with @BotFather.", file=sys.stderr)
+        return 1
+    except NetworkError as exc:  # at start-up: Telegram unreachable (later ones are retried by PTB)
+        where = settings.telegram_api_base_url or "api.telegram.org"
+        print(f"newsbot serve: cannot reach the Telegram Bot API at {where} ({exc.__class__.__name__}). "
+              "Check the network, a proxy, or TELEGRAM_API_BASE_URL, then start again.", file=sys.stderr)
         return 1
     finally:
         if engine is not None:
