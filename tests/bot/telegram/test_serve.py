@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -72,3 +73,17 @@ async def test_serve_refuses_an_empty_index(tmp_path, fake_api, corpus_dir):
     assert "empty" in output and "newsbot index" in output
     assert "Traceback" not in output and TOKEN not in output
     assert not fake_api.calls("getUpdates")
+
+
+async def test_serve_says_when_telegram_cannot_be_reached(tmp_path, fake_api, index_template, corpus_dir):
+    data = tmp_path / "data"
+    shutil.copytree(index_template, data)
+    env = _env(tmp_path, fake_api, data)
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        env["TELEGRAM_API_BASE_URL"] = f"http://127.0.0.1:{s.getsockname()[1]}/bot"
+    proc = _spawn(tmp_path, env)
+    output, _ = proc.communicate(timeout=120)
+    assert proc.returncode == 1
+    assert "cannot reach the Telegram Bot API" in output and "TELEGRAM_API_BASE_URL" in output
+    assert TOKEN not in output and TOKEN.split(":")[1] not in output
