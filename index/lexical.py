@@ -23,13 +23,32 @@ from index.language import transliterate
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets DEBUG on import
 
 #: bump when tokenisation changes: catalogue snapshots made with another version are rebuilt
-TOKENIZER_VERSION = 2
+TOKENIZER_VERSION = 3
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _STOP = frozenset(STOPWORDS_EN) | {
     "s", "t", "did", "does", "many", "much", "who", "whose", "whom", "what", "when", "where", "why", "which", "how",
 }
 _LATIN_OR_DIGIT = re.compile(r"^[a-z0-9]+$")
+
+
+#: irregular English verb forms Snowball leaves apart ("met" ≠ "meet"): mapped to the base form first
+IRREGULAR = {
+    "met": "meet", "held": "hold", "won": "win", "began": "begin", "begun": "begin", "born": "bear",
+    "bought": "buy", "brought": "bring", "built": "build", "caught": "catch", "chose": "choose",
+    "chosen": "choose", "came": "come", "did": "do", "done": "do", "drew": "draw", "drawn": "draw",
+    "drove": "drive", "driven": "drive", "fell": "fall", "fallen": "fall", "felt": "feel", "fought": "fight",
+    "found": "find", "flew": "fly", "flown": "fly", "gave": "give", "given": "give", "went": "go",
+    "gone": "go", "grew": "grow", "grown": "grow", "had": "have", "heard": "hear", "hid": "hide", "kept": "keep",
+    "knew": "know", "known": "know", "led": "lead", "lost": "lose", "made": "make",
+    "meant": "mean", "paid": "pay", "ran": "run", "risen": "rise", "said": "say", "saw": "see",
+    "seen": "see", "sold": "sell", "sent": "send", "shot": "shoot", "sang": "sing", "sung": "sing",
+    "sat": "sit", "spoke": "speak", "spoken": "speak", "spent": "spend", "stood": "stand", "stole": "steal",
+    "stolen": "steal", "struck": "strike", "swore": "swear", "sworn": "swear", "taught": "teach",
+    "told": "tell", "took": "take", "taken": "take", "thought": "think", "threw": "throw", "thrown": "throw",
+    "understood": "understand", "wrote": "write", "written": "write", "woke": "wake", "wore": "wear",
+    "worn": "wear", "freed": "free", "fled": "flee", "sought": "seek", "slain": "slay", "slew": "slay",
+}
 
 
 @lru_cache(maxsize=1)
@@ -43,7 +62,7 @@ def words(text: str) -> list[str]:
 
 def terms(text: str) -> list[str]:
     """Index terms of English text: lower-cased words, stop words removed, Snowball-stemmed."""
-    kept = [w for w in words(text) if w not in _STOP]
+    kept = [IRREGULAR.get(w, w) for w in words(text) if w not in _STOP]
     return _stemmer().stemWords(kept)
 
 
