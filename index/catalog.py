@@ -111,12 +111,14 @@ class Catalog:
                 found.append((row, decode_vectors(m["sv"], store.dim)))
         found.sort(key=lambda item: (item[0].article_id, item[0].start))
         rows = [row for row, _ in found]
-        blocks = [vectors for _, vectors in found]
         offsets = np.zeros(len(rows) + 1, dtype=np.int64)
-        np.cumsum([len(b) for b in blocks], out=offsets[1:])
-        matrix = np.vstack(blocks).astype(np.float16) if blocks else np.zeros((0, store.dim), dtype=np.float16)
-        return cls(rows, LexicalIndex.build([f"{r.title}\n{r.text}" for r in rows]), articles, generation,
-                   updated_at, matrix, offsets)
+        np.cumsum([len(vectors) for _, vectors in found], out=offsets[1:])
+        matrix = np.empty((int(offsets[-1]), store.dim), dtype=np.float16)
+        for i in range(len(found)):  # copy block by block, freeing each: no second full copy in memory
+            matrix[offsets[i]:offsets[i + 1]] = found[i][1]
+            found[i] = None
+        lexical = LexicalIndex.build(f"{r.title}\n{r.text}" for r in rows)
+        return cls(rows, lexical, articles, generation, updated_at, matrix, offsets)
 
 
 def _snapshot_name(store: Store, generation: int) -> str:

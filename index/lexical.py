@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -79,11 +79,17 @@ class LexicalIndex:
         self._by_initial = dict(by_initial)
 
     @classmethod
-    def build(cls, texts: Sequence[str]) -> "LexicalIndex":
+    def build(cls, texts: Iterable[str]) -> "LexicalIndex":
+        texts = list(texts)
         if not texts:
             return cls(None)
+        # term ids as compact arrays, one text at a time: lists of token strings for 100k chunks
+        # would take gigabytes
+        vocab: dict[str, int] = {"": 0}
+        ids = [np.array([vocab.setdefault(t, len(vocab)) for t in terms(text)] or [0], dtype=np.int32)
+               for text in texts]
         model = bm25s.BM25()
-        model.index([terms(t) or [""] for t in texts], show_progress=False)
+        model.index((ids, vocab), show_progress=False)
         return cls(model)
 
     def save(self, folder: Path) -> None:
