@@ -13,6 +13,7 @@ import json
 import logging
 import pickle
 import shutil
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,7 +85,7 @@ class Catalog:
         folder = cache_dir / _snapshot_name(store, generation)
         catalog = None if state.get("dirty") else _read_snapshot(folder, articles, generation, state)
         if catalog is None:
-            catalog = cls._build(store, articles, generation, str(state.get("updated_at", "")))
+            catalog = cls._build(store, articles, generation, str(state.get("updated_at", "")), cache_dir)
             if not state.get("dirty"):
                 _write_snapshot(folder, catalog, str(state.get("epoch", "")))
         log.info("catalogue: %d chunks of %d articles (generation %d) in %.2fs",
@@ -95,28 +96,39 @@ class Catalog:
         return self.sentence_vectors[self.sentence_offsets[position]:self.sentence_offsets[position + 1]]
 
     @classmethod
-    def _build(cls, store: Store, articles: dict[str, ArticleInfo], generation: int, updated_at: str) -> "Catalog":
+    def _build(cls, store: Store, articles: dict[str, ArticleInfo], generation: int, updated_at: str,
+               scratch: Path) -> "Catalog":
+        """Read every live chunk from the store, in the store's order.
+
+        Sentence vectors are streamed to a scratch file and memory-mapped, so a cold start never
+        holds them twice (100k chunks ≈ 600k sentences ≈ 460 MB of float16).
+        """
         live = {a.id: a.content_hash for a in articles.values()}
-        found: list[tuple[ChunkRow, np.ndarray]] = []
-        for ids, metas, docs in store.all_chunks():
-            for id_, m, text in zip(ids, metas, docs):
-                if live.get(m.get("article_id")) != m.get("article_hash"):
-                    continue  # left by an interrupted run, or an older version
-                row = ChunkRow(
-                    id=id_, article_id=m["article_id"], title=m.get("title", ""), source=m.get("source", ""),
-                    url=m.get("url", ""), published_at=m.get("published_at", ""), start=int(m["start"]),
-                    end=int(m["end"]), sentences=tuple(tuple(s) for s in json.loads(m.get("sentences", "[]"))),
-                    text=text,
-                )
-                found.append((row, decode_vectors(m["sv"], store.dim)))
-        found.sort(key=lambda item: (item[0].article_id, item[0].start))
-        rows = [row for row, _ in found]
+        rows: list[ChunkRow] = []
+        sizes: list[int] = []
+        scratch.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=scratch, suffix=".f16", delete=False) as out:
+            for ids, metas, docs in store.all_chunks():
+                for id_, m, text in zip(ids, metas, docs):
+                    if live.get(m.get("article_id")) != m.get("article_hash"):
+                        continue  # left by an interrupted run, or an older version
+                    rows.append(ChunkRow(
+                        id=id_, article_id=m["article_id"], title=m.get("title", ""), source=m.get("source", ""),
+                        url=m.get("url", ""), published_at=m.get("published_at", ""), start=int(m["start"]),
+                        end=int(m["end"]), sentences=tuple(tuple(s) for s in json.loads(m.get("sentences", "[]"))),
+                        text=text,
+                    ))
+                    vectors = decode_vectors(m["sv"], store.dim)
+                    sizes.append(len(vectors))
+                    out.write(vectors.tobytes())
         offsets = np.zeros(len(rows) + 1, dtype=np.int64)
-        np.cumsum([len(vectors) for _, vectors in found], out=offsets[1:])
-        matrix = np.empty((int(offsets[-1]), store.dim), dtype=np.float16)
-        for i in range(len(found)):  # copy block by block, freeing each: no second full copy in memory
-            matrix[offsets[i]:offsets[i + 1]] = found[i][1]
-            found[i] = None
+        np.cumsum(sizes, out=offsets[1:])
+        path = Path(out.name)
+        try:
+            matrix = np.memmap(path, dtype=np.float16, mode="r", shape=(int(offsets[-1]), store.dim)) \
+                if offsets[-1] else np.zeros((0, store.dim), dtype=np.float16)
+        finally:
+            path.unlink()  # the mapping stays valid; nothing is left behind
         lexical = LexicalIndex.build(f"{r.title}\n{r.text}" for r in rows)
         return cls(rows, lexical, articles, generation, updated_at, matrix, offsets)
 

@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 2  # 2: sentence vectors in chunk metadata
 STATE_ID = "__state__"
-_PAGE = 5000
+_PAGE = 1000
 
 
 class ExplicitEmbeddings(EmbeddingFunction[Documents]):
