@@ -322,8 +322,7 @@ class Store:
         return self._pages(self.chunks, include=["metadatas", "documents"])
 
     def query(self, vector: np.ndarray, n: int, where: dict | None = None) -> list[Hit]:
-        n = min(n, max(self.chunks.count(), 1))
-        got = self.chunks.query(
+        got = self.chunks.query(  # Chroma returns fewer than n when there are fewer
             query_embeddings=[np.asarray(vector, dtype=np.float32)], n_results=n, where=where,
             include=["distances"],
         )

@@ -15,6 +15,7 @@ import asyncio
 import logging
 import re
 from collections.abc import Awaitable, Hashable
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -37,6 +38,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 RATE_LIMIT_RETRIES = 3
+#: worker threads for answers: slow LLM calls wait on the network, they must not queue up the rest
+ANSWER_THREADS = 32
 #: start-up attempts to reach Telegram before giving up (a brief outage should not stop the bot)
 BOOTSTRAP_RETRIES = 3
 MAX_CONCURRENT_UPDATES = 128
@@ -141,6 +144,10 @@ def build_application(settings: "Settings", engine: "Engine") -> Application:
 
 
 async def _post_init(application: Application) -> None:
+    # answers run in worker threads (engine.ask_async); the default pool has cpu+4 threads, so a
+    # few slow LLM calls would hold up every other chat
+    asyncio.get_running_loop().set_default_executor(
+        ThreadPoolExecutor(max_workers=ANSWER_THREADS, thread_name_prefix="newsbot-answer"))
     await check_and_announce(application)
 
 
