@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 from filelock import FileLock, Timeout
 
+from index.catalog import Catalog
 from index.chunker import Chunker
 from index.embedders import Embedder, build_embedder
 from index.errors import IndexBusyError
@@ -112,6 +113,9 @@ class Indexer:
             updated_at=datetime.now(timezone.utc).isoformat(timespec="seconds")
             if generation != int(state.get("generation", 0)) or not state.get("updated_at") else state["updated_at"],
         )
+        if generation != int(state.get("generation", 0)):
+            # snapshot the catalogue now, so the bot's next start (or reload) does not build it
+            Catalog.load(self.store, self.settings.cache_dir)
         report.seconds = time.perf_counter() - started
         return report
 
