@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import threading
 import time
 from collections.abc import Sequence
@@ -66,6 +67,9 @@ class Engine:
         self.prompts = prompts
         self.llm = LLMClient(settings) if settings.effective_mode == "llm" else None
         self._lock = threading.RLock()
+        # CPU-bound steps run at most one per core: many answer threads (the bot runs 32, so that
+        # slow LLM calls don't queue the rest) would otherwise fight over the GIL and the event loop
+        self._cpu = threading.BoundedSemaphore(os.cpu_count() or 1)
         self._bodies: dict[str, str] = {}
         self._load()
 
@@ -108,10 +112,14 @@ class Engine:
         standalone = condenser.condense(question, list(history)[-self.settings.history_turns:]
                                         if self.settings.history_turns else [])
         timings["condense"] = (time.perf_counter() - t0) * 1000
-        retrieved = retriever.retrieve(standalone, k=k or self.settings.top_k, language=language,
-                                       filters=self._canonical(filters), timings=timings)
-        t1 = time.perf_counter()
-        result = mode.answer(question, standalone, language, retrieved)
+        with self._cpu:
+            retrieved = retriever.retrieve(standalone, k=k or self.settings.top_k, language=language,
+                                           filters=self._canonical(filters), timings=timings)
+            t1 = time.perf_counter()
+            if self.llm is None:
+                result = mode.answer(question, standalone, language, retrieved)
+        if self.llm is not None:  # waits on the network: outside the CPU gate
+            result = mode.answer(question, standalone, language, retrieved)
         timings["answer"] = (time.perf_counter() - t1) * 1000
         timings["total"] = (time.perf_counter() - started) * 1000
         result.timings_ms = {k: round(v, 2) for k, v in timings.items()}

@@ -38,8 +38,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 RATE_LIMIT_RETRIES = 3
-#: worker threads for answers: slow LLM calls wait on the network, they must not queue up the rest
-ANSWER_THREADS = 32
+#: worker threads for answers (asyncio's default is cpu+4 = 6 here). Measured with 30 chats
+#: (docs/benchmarks.md): 6 threads let 6 slow LLM chats hold up everyone (p95 2.7 s); 32 threads
+#: halve offline throughput (GIL and typing-action churn); 12 keep both (p95 0.8 s, 12.7 answers/s)
+ANSWER_THREADS = 12
 #: start-up attempts to reach Telegram before giving up (a brief outage should not stop the bot)
 BOOTSTRAP_RETRIES = 3
 MAX_CONCURRENT_UPDATES = 128
@@ -144,8 +146,7 @@ def build_application(settings: "Settings", engine: "Engine") -> Application:
 
 
 async def _post_init(application: Application) -> None:
-    # answers run in worker threads (engine.ask_async); the default pool has cpu+4 threads, so a
-    # few slow LLM calls would hold up every other chat
+    # answers run in worker threads (engine.ask_async): see ANSWER_THREADS
     asyncio.get_running_loop().set_default_executor(
         ThreadPoolExecutor(max_workers=ANSWER_THREADS, thread_name_prefix="newsbot-answer"))
     await check_and_announce(application)
