@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import re
 import time
 from collections import Counter
@@ -144,7 +143,9 @@ async def _run(ctx: Context, llm) -> dict:
     embedded, _ = sizes(ctx.quick)
     folder = store_folder(ctx, "embedded", embedded[0])
     users, per_user = (5, 2) if ctx.quick else (30, 5)
-    workers = min(32, (os.cpu_count() or 1) + 4)
+    from bot.telegram.app import ANSWER_THREADS
+
+    workers = ANSWER_THREADS
     llm_users = workers + 3 if ctx.quick else 30
     pool = list(dict.fromkeys(q.question.strip() for q in xquad_data.questions("en", articles_limit(ctx.quick))))
     timeout = 120 if ctx.quick else 900

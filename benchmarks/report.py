@@ -328,7 +328,7 @@ def _concurrency(results: dict) -> str:
         "answer costs a `sendChatAction` plus a `sendMessage`, so about 15 answers/s is the ceiling at this layer "
         "whatever the engine's speed; questions queued behind it wait, which is what the p95 shows.",
         f"LLM mode against the fake OpenAI server; one question per chat; the slow chats' LLM calls take "
-        f"{2.0:.0f} s. The default thread pool behind `asyncio.to_thread` has {cc['executor_workers']} workers here.",
+        f"{2.0:.0f} s. The bot answers in a pool of {cc['executor_workers']} threads (`ANSWER_THREADS`).",
         _table(["scenario", "chats", "exactly once", "others p50 s", "others p95 s", "others max s", "slow chat s",
                 "others answered before the slow one", "fallback answers"], slow_rows),
     ])
