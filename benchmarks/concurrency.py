@@ -18,7 +18,6 @@ import json
 import re
 import time
 from collections import Counter
-from contextlib import asynccontextmanager
 
 from benchmarks import xquad_data
 from benchmarks.common import Context, articles_limit, median, percentile, say
@@ -46,26 +45,10 @@ class CountingEngine:
         return result
 
 
-@asynccontextmanager
-async def running_bot(settings, engine):
-    from bot.telegram.app import build_application
-    from bot.telegram.handlers import ALLOWED_UPDATES
+def running_bot(settings, engine):
+    from bot.telegram.app import build_application, polling
 
-    app = build_application(settings, engine)
-    await app.initialize()
-    try:
-        await app.post_init(app)
-        await app.updater.start_polling(poll_interval=0, timeout=1, allowed_updates=ALLOWED_UPDATES)
-        await app.start()
-        yield app
-    finally:
-        if app.updater is not None and app.updater.running:
-            await app.updater.stop()
-        if app.running:
-            await app.stop()
-        await app.shutdown()
-        if app.post_shutdown is not None:
-            await app.post_shutdown(app)
+    return polling(build_application(settings, engine))
 
 
 async def _load(fake, engine, settings, questions: dict[int, list[str]], timeout: float) -> dict:

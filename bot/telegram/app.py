@@ -14,7 +14,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Awaitable, Hashable
+from collections.abc import AsyncIterator, Awaitable, Hashable
+from contextlib import asynccontextmanager
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
@@ -203,6 +204,27 @@ def webhook_options(settings: "Settings", webhook_url: str) -> dict[str, Any]:
         "secret_token": secret,
         "allowed_updates": handlers.ALLOWED_UPDATES,
     }
+
+
+@asynccontextmanager
+async def polling(application: Application) -> AsyncIterator[Application]:
+    """What `run_polling` does, inside an event loop someone else runs (tests, benchmarks, embedding)."""
+    await application.initialize()
+    try:
+        if application.post_init is not None:
+            await application.post_init(application)
+        assert application.updater is not None
+        await application.updater.start_polling(poll_interval=0, timeout=1, allowed_updates=handlers.ALLOWED_UPDATES)
+        await application.start()
+        yield application
+    finally:
+        if application.updater is not None and application.updater.running:
+            await application.updater.stop()
+        if application.running:
+            await application.stop()
+        await application.shutdown()
+        if application.post_shutdown is not None:
+            await application.post_shutdown(application)
 
 
 def run_bot(settings: "Settings", engine: "Engine", webhook_url: str | None = None) -> None:

@@ -18,8 +18,7 @@ import pytest
 from telegram.ext import Application
 
 from bot.settings import Settings
-from bot.telegram.app import build_application
-from bot.telegram.handlers import ALLOWED_UPDATES
+from bot.telegram.app import build_application, polling
 from tests.bot.engines import KeywordEngine, RecordingEngine
 from tests.bot.factories import ADMIN_ID
 from tests.fakes.telegram_api import FakeTelegramAPI
@@ -154,21 +153,7 @@ def start_bot(fake_api: FakeTelegramAPI, settings: Settings, engine: Any) -> Cal
     @asynccontextmanager
     async def start(settings_: Settings | None = None, engine_: Any = None) -> AsyncIterator[Harness]:
         app = build_application(settings_ or settings, engine_ if engine_ is not None else engine)
-        await app.initialize()
-        try:
-            assert app.post_init is not None
-            await app.post_init(app)  # what run_polling does: start-up checks + command menu
-            assert app.updater is not None
-            await app.updater.start_polling(poll_interval=0, timeout=1, allowed_updates=ALLOWED_UPDATES)
-            await app.start()
+        async with polling(app):
             yield Harness(app, fake_api)
-        finally:
-            if app.updater is not None and app.updater.running:
-                await app.updater.stop()
-            if app.running:
-                await app.stop()
-            await app.shutdown()
-            if app.post_shutdown is not None:
-                await app.post_shutdown(app)
 
     return start
