@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
-from pathlib import Path
 
 from benchmarks import xquad_data
 from benchmarks.common import DEFAULT_WORK, Context, llama_embedding, quiet_logs, say, settings_for

@@ -99,7 +99,7 @@ def _get(d: dict, size: int):
 def _failed(results: dict, name: str) -> str | None:
     item = results.get(name)
     if item is None:
-        return f"_Not run in this run._"
+        return "_Not run in this run._"
     if "error" in item:
         return f"**Failed:**\n\n```\n{item['error'][-3000:]}\n```"
     return None
@@ -220,7 +220,7 @@ def _latency(results: dict, chart: Path | None) -> str:
         return failed
     lat = results["latency"]
     parts = [
-        f"Offline mode, warm (the first questions are not counted), one question at a time; each question is asked "
+        "Offline mode, warm (the first questions are not counted), one question at a time; each question is asked "
         f"to newsbot and to llama-index in turn, alternating which goes first. newsbot: the whole `engine.ask` "
         f"(embedding, dense + BM25, fusion, sentence selection, quote verification). llama-index: "
         f"`VectorStoreIndex.from_vector_store(ChromaVectorStore(chroma_collection=<prefix>_chunks), embed_model="

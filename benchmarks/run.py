@@ -95,7 +95,6 @@ def main(argv: list[str] | None = None) -> int:
     previous = json.loads(results_path.read_text()) if results_path.exists() and (args.only or args.report_only) \
         else {}
     ctx = Context(quick=args.quick, work=work, results=previous)
-    started = time.perf_counter()
     failed = []
     if not args.report_only:
         _preload()

@@ -40,14 +40,16 @@ def cmd_sources(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
     from bot.console import print_sources
-    from bot.engine import open_index
+    from index.embedders import embedder_name
+    from index.errors import EmbedderMismatchError
     from index.store import Store
 
     settings = _settings()
     store = Store.open(settings)
-    if not store.exists():
-        raise NewsbotError(f"There is no index at {store.location} yet; run `newsbot index`.")
-    _, store = open_index(settings)
+    store.attach()  # reading the article table needs no embedding model, only the right one's name
+    stored, configured = store.embedder_of_index(), embedder_name(settings)
+    if stored and stored[0] != configured:
+        raise EmbedderMismatchError(stored[0], configured)
     articles = sorted(store.article_infos().values(), key=lambda a: (a.published_at, a.title), reverse=True)
     if args.json:
         print(json.dumps([asdict(a) for a in articles], indent=2, ensure_ascii=False))

@@ -169,18 +169,12 @@ class Engine:
         return report
 
 
-def open_index(settings: Settings, embedder: Embedder | None = None) -> tuple[Embedder, Store]:
-    """The embedder and the opened store, checked against each other."""
-    embedder = embedder or build_embedder(settings)
-    store = Store.open(settings)
-    store.ensure(embedder.name, embedder.dim)
-    return embedder, store
-
-
 def build_engine(settings: Settings, *, embedder: Embedder | None = None) -> Engine:
     """The composition root: every service built once from `settings`."""
     prompts = Prompts.load(settings.prompts_dir)
-    embedder, store = open_index(settings, embedder)
+    embedder = embedder or build_embedder(settings)
+    store = Store.open(settings)
+    store.ensure(embedder.name, embedder.dim)  # fails clearly on another embedder's index
     engine = Engine(settings, embedder, store, prompts)
     embedder.embed_query("warm-up")  # the first question should not pay for the model's first run
     log.info("engine ready: %s, %d articles, %d chunks, %s mode", store.location,

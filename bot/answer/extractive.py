@@ -17,7 +17,6 @@ import math
 import re
 from dataclasses import dataclass
 
-import numpy as np
 
 from index.catalog import Catalog
 from index.embedders import Calibration

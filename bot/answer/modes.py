@@ -17,7 +17,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from bot.answer.extractive import Draft, ExtractiveAnswerer
+from bot.answer.extractive import ExtractiveAnswerer
 from bot.answer.llm import LLMClient, LLMError
 from bot.answer.prompts import Prompts
 from bot.answer.quotes import locate_quote
@@ -115,11 +115,8 @@ class ExtractiveMode(AnswerMode):
         self.extractive = extractive
         self.min_support = min_support
 
-    def draft(self, question: str, language: str, retrieved: list[Retrieved]) -> Draft:
-        return self.extractive.draft(question, language, retrieved)
-
     def _compose(self, question: str, language: str, retrieved: list[Retrieved]) -> Composition:
-        draft = self.draft(question, language, retrieved)
+        draft = self.extractive.draft(question, language, retrieved)
         if not draft.picks or draft.support < self.min_support:
             return Composition(REFUSAL, refused=True)
         numbers: dict[str, int] = {}

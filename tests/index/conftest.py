@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from index.embedders import Embedder, build_embedder
+from index.embedders import Embedder
 from index.settings import IndexSettings
 
 REPO = Path(__file__).resolve().parents[2]
@@ -53,9 +53,9 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 @pytest.fixture(scope="session")
-def embedder() -> Embedder:
-    """The default offline embedder (multilingual e5), shared: loading it costs ~1 s."""
-    return build_embedder(IndexSettings(_env_file=None, embed_backend="local", embed_model="multilingual-e5-small"))
+def embedder(e5_embedder: Embedder) -> Embedder:
+    """The default offline embedder (multilingual e5), shared by the whole run."""
+    return e5_embedder
 
 
 @pytest.fixture

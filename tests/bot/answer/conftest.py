@@ -10,15 +10,14 @@ import pytest
 
 from bot.engine import Engine, build_engine
 from bot.settings import Settings
-from index.embedders import build_embedder
 from index.indexer import run_index
 
 REPO = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(scope="session")
-def answer_embedder():
-    return build_embedder(Settings(_env_file=None))
+def answer_embedder(e5_embedder):
+    return e5_embedder
 
 
 @pytest.fixture(scope="session")

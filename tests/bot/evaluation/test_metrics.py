@@ -14,7 +14,7 @@ from bot.evaluation.metrics import (
     token_f1,
 )
 
-from .factories import ARTICLE_ID, OTHER_ID, TITLE, answered, article_text, case, passage, record, refused
+from .factories import OTHER_ID, TITLE, answered, article_text, case, passage, record, refused
 
 DAYS_QUOTE = "Putin added, sighing deeply in response to Troupanov telling him that he was held in Gaza for 498 days."
 RABBI_QUOTE = "The meeting at the Kremlin was also attended by the Chief Rabbi of Russia Berel Lazar"
