@@ -105,19 +105,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
         err.print(f"[yellow]note:[/] {escape(note)}", highlight=False, soft_wrap=True)
     if not run.evaluation.quotes_checked:
         err.print("[yellow]note:[/] the engine offers no article_text(); quote fidelity was not measured")
+    outputs = ((args.json, write_json), (args.report, write_markdown), (args.html, write_html),
+               (args.export_ragas, export_ragas))
     written = []
-    if args.json:
-        write_json(run, args.json)
-        written.append(args.json)
-    if args.report:
-        write_markdown(run, args.report)
-        written.append(args.report)
-    if args.html:
-        write_html(run, args.html)
-        written.append(args.html)
-    if args.export_ragas:
-        export_ragas(run, args.export_ragas)
-        written.append(args.export_ragas)
+    for path, write in outputs:
+        if path:
+            write(run, path)
+            written.append(path)
     for path in written:
         out.print(f"wrote {escape(str(path))}", highlight=False)
 
