@@ -1,17 +1,7 @@
 """The composition root: `build_engine(settings)` builds every service once and wires them.
 
-Handlers (Telegram, CLI, evaluator) get the engine injected (the bot keeps it in
-`application.bot_data["engine"]`); nothing here is created at import time.
-
-Public API (stable; the bot, CLI, evaluator and benchmarks rely on it):
-
-- `Engine.ask(question, history=(), *, filters=None, k=None) -> AnswerResult`  (blocking, thread-safe)
-- `await Engine.ask_async(...)`  same, run off the event loop
-- `Engine.index_info() -> IndexInfo`    counts, sources, date range, embed model, answer mode
-- `Engine.articles() -> list[ArticleInfo]`
-- `Engine.reindex(paths=None, rebuild=False, progress=False) -> IndexReport`  (takes the index lock; reloads after)
-- `Engine.reload()`   re-read the index (BM25, article table) after an outside re-index
-- `Engine.close()`
+`Engine` implements `bot.engine_api.EngineAPI`, the contract the bot, the CLI, the evaluator and the
+benchmarks rely on; nothing here is created at import time.
 """
 
 from __future__ import annotations
@@ -22,7 +12,7 @@ import os
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from datetime import datetime, time as dtime, timezone
 from pathlib import Path
 
 from bot.answer.condense import Condenser
@@ -31,6 +21,8 @@ from bot.answer.llm import LLMClient
 from bot.answer.modes import ExtractiveMode, LLMMode
 from bot.answer.prompts import Prompts
 from bot.answer.result import AnswerResult, Turn
+from bot.engine_api import AsOf, IndexInfo, Progress, ProgressCallback
+from bot.i18n import reply_language
 from bot.settings import Settings
 from index.catalog import Catalog
 from index.embedders import Embedder, build_embedder
@@ -41,20 +33,9 @@ from index.retriever import HybridRetriever
 from index.store import Store
 from index.textclean import clean_text
 
+__all__ = ["Engine", "IndexInfo", "build_engine"]
+
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class IndexInfo:
-    articles: int
-    chunks: int
-    sources: list[str] = field(default_factory=list)
-    first_date: str = ""
-    last_date: str = ""
-    updated_at: str = ""
-    embed_model: str = ""
-    answer_mode: str = "offline"
-    location: str = ""  # e.g. "embedded data/chroma" or "server 127.0.0.1:8000"
 
 
 class Engine:
@@ -99,35 +80,48 @@ class Engine:
 
     # --- questions --------------------------------------------------------------
     def ask(self, question: str, history: Sequence[Turn] = (), *, filters: SearchFilters | None = None,
-            k: int | None = None) -> AnswerResult:
+            k: int | None = None, as_of: AsOf | None = None, user_language: str | None = None,
+            on_progress: ProgressCallback | None = None) -> AnswerResult:
         started = time.perf_counter()
         timings: dict[str, float] = {}
         question = clean_text(question).strip()
         with self._lock:
             retriever, mode, condenser = self.retriever, self.mode, self.condenser
+        reference = reference_time(as_of)
         if not question:
-            return AnswerResult(question="", standalone_question="", answer="Please ask a question.", refused=True)
+            return AnswerResult(question="", standalone_question="", answer="Please ask a question.", refused=True,
+                                language=reply_language(None, user_language), as_of=reference.date().isoformat())
         language = detect_language(question)
         t0 = time.perf_counter()
         standalone = condenser.condense(question, list(history)[-self.settings.history_turns:]
                                         if self.settings.history_turns else [])
         timings["condense"] = (time.perf_counter() - t0) * 1000
+        filters = _as_of(self._canonical(filters), reference, retriever.catalog.newest)
         with self._cpu:
             retrieved = retriever.retrieve(standalone, k=k or self.settings.top_k, language=language,
-                                           filters=self._canonical(filters), timings=timings)
+                                           filters=filters, timings=timings)
             t1 = time.perf_counter()
             if self.llm is None:
                 result = mode.answer(question, standalone, language, retrieved)
         if self.llm is not None:  # waits on the network: outside the CPU gate
+            if on_progress is not None and retrieved:
+                on_progress(Progress("writing", articles=len({r.row.article_id for r in retrieved}),
+                                     passages=len(retrieved)))
             result = mode.answer(question, standalone, language, retrieved)
         timings["answer"] = (time.perf_counter() - t1) * 1000
         timings["total"] = (time.perf_counter() - started) * 1000
         result.timings_ms = {k: round(v, 2) for k, v in timings.items()}
+        result.question_language = language
+        result.language = reply_language(language, user_language)
+        result.as_of = reference.date().isoformat()
         return result
 
     async def ask_async(self, question: str, history: Sequence[Turn] = (), *,
-                        filters: SearchFilters | None = None, k: int | None = None) -> AnswerResult:
-        return await asyncio.to_thread(self.ask, question, history, filters=filters, k=k)
+                        filters: SearchFilters | None = None, k: int | None = None, as_of: AsOf | None = None,
+                        user_language: str | None = None,
+                        on_progress: ProgressCallback | None = None) -> AnswerResult:
+        return await asyncio.to_thread(self.ask, question, history, filters=filters, k=k, as_of=as_of,
+                                       user_language=user_language, on_progress=on_progress)
 
     def _canonical(self, filters: SearchFilters | None) -> SearchFilters | None:
         """Match source names case-insensitively to the names stored in the index."""
@@ -135,7 +129,8 @@ class Engine:
             return filters
         known = {a.source.casefold(): a.source for a in self.catalog.articles.values() if a.source}
         sources = tuple(known.get(s.casefold(), s) for s in filters.sources)
-        return SearchFilters(sources=sources, since=filters.since, until=filters.until)
+        return SearchFilters(sources=sources, since=filters.since, until=filters.until,
+                             article_ids=filters.article_ids, as_of=filters.as_of)
 
     # --- the index --------------------------------------------------------------
     def article_text(self, article_id: str) -> str:
@@ -159,6 +154,7 @@ class Engine:
             first_date=dates[0] if dates else "", last_date=dates[-1] if dates else "",
             updated_at=self.catalog.updated_at, embed_model=self.embedder.name,
             answer_mode=self.settings.effective_mode, location=self.store.location,
+            generation=self.catalog.generation,
         )
 
     def reindex(self, paths: Sequence[Path] | None = None, *, rebuild: bool = False,
@@ -167,6 +163,28 @@ class Engine:
                            embedder=self.embedder, store=self.store)
         self.reload(reopen=False)
         return report
+
+
+def reference_time(as_of: AsOf | None) -> datetime:
+    """The question's reference time, timezone-aware: now, or the end of the day `as_of` names."""
+    if as_of is None:
+        return datetime.now(timezone.utc)
+    if isinstance(as_of, datetime):
+        return as_of if as_of.tzinfo else as_of.replace(tzinfo=timezone.utc)
+    return datetime.combine(as_of, dtime(23, 59, 59), tzinfo=timezone.utc)
+
+
+def _as_of(filters: SearchFilters | None, reference: datetime, newest: str) -> SearchFilters | None:
+    """Articles published after the reference day don't exist for the question (undated ones do).
+
+    No filter when every article is older anyway: the common case costs nothing.
+    """
+    day = reference.date().isoformat()
+    if not newest or newest[:10] <= day:
+        return filters
+    base = filters or SearchFilters()
+    return SearchFilters(sources=base.sources, since=base.since, until=base.until, article_ids=base.article_ids,
+                         as_of=min(day, base.as_of) if base.as_of else day)
 
 
 def build_engine(settings: Settings, *, embedder: Embedder | None = None) -> Engine:

@@ -57,6 +57,8 @@ class Catalog:
         self.position = {row.id: i for i, row in enumerate(rows)}
         self.sources = np.array([r.source.casefold() for r in rows], dtype=object)
         self.days = np.array([published_day(r.published_at) for r in rows], dtype=np.int64)
+        #: the newest article's publication date (ISO), "" when none is dated
+        self.newest = max((a.published_at for a in articles.values() if a.published_at), default="")
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -73,6 +75,11 @@ class Catalog:
             keep &= self.days >= published_day(filters.since)
         if filters.until:
             keep &= (self.days > 0) & (self.days <= published_day(filters.until))
+        if filters.as_of:
+            keep &= self.days <= published_day(filters.as_of)
+        if filters.article_ids:
+            wanted_ids = set(filters.article_ids)
+            keep &= np.array([r.article_id in wanted_ids for r in self.rows], dtype=bool)
         return keep
 
     # --- loading ------------------------------------------------------------------

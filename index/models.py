@@ -75,10 +75,12 @@ class SearchFilters:
     sources: tuple[str, ...] = ()
     since: str | None = None  # "YYYY-MM-DD"
     until: str | None = None
+    article_ids: tuple[str, ...] = ()  # only these articles (e.g. the ones an index run just added)
+    as_of: str | None = None  # the question's reference day: later articles are excluded, undated ones kept
 
     @property
     def empty(self) -> bool:
-        return not (self.sources or self.since or self.until)
+        return not (self.sources or self.since or self.until or self.article_ids or self.as_of)
 
 
 @dataclass(frozen=True)

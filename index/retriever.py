@@ -151,4 +151,8 @@ def _where(filters: SearchFilters | None) -> dict | None:
     if filters.until:
         clauses.append({"published_day": {"$lte": published_day(filters.until)}})
         clauses.append({"published_day": {"$gt": 0}})
+    if filters.as_of:
+        clauses.append({"published_day": {"$lte": published_day(filters.as_of)}})  # undated (0) stay
+    if filters.article_ids:
+        clauses.append({"article_id": {"$in": list(filters.article_ids)}})
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}

@@ -7,6 +7,16 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 
+class SourceRef(BaseModel):
+    """Another article telling the same story (a syndicated copy, an update): "also reported by"."""
+
+    article_id: str
+    title: str
+    source: str = ""
+    url: str = ""
+    published_at: str = ""
+
+
 class Citation(BaseModel):
     n: int = Field(description="The [n] marker in the answer text.")
     article_id: str
@@ -18,6 +28,17 @@ class Citation(BaseModel):
     chunk_id: str
     start: int
     end: int
+    highlights: list[tuple[int, int]] = Field(
+        default_factory=list, description="[start, end) offsets in `quote` of the stated answer (shown in bold).")
+    also_reported_by: list[SourceRef] = Field(
+        default_factory=list, description="Near-duplicate articles of the cited one (not quoted again).")
+
+
+class DroppedClaim(BaseModel):
+    """A sentence of an LLM answer that was not shown, and why (for the evaluator and logs)."""
+
+    text: str
+    reason: str
 
 
 class Passage(BaseModel):
@@ -45,7 +66,12 @@ class AnswerResult(BaseModel):
     passages: list[Passage] = []
     mode: Literal["offline", "llm"] = "offline"
     notice: str | None = Field(None, description="Shown to the user, e.g. that the LLM failed and this is the fallback.")
-    language: str = "en"
+    language: str = Field("en", description="The language the bot's own words are in (the reply language).")
+    question_language: str = Field("", description="The detected language of the question.")
+    support: float = Field(0.0, description="How well the evidence supports an answer, 0-1 (the support model).")
+    partial: bool = Field(False, description="The evidence meets the question but not one of its constraints.")
+    as_of: str = Field("", description="The reference date the question was answered for (ISO).")
+    dropped_claims: list[DroppedClaim] = Field(default_factory=list, description="LLM claims not shown, with reasons.")
     timings_ms: dict[str, float] = {}
 
     def cited_article_ids(self) -> list[str]:

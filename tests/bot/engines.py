@@ -1,4 +1,5 @@
-"""Stand-in engines implementing the `bot.engine.Engine` contract, for bot tests.
+"""Stand-in engines implementing `bot.engine_api.EngineAPI`, for bot tests (tests/bot/test_engine_contract.py
+checks them against the Protocol, signature by signature).
 
 - `KeywordEngine`: a tiny but honest engine over real article files: retrieves the sentences
   sharing the most words with the (history-expanded) question and quotes them verbatim with
@@ -20,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.answer.result import AnswerResult, Citation, Passage, Turn
-from bot.engine import IndexInfo
-from index.models import ArticleInfo, IndexReport, LoadFailure
+from bot.engine_api import AsOf, IndexInfo, ProgressCallback
+from index.models import ArticleInfo, IndexReport, LoadFailure, SearchFilters
 
 _STOP = set(
     "a an the and or of to in on at for with by from is are was were be been what who whom whose which when "
@@ -87,7 +88,9 @@ class KeywordEngine:
 
     # ---- Engine contract -------------------------------------------------------
 
-    def ask(self, question: str, history: Sequence[Turn] = (), *, filters: Any = None, k: int | None = None) -> AnswerResult:
+    def ask(self, question: str, history: Sequence[Turn] = (), *, filters: SearchFilters | None = None,
+            k: int | None = None, as_of: AsOf | None = None, user_language: str | None = None,
+            on_progress: ProgressCallback | None = None) -> AnswerResult:
         standalone = f"{history[-1].standalone_question} {question}" if history else question
         wanted = _words(standalone)
         scored: list[tuple[int, _Article, tuple[int, int]]] = []
@@ -118,8 +121,17 @@ class KeywordEngine:
         return AnswerResult(question=question, standalone_question=standalone, answer=" ".join(parts),
                             citations=citations, passages=passages, mode="offline")
 
-    async def ask_async(self, question: str, history: Sequence[Turn] = (), **kwargs: Any) -> AnswerResult:
-        return await asyncio.to_thread(self.ask, question, history, **kwargs)
+    async def ask_async(self, question: str, history: Sequence[Turn] = (), *,
+                        filters: SearchFilters | None = None, k: int | None = None, as_of: AsOf | None = None,
+                        user_language: str | None = None,
+                        on_progress: ProgressCallback | None = None) -> AnswerResult:
+        return await asyncio.to_thread(self.ask, question, history, filters=filters, k=k, as_of=as_of,
+                                       user_language=user_language, on_progress=on_progress)
+
+    def article_text(self, article_id: str) -> str:
+        with self._lock:
+            article = self._articles.get(article_id)
+        return article.body if article else ""
 
     def index_info(self) -> IndexInfo:
         with self._lock:
@@ -137,7 +149,8 @@ class KeywordEngine:
         with self._lock:
             return [a.info for a in self._articles.values()]
 
-    def reindex(self, paths: Sequence[Path] | None = None, rebuild: bool = False, progress: bool = False) -> IndexReport:
+    def reindex(self, paths: Sequence[Path] | None = None, *, rebuild: bool = False,
+                progress: bool = False) -> IndexReport:
         if self.reindex_gate is not None:
             self.reindex_gate.wait(10)
         started = time.monotonic()
@@ -172,7 +185,9 @@ class ScriptedEngine(KeywordEngine):
         super().__init__(paths)
         self.respond = respond
 
-    def ask(self, question: str, history: Sequence[Turn] = (), **kwargs: Any) -> AnswerResult:
+    def ask(self, question: str, history: Sequence[Turn] = (), *, filters: SearchFilters | None = None,
+            k: int | None = None, as_of: AsOf | None = None, user_language: str | None = None,
+            on_progress: ProgressCallback | None = None) -> AnswerResult:
         return self.respond(question, history)
 
 
@@ -185,18 +200,41 @@ class RecordingEngine:
         self.reindexed: list[Any] = []
         self._lock = threading.Lock()
 
-    def ask(self, question: str, history: Sequence[Turn] = (), **kwargs: Any) -> AnswerResult:
+    def ask(self, question: str, history: Sequence[Turn] = (), *, filters: SearchFilters | None = None,
+            k: int | None = None, as_of: AsOf | None = None, user_language: str | None = None,
+            on_progress: ProgressCallback | None = None) -> AnswerResult:
         with self._lock:
             self.asked.append((question, list(history)))
-        return self.inner.ask(question, history, **kwargs)
+        return self.inner.ask(question, history, filters=filters, k=k, as_of=as_of, user_language=user_language,
+                              on_progress=on_progress)
 
-    async def ask_async(self, question: str, history: Sequence[Turn] = (), **kwargs: Any) -> AnswerResult:
-        return await asyncio.to_thread(self.ask, question, history, **kwargs)
+    async def ask_async(self, question: str, history: Sequence[Turn] = (), *,
+                        filters: SearchFilters | None = None, k: int | None = None, as_of: AsOf | None = None,
+                        user_language: str | None = None,
+                        on_progress: ProgressCallback | None = None) -> AnswerResult:
+        return await asyncio.to_thread(self.ask, question, history, filters=filters, k=k, as_of=as_of,
+                                       user_language=user_language, on_progress=on_progress)
 
-    def reindex(self, paths: Any = None, rebuild: bool = False, progress: bool = False) -> IndexReport:
+    def reindex(self, paths: Sequence[Path] | None = None, *, rebuild: bool = False,
+                progress: bool = False) -> IndexReport:
         with self._lock:
             self.reindexed.append(paths)
         return self.inner.reindex(paths, rebuild=rebuild, progress=progress)
 
-    def __getattr__(self, name: str) -> Any:
+    def article_text(self, article_id: str) -> str:
+        return self.inner.article_text(article_id)
+
+    def articles(self) -> list[ArticleInfo]:
+        return self.inner.articles()
+
+    def index_info(self) -> IndexInfo:
+        return self.inner.index_info()
+
+    def reload(self) -> None:
+        self.inner.reload()
+
+    def close(self) -> None:
+        self.inner.close()
+
+    def __getattr__(self, name: str) -> Any:  # test-only extras of the inner engine (e.g. reindex_gate)
         return getattr(self.inner, name)
