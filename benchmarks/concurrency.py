@@ -87,7 +87,7 @@ async def _load(fake, engine, settings, questions: dict[int, list[str]], timeout
 
 def _llm_responder():
     """A fake model that answers with a verbatim first sentence of passage 1; slow for SLOW_MARK."""
-    from tests.fakes.openai_server import Delay, message_texts
+    from testing.openai_server import Delay, message_texts
 
     passage = re.compile(r"<<<PASSAGE 1 (\w+)>>>\n[^\n]*\n(.*?)\n<<<END PASSAGE 1 \1>>>", re.S)
 
@@ -119,7 +119,7 @@ def _questions(pool: list[str], users: int, per_user: int, slow_users: int = 0) 
 
 async def _run(ctx: Context, llm) -> dict:
     from bot.engine import build_engine
-    from tests.fakes.telegram_api import FakeTelegramAPI
+    from testing.telegram_api import FakeTelegramAPI
 
     from benchmarks.common import settings_for
 
@@ -177,7 +177,7 @@ async def _run(ctx: Context, llm) -> dict:
 
 
 def run(ctx: Context) -> dict:
-    from tests.fakes.openai_server import FakeOpenAI
+    from testing.openai_server import FakeOpenAI
 
     # started and stopped outside the event loop: its stop() runs a loop of its own
     with FakeOpenAI() as llm:

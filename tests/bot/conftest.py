@@ -21,7 +21,7 @@ from bot.settings import Settings
 from bot.telegram.app import build_application, polling
 from tests.bot.engines import KeywordEngine, RecordingEngine
 from tests.bot.factories import ADMIN_ID
-from tests.fakes.telegram_api import FakeTelegramAPI
+from testing.telegram_api import FakeTelegramAPI
 
 REPO = Path(__file__).resolve().parents[2]
 TOKEN = "987654321:AAH-test-token_DoNotLog-0123456789abcdef"

@@ -12,7 +12,7 @@ import re
 import time
 from typing import Any
 
-from tests.fakes.telegram_api import BOT_FIRST_NAME, BOT_ID, BOT_USERNAME
+from testing.telegram_api import BOT_FIRST_NAME, BOT_ID, BOT_USERNAME
 
 USER_ID = 1001
 ADMIN_ID = 4242

@@ -20,7 +20,7 @@ from index.embedders import (
 )
 from index.errors import EmbeddingError, NewsbotError
 from index.settings import IndexSettings
-from tests.fakes.openai_server import Delay, Disconnect, Empty, FakeOpenAI, Fail, Garbage, hash_embedding
+from testing.openai_server import Delay, Disconnect, Empty, FakeOpenAI, Fail, Garbage, hash_embedding
 
 KREMLIN = "Russian President Vladimir Putin met the freed hostages at the Kremlin in Moscow on Wednesday."
 PARK = "The city council approved a new riverside park, and construction starts next spring."

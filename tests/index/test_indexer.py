@@ -30,7 +30,7 @@ from tests.factories import (
     write_jsonl,
     write_news_corpus,
 )
-from tests.fakes.openai_server import FakeOpenAI, Fail
+from testing.openai_server import FakeOpenAI, Fail
 from tests.index.conftest import REPO, TrackedEmbedder, clear_chroma_cache, cli_env
 
 SMALL_CHUNKS = {"chunk_size": 48, "chunk_overlap": 0}  # one chunk per news paragraph

@@ -24,7 +24,7 @@ from index.retriever import HybridRetriever
 from index.settings import IndexSettings
 from index.store import STATE_ID, Store, published_day
 from tests.factories import write_article
-from tests.fakes.openai_server import FakeOpenAI
+from testing.openai_server import FakeOpenAI
 
 DIM = 8
 

@@ -6,7 +6,7 @@ import pytest
 
 from bot.answer.modes import FALLBACK_NOTICE
 from bot.answer.result import Turn
-from tests.fakes.openai_server import Delay, Empty, Fail, FakeOpenAI, Garbage, obedient_responder
+from testing.openai_server import Delay, Empty, Fail, FakeOpenAI, Garbage, obedient_responder
 
 QUESTION = "How long was Sasha Troufanov held in Gaza?"
 

@@ -35,7 +35,7 @@ from tests.bot.factories import (
     make_message_update,
     mention,
 )
-from tests.fakes.telegram_api import parse_telegram_html
+from testing.telegram_api import parse_telegram_html
 
 pytestmark = pytest.mark.e2e
 

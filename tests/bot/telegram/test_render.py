@@ -17,7 +17,7 @@ from bot.telegram.render import (
     utf16_len,
 )
 from index.models import ArticleInfo
-from tests.fakes.telegram_api import parse_telegram_html
+from testing.telegram_api import parse_telegram_html
 
 
 def citation(n: int, quote: str, *, article_id: str = "a1", title: str = "Title", url: str = "https://news.example/a",

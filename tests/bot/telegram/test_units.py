@@ -26,7 +26,7 @@ from tests.bot.factories import (
     make_message_update,
     mention,
 )
-from tests.fakes.telegram_api import BOT_ID, BOT_USERNAME
+from testing.telegram_api import BOT_ID, BOT_USERNAME
 
 
 def update_of(data: dict) -> Update:

@@ -13,7 +13,7 @@ import openai
 import pytest
 from openai import AsyncOpenAI, OpenAI
 
-from .openai_server import (
+from testing.openai_server import (
     DEFAULT_REPLY,
     Delay,
     Disconnect,

@@ -22,7 +22,7 @@ Anything else answers 404 in OpenAI's error JSON format.
 Scripting chat replies (in the style of simonw/llm's ``MockModel``)::
 
     from openai import OpenAI
-    from tests.fakes.openai_server import FakeOpenAI, Fail, Delay
+    from testing.openai_server import FakeOpenAI, Fail, Delay
 
     with FakeOpenAI() as server:
         client = OpenAI(base_url=server.base_url, api_key="test", max_retries=0)
