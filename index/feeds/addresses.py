@@ -90,10 +90,8 @@ class AddressPolicy:
         for address in parsed:
             problem = address_problem(address)
             if problem is not None:
-                where = "is" if _is_literal(host) else "resolves to"
-                raise BlockedAddressError(
-                    url, f"{host} {where} {address}, {problem}; only public addresses are fetched ({ALLOW_HINT})"
-                )
+                what = f"{address} is" if _is_literal(host) else f"{host} resolves to {address},"
+                raise BlockedAddressError(url, f"{what} {problem}; only public addresses are fetched ({ALLOW_HINT})")
         return parsed
 
 

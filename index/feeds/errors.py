@@ -7,8 +7,6 @@ it and goes on with the next feed or item.
 
 from __future__ import annotations
 
-import copy
-
 from index.errors import NewsbotError
 
 
@@ -22,7 +20,8 @@ class FetchError(NewsbotError):
 
     def redirected_from(self, url: str) -> FetchError:
         """The same failure, met after `url` redirected to this error's URL, named by `url`."""
-        moved = copy.copy(self)
+        moved = type(self).__new__(type(self))
+        moved.__dict__.update(self.__dict__)
         moved.url = url
         moved.reason = f"redirected to {self.url}: {self.reason}"
         moved.args = (f"{url}: {moved.reason}",)

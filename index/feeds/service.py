@@ -191,7 +191,8 @@ class FeedService:
         if same_entry and record.last_error is not None and record.attempts >= MAX_ITEM_ATTEMPTS:
             return None
         if not item.link:
-            result, key = ItemResult(item.guid or feed.url, "failed", reason="the feed item has no link"), None
+            where = item.guid or f"{feed.url} (item “{item.title[:80]}”)"
+            result, key = ItemResult(where, "failed", item.title, reason="the feed item has no link"), None
         else:
             result, key = self._fetch_article(item.link, report, folder=self.archive.feed_folder(feed.slug),
                                               source=feed.name, item=item, known=known)
@@ -209,11 +210,13 @@ class FeedService:
         """Fetch, extract and store one page: (its result, its article key or None when it failed)."""
         try:
             url = check_url(url)
-            known = known or self.registry.article(identity_key(url))
-            on_disk = known is not None and self.archive.absolute(known.path).exists()
-            fetched = self.crawler.get(url, "page", etag=known.etag if on_disk else None,
-                                       last_modified=known.last_modified if on_disk else None)
-            if fetched.not_modified and on_disk:
+            key = identity_key(url)
+            known = known or self.registry.article(key)
+            # validators belong to one URL: sent only when asking for the known article's URL again
+            conditional = known is not None and known.key == key and self.archive.absolute(known.path).exists()
+            fetched = self.crawler.get(url, "page", etag=known.etag if conditional else None,
+                                       last_modified=known.last_modified if conditional else None)
+            if fetched.not_modified and conditional:
                 return ItemResult(url, "unchanged", self.archive.absolute(known.path), item.title if item else ""), known.key
             page = page_article(fetched, source=source, item=item)
             return self._store(url, page, fetched, folder, known, report), page.key
@@ -225,7 +228,8 @@ class FeedService:
                known: ArticleRecord | None, report: FetchReport) -> ItemResult:
         # the same canonical URL is the same article; else the article this entry (GUID) gave before
         owner = self.registry.article(page.key) or known
-        relpath = owner.path if owner else self.archive.new_path(folder or self.archive.page_folder(page.url), page)
+        folder = folder or self.archive.page_folder(site_name(page.url))
+        relpath = owner.path if owner else self.archive.new_path(folder, page)
         path = self.archive.absolute(relpath)
         existed = path.exists()
         written = self.archive.write(relpath, page)

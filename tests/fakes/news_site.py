@@ -77,7 +77,8 @@ class NewsSite:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, name="news-site", daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), name="news-site",
+                                        daemon=True)
         self._thread.start()
 
     # --- scripting ----------------------------------------------------------------
