@@ -120,6 +120,7 @@ class HostPacer:
         self._sleep = sleep
         self._next: dict[str, float] = {}
         self._lock = threading.Lock()
+        self.waited = 0.0  # seconds slept so far, for reports and benchmarks
 
     def wait(self, host: str) -> None:
         host = host.lower()
@@ -130,6 +131,7 @@ class HostPacer:
             if len(self._next) > 1024:
                 self._next = {h: t for h, t in self._next.items() if t > now}
         if start > now:
+            self.waited += start - now
             self._sleep(start - now)
 
 
@@ -141,7 +143,7 @@ class Crawler:
                  transport: httpx.BaseTransport | None = None) -> None:
         self.config = config
         self._resolver = resolver
-        self._pacer = pacer or HostPacer(config.host_delay)
+        self.pacer = pacer or HostPacer(config.host_delay)
         self._clock = clock
         self._client = httpx.Client(
             transport=transport,
@@ -197,7 +199,7 @@ class Crawler:
         host = target.raw_host.decode("ascii")
         port = target.port or (443 if target.scheme == "https" else 80)
         addresses = self.config.policy.check(url, target.host, self._resolve(url, host, port))
-        self._pacer.wait(host)
+        self.pacer.wait(host)
         failure: Exception | None = None
         for address in addresses[:MAX_ADDRESSES_TRIED]:
             request = self._client.build_request(
