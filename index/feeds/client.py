@@ -136,7 +136,7 @@ class HostPacer:
 
 
 class Crawler:
-    """GET feeds and pages by the rules above. Not for concurrent use by several threads."""
+    """GET feeds and pages by the rules above. Use it from one thread at a time."""
 
     def __init__(self, config: CrawlerConfig, *, resolver: Resolver = system_resolver,
                  pacer: HostPacer | None = None, clock: Callable[[], float] = time.monotonic,

@@ -19,6 +19,7 @@ Builders for RSS 2.0, RSS 1.0 (RDF), Atom documents and article pages are at the
 from __future__ import annotations
 
 import hashlib
+import html
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -249,16 +250,11 @@ def atom(title: str, stories: list[Story], link: str = "http://news.test/") -> s
 
 def article_page(title: str, paragraphs: list[str], *, canonical: str | None = None, author: str | None = None,
                  date: str | None = None, site: str = "City News") -> str:
-    """An article page with the usual clutter (menu, footer) around the article."""
-    head = [f"<title>{escape(title)} | {escape(site)}</title>", f"<meta property=\"og:site_name\" content={quoteattr(site)}>"]
-    if canonical:
-        head.append(f"<link rel=\"canonical\" href={quoteattr(canonical)}>")
-    if author:
-        head.append(f"<meta name=\"author\" content={quoteattr(author)}>")
-    if date:
-        head.append(f"<meta property=\"article:published_time\" content={quoteattr(date)}>")
-    body = "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
-    return (f"<!DOCTYPE html><html><head><meta charset=\"utf-8\">{''.join(head)}</head><body>"
-            "<nav><a href=\"/\">Home</a> | <a href=\"/world\">World</a> | <a href=\"/sport\">Sport</a></nav>"
-            f"<main><article><h1>{escape(title)}</h1>{body}</article></main>"
-            "<footer>© City News. All rights reserved.</footer></body></html>")
+    """An article page with the usual clutter (menu, comments, footer): tests.factories.html_page, escaped."""
+    from tests.factories import html_page
+
+    def text(value: str | None) -> str | None:
+        return html.escape(value) if value is not None else None
+
+    return html_page(title=text(title), paragraphs=[html.escape(p) for p in paragraphs], author=text(author),
+                     published=text(date), sitename=text(site), url=text(canonical))

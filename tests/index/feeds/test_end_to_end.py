@@ -47,13 +47,17 @@ def test_a_published_story_becomes_answerable_with_its_url(site: NewsSite, engin
     service.add_feed(site.url("/feed.xml"))
     assert len(service.fetch_feeds(engine.reindex).new) == 1
 
-    # a new story is published: the next poll fetches it and the engine answers from it
     tram = site.url("/2024/05/tram")
-    site.put("/2024/05/tram", article_page("Airport tram line opens in September", TRAM, canonical=tram))
-    site.put("/feed.xml", rss20("City News", [
-        Story("Airport tram line opens in September", tram, published=PUBLISHED + timedelta(days=1)),
-        Story("Council approves riverside park", park + "?utm_source=rss", published=PUBLISHED),
-    ]), RSS)
+
+    def publish_tram(paragraphs: list[str], updated: timedelta) -> None:
+        site.put("/2024/05/tram", article_page("Airport tram line opens in September", paragraphs, canonical=tram))
+        site.put("/feed.xml", rss20("City News", [
+            Story("Airport tram line opens in September", tram, published=PUBLISHED + updated),
+            Story("Council approves riverside park", park + "?utm_source=rss", published=PUBLISHED),
+        ]), RSS)
+
+    # a new story is published: the next poll fetches it and the engine answers from it
+    publish_tram(TRAM, timedelta(days=1))
     report = service.fetch_feeds(engine.reindex)
     assert [i.status for i in report.items()] == ["new", "unchanged"]
     assert report.index is not None and len(report.index.added) == 1 and not report.index.failed
@@ -65,13 +69,8 @@ def test_a_published_story_becomes_answerable_with_its_url(site: NewsSite, engin
     assert "212 million euros" in " ".join(c.quote for c in answer.citations), answer.citations
 
     # the page is edited: the article is replaced in the index, not duplicated
-    site.put("/2024/05/tram", article_page("Airport tram line opens in September",
-                                           TRAM[:2] + ["Building the airport tram line cost 230 million euros, more than planned."],
-                                           canonical=tram))
-    site.put("/feed.xml", rss20("City News", [
-        Story("Airport tram line opens in September", tram, published=PUBLISHED + timedelta(days=1, hours=2)),
-        Story("Council approves riverside park", park + "?utm_source=rss", published=PUBLISHED),
-    ]), RSS)
+    publish_tram(TRAM[:2] + ["Building the airport tram line cost 230 million euros, more than planned."],
+                 timedelta(days=1, hours=2))
     edited = service.fetch_feeds(engine.reindex)
     assert [i.status for i in edited.items()] == ["updated", "unchanged"]
     assert edited.index is not None and len(edited.index.updated) == 1 and not edited.index.added
