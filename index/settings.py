@@ -8,12 +8,13 @@ Every field is listed, with a comment, in `.env.example`.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 EmbedBackend = Literal["local", "openai"]
+HostList = Annotated[frozenset[str], NoDecode]
 
 
 class IndexSettings(BaseSettings):
@@ -79,3 +80,37 @@ class IndexSettings(BaseSettings):
     @property
     def cache_dir(self) -> Path:
         return self.data_dir / "cache"
+
+    # === feeds: RSS/Atom subscriptions and article pages (index/feeds, docs/feeds.md) ===========
+    feed_interval: float = Field(
+        60.0, ge=5, description="Seconds between background feed polls in `newsbot serve` (a new story is known within about this)."
+    )
+    feeds_allow_private: bool = Field(
+        False, description="Allow fetching URLs that resolve to loopback, private, link-local or reserved addresses."
+    )
+    feeds_private_hosts: HostList = Field(
+        frozenset(), description="Comma-separated host names allowed to resolve to private addresses (an intranet feed)."
+    )
+    feed_timeout: float = Field(
+        10.0, gt=0, le=120, description="Seconds to connect and for each read; a whole response gets three times this."
+    )
+    feed_max_bytes: int = Field(5_000_000, gt=0, description="Largest feed or article page downloaded; bigger ones fail.")
+    feed_max_items: int = Field(50, ge=1, le=1000, description="Items read from one feed per poll (the first in the feed).")
+    feed_host_delay: float = Field(1.0, ge=0, description="Politeness: seconds between two requests to the same host.")
+    feed_user_agent: str = Field(
+        "newsbot/0.1 (+https://github.com/newsbot/newsbot)",
+        description="User-Agent of feed and page requests; name your bot and a contact URL.",
+    )
+
+    @field_validator("feeds_private_hosts", mode="before")
+    @classmethod
+    def _parse_hosts(cls, value: object) -> object:
+        if isinstance(value, str):
+            return frozenset(p.strip().lower().rstrip(".") for p in value.replace(";", ",").split(",") if p.strip())
+        return value
+
+    @property
+    def feeds_db(self) -> Path:
+        """The feed registry (subscriptions, items, validators): SQLite under DATA_DIR."""
+        return self.data_dir / "feeds.sqlite3"
+    # === end of feeds ==========================================================================

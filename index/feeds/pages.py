@@ -1,0 +1,78 @@
+"""An article page (a fetched HTML response) -> the article record that goes into the corpus.
+
+Text and metadata come from the shared trafilatura extraction (`index.htmltext`). What the
+feed says about an item wins over what the page says (title, date, author); the page fills
+the gaps. The link kept is the page's `<link rel=canonical>` when it is on the same site,
+else the fetched URL cleaned (`urls.canonical_link`).
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+
+from index.feeds.client import Fetched
+from index.feeds.errors import NoArticleTextError
+from index.feeds.parsing import FeedItem
+from index.feeds.urls import canonical_link, identity_key, site_name
+from index.htmltext import extract_html_article
+
+#: fewer words than this is a menu, a paywall stub or an empty shell, not an article
+MIN_ARTICLE_WORDS = 15
+_DECLARED_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class PageArticle:
+    title: str
+    body: str
+    url: str  # the link kept and cited
+    key: str  # `urls.identity_key(url)`: the same key is the same article
+    source: str
+    published_at: str
+    author: str
+
+
+def page_article(fetched: Fetched, *, source: str | None = None, item: FeedItem | None = None) -> PageArticle:
+    """The article of a fetched page; NoArticleTextError (with the URL) when it holds no article text."""
+    page = extract_html_article(decode_html(fetched), url=fetched.final_url)
+    words = len(page.body.split()) if page is not None else 0
+    if page is None or words < MIN_ARTICLE_WORDS:
+        found = f"only {words} word(s)" if words else "no text"
+        raise NoArticleTextError(
+            fetched.url, f"no article text found ({found} outside menus and footers); link the article page itself"
+        )
+    url = canonical_link(fetched.final_url, page.url)
+    return PageArticle(
+        title=(item.title if item else "") or page.title or site_name(url),
+        body=page.body,
+        url=url,
+        key=identity_key(url),
+        source=source or page.sitename or site_name(url),
+        published_at=(item.published_at if item else "") or page.date,
+        author=(item.author if item else "") or page.author,
+    )
+
+
+def decode_html(fetched: Fetched) -> str:
+    """The page as text: the charset the server names, else the one the page declares, else UTF-8."""
+    content = fetched.content
+    declared = _DECLARED_CHARSET.search(content[:4096])
+    candidates = [fetched.charset, declared.group(1).decode("ascii") if declared else None, "utf-8"]
+    for name in candidates:
+        if not name or not _known_codec(name):
+            continue
+        try:
+            return content.decode(name)
+        except UnicodeDecodeError:
+            continue
+    return content.decode("cp1252", errors="replace")
+
+
+def _known_codec(name: str) -> bool:
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        return False
+    return True
