@@ -4,7 +4,7 @@
     python -m benchmarks.feeds --quick         # 1 story, polls every 2 s
     python -m benchmarks.feeds --interval 60   # the default FEED_INTERVAL
 
-A local news site (tests/fakes/news_site.py, 127.0.0.1) serves an RSS feed. A poller thread calls
+A local news site (testing/news_site.py, 127.0.0.1) serves an RSS feed. A poller thread calls
 `FeedService.fetch_feeds(engine.reindex)` at a fixed rate (what `newsbot serve` does with PTB's
 JobQueue). Each story is published at a random moment of the poll cycle (its page and the feed
 updated at once); after every poll the benchmark asks the story's question, and the story is

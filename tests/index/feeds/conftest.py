@@ -1,6 +1,6 @@
 """Fixtures for the feeds tests: the fake news site, settings in tmp_path, a service over both.
 
-Everything is real: an HTTP server on 127.0.0.1 (tests/fakes/news_site.py), httpx, feedparser,
+Everything is real: an HTTP server on 127.0.0.1 (testing/news_site.py), httpx, feedparser,
 trafilatura, SQLite, files in tmp_path. The one seam is DNS: `resolver` answers 127.0.0.1 for
 a few made-up host names (news.test, www.news.test, amp.news.test, …) so that URL variants of one
 site can be fetched from the local server.
