@@ -1,161 +1,261 @@
-"""The bot's own wording: help, stats and index reports (plain lines; `render` escapes them)."""
+"""The bot's own wording in Telegram, in the reader's language: short replies, /help, /stats and
+index reports (plain lines; `render` escapes them).
+
+Every sentence is an English msgid passed to `tr.gettext`/`tr.ngettext` (`tr = bot.i18n.texts(…)`),
+whole sentences with `{placeholders}` so translators never glue fragments; `make messages`
+extracts them into bot/locale/newsbot.pot. Untrusted names (titles, outlets, failure reasons)
+are capped here so a report stays a few messages long.
+"""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
-from bot.engine import IndexInfo
+from babel.dates import format_timedelta
+
+from bot.engine_api import IndexInfo
+from bot.i18n import Texts
+from bot.telegram.fragments import clip
+from bot.telegram.menu import MENU
 from bot.telegram.services import BotStats
 from index.models import ArticleInfo, IndexReport
 
-GENERIC_ERROR = "Sorry — something went wrong while handling your message. Please try again in a moment."
-ALREADY_REINDEXING = "A re-index is already running; I'll post the summary here when it's done."
-NON_TEXT_HINT = "I can only read text. Send me your question as a message."
-UNKNOWN_COMMAND = "I don't know that command. /help lists what I can do."
-RESET_DONE = "Done — I've forgotten our conversation. Your next question starts fresh."
-ASK_USAGE = "Ask me a question about the news, e.g. /ask What did Putin say about Hamas?"
+#: how many outlets /help names, and how long a name or a reported failure may be
+HELP_OUTLETS = 3
+MAX_NAME_CHARS = 60
+MAX_TITLE_CHARS = 120
+MAX_REASON_CHARS = 300
+#: report lines per kind (added, updated, failed) before "… and N more"
+REPORT_LINES = 10
 
 
-def too_long(limit: int, got: int) -> str:
-    return (
-        f"That question is {got} characters long; I can take up to {limit}. "
-        "Could you ask it more briefly?"
+# --------------------------------------------------------------------------- short replies
+
+
+def generic_error(tr: Texts) -> str:
+    return tr.gettext("Sorry — something went wrong while handling your message. Please try again in a moment.")
+
+
+def non_text_hint(tr: Texts) -> str:
+    return tr.gettext("I can only read text. Send me your question as a message.")
+
+
+def unknown_command(tr: Texts) -> str:
+    # TRANSLATORS: keep "/help" as it is
+    return tr.gettext("I don't know that command. /help lists what I can do.")
+
+
+def reset_done(tr: Texts) -> str:
+    return tr.gettext("Done — I've forgotten our conversation. Your next question starts fresh.")
+
+
+def ask_usage(tr: Texts) -> str:
+    # TRANSLATORS: keep "/ask" as it is; the example question may be translated
+    return tr.gettext("Ask me a question about the news, e.g. /ask What did Putin say about Hamas?")
+
+
+def too_long(tr: Texts, limit: int, got: int) -> str:
+    return tr.ngettext(
+        "That question is {n} character long; I can take up to {limit}. Could you ask it more briefly?",
+        "That question is {n} characters long; I can take up to {limit}. Could you ask it more briefly?",
+        got, limit=limit,
     )
 
 
-def _sources_phrase(sources: Sequence[str]) -> str:
-    names = [s for s in sources if s]
-    if not names:
-        return ""
-    if len(names) <= 4:
-        listed = ", ".join(names[:-1]) + (" and " if len(names) > 1 else "") + names[-1]
-    else:
-        listed = ", ".join(names[:3]) + f" and {len(names) - 3} more outlets"
-    return f" from {listed}"
+def rate_limited(tr: Texts, wait_seconds: float, limit: int) -> str:
+    wait = max(1, round(wait_seconds))
+    return " ".join((
+        tr.ngettext("You're asking faster than I can read — the limit is {n} question a minute.",
+                    "You're asking faster than I can read — the limit is {n} questions a minute.", limit),
+        tr.ngettext("Please try again in {n} second.", "Please try again in {n} seconds.", wait),
+    ))
 
 
-def _dates_phrase(first: str, last: str) -> str:
-    first, last = (first or "")[:10], (last or "")[:10]
+def previous_page(tr: Texts) -> str:
+    return tr.gettext("◀ Previous")
+
+
+def next_page(tr: Texts) -> str:
+    return tr.gettext("Next ▶")
+
+
+# --------------------------------------------------------------------------- /help
+
+
+def _outlets(tr: Texts, sources: Sequence[str]) -> str:
+    names = [clip(s.strip(), MAX_NAME_CHARS) for s in sources if s and s.strip()]
+    shown = names[:HELP_OUTLETS]
+    if len(names) > len(shown):
+        # TRANSLATORS: the last item of "They come from CNN, BBC, AP and {n} more outlets."
+        shown.append(tr.ngettext("{n} more outlet", "{n} more outlets", len(names) - len(shown)))
+    return tr.join(shown)
+
+
+def help_lines(tr: Texts, info: IndexInfo, bot_username: str | None, in_group: bool) -> list[str]:
+    about = [tr.ngettext("I answer questions about {n} news article.",
+                         "I answer questions about {n} news articles.", info.articles)]
+    if any(s.strip() for s in info.sources):
+        # TRANSLATORS: {outlets} is a list of news outlets, e.g. "CNN, BBC and 2 more outlets"
+        about.append(tr.gettext("They come from {outlets}.", outlets=_outlets(tr, info.sources)))
+    first, last = (info.first_date or "")[:10], (info.last_date or "")[:10]
     if first and last and first != last:
-        return f", published {first} to {last}"
-    if first or last:
-        return f", published {first or last}"
-    return ""
-
-
-def help_lines(info: IndexInfo, bot_username: str | None, in_group: bool) -> list[str]:
-    n = info.articles
-    about = (
-        f"I answer questions about {n} news article{'s' if n != 1 else ''}"
-        f"{_sources_phrase(info.sources)}{_dates_phrase(info.first_date, info.last_date)}."
-    )
+        about.append(tr.gettext("Published from {first} to {last}.", first=tr.date(first), last=tr.date(last)))
+    elif first or last:
+        about.append(tr.gettext("Published on {date}.", date=tr.date(first or last)))
     if in_group:
-        mention = f"@{bot_username}" if bot_username else "me"
-        how = (
-            f"In a group, mention me ({mention} your question), reply to one of my messages, "
-            "or use /ask your question."
-        )
+        mention = f"@{bot_username}" if bot_username else "@bot"
+        # TRANSLATORS: {mention} is the bot's @username; keep "/ask" as it is
+        how = tr.gettext("In a group, mention me ({mention} your question), reply to one of my messages, "
+                         "or use /ask your question.", mention=mention)
     else:
-        how = "Just send me a question, e.g. “What happened at the Kremlin meeting?” — follow-up questions work too."
+        how = tr.gettext("Just send me a question, e.g. “What happened at the Kremlin meeting?” — "
+                         "follow-up questions work too.")
     return [
-        "newsbot — answers from the news, with evidence",
-        about,
-        "Every answer quotes the passages it relies on and links the articles; "
-        "when the articles don't say, I tell you so.",
+        tr.gettext("newsbot — answers from the news, with evidence"),
+        " ".join(about),
+        tr.gettext("Every answer quotes the passages it relies on and links the articles; "
+                   "when the articles don't say, I tell you so."),
         "",
         how,
         "",
-        "/ask QUESTION — ask a question",
-        "/sources — list the articles I know",
-        "/reset — forget our conversation",
-        "/help — this message",
+        *(f"/{e.command} — {e.describe(tr)}" for e in MENU if not e.admin),
     ]
 
 
-def age(iso: str, now: float | None = None) -> str:
-    """'2025-04-16T10:00:00+00:00' → '3 h ago' (or the raw text when it can't be parsed)."""
+# --------------------------------------------------------------------------- /stats
+
+
+def ago(tr: Texts, iso: str, now: float | None = None) -> str:
+    """'16 Apr 2025 (3 hours ago)', or the raw text when it can't be parsed."""
     if not iso:
-        return "unknown"
+        # TRANSLATORS: /stats, when the index was never updated
+        return tr.gettext("unknown")
     try:
         when = datetime.fromisoformat(iso.replace("Z", "+00:00"))
     except ValueError:
-        return iso
+        return clip(iso, MAX_NAME_CHARS)
     if when.tzinfo is None:
         when = when.replace(tzinfo=timezone.utc)
-    seconds = max(0.0, (now if now is not None else time.time()) - when.timestamp())
-    return f"{iso[:19].replace('T', ' ')} ({duration(seconds)} ago)"
+    seconds = (now if now is not None else time.time()) - when.timestamp()
+    relative = format_timedelta(timedelta(seconds=-max(0.0, seconds)), add_direction=True, locale=tr.language)
+    return f"{tr.date(when)} {when:%H:%M} ({relative})"
 
 
-def duration(seconds: float) -> str:
-    if seconds < 90:
-        return f"{int(seconds)} s"
-    if seconds < 90 * 60:
-        return f"{round(seconds / 60)} min"
-    if seconds < 48 * 3600:
-        return f"{seconds / 3600:.1f} h"
-    return f"{seconds / 86400:.1f} days"
-
-
-def stats_lines(info: IndexInfo, stats: BotStats, conversations: int) -> list[str]:
-    up = duration(time.time() - stats.started_at)
+def stats_lines(tr: Texts, info: IndexInfo, stats: BotStats, conversations: int, now: float | None = None) -> list[str]:
+    now = now if now is not None else time.time()
+    up = format_timedelta(timedelta(seconds=max(0.0, now - stats.started_at)), locale=tr.language)
+    unknown = "?"
     return [
-        "newsbot stats",
-        f"Articles: {info.articles} · chunks: {info.chunks} · outlets: {len(info.sources)}",
-        f"Published: {info.first_date[:10] or '?'} to {info.last_date[:10] or '?'}",
-        f"Index updated: {age(info.updated_at)}",
-        f"Index: {info.location or '?'} · embedder: {info.embed_model or '?'}",
-        f"Answer mode: {info.answer_mode}",
-        f"Questions answered since start ({up} ago): {stats.questions} "
-        f"(no support in the articles: {stats.refused}; errors: {stats.failed}; over the rate limit: {stats.rate_limited})",
-        f"Conversations with history: {conversations}",
+        tr.gettext("newsbot stats"),
+        tr.gettext("Articles: {articles} · chunks: {chunks} · outlets: {outlets}",
+                   articles=info.articles, chunks=info.chunks, outlets=len(info.sources)),
+        tr.gettext("Published: {first} to {last}", first=tr.date(info.first_date[:10]) if info.first_date else unknown,
+                   last=tr.date(info.last_date[:10]) if info.last_date else unknown),
+        tr.gettext("Index updated: {when}", when=ago(tr, info.updated_at, now)),
+        tr.gettext("Index: {location} · embedder: {model}", location=clip(info.location, MAX_REASON_CHARS) or unknown,
+                   model=clip(info.embed_model, MAX_NAME_CHARS) or unknown),
+        tr.gettext("Answer mode: {mode}", mode=info.answer_mode),
+        # TRANSLATORS: /stats (admins); {uptime} is a duration like "3 hours"
+        tr.gettext("Questions answered since the start {uptime} ago: {questions} (no support in the articles: "
+                   "{refused}; errors: {failed}; over the rate limit: {limited})", uptime=up,
+                   questions=stats.questions, refused=stats.refused, failed=stats.failed, limited=stats.rate_limited),
+        tr.gettext("Conversations with history: {n}", n=conversations),
     ]
 
 
-def _names(ids: Sequence[str], known: dict[str, ArticleInfo]) -> list[str]:
+# --------------------------------------------------------------------------- index reports
+
+
+def _names(tr: Texts, ids: Sequence[str], known: dict[str, ArticleInfo]) -> list[str]:
     out = []
     for article_id in ids:
         art = known.get(article_id)
         if art is None:
-            out.append(str(article_id))
+            out.append(clip(str(article_id), MAX_TITLE_CHARS))
             continue
-        byline = ", ".join(p for p in (art.source, art.published_at[:10]) if p)
-        out.append(f"“{art.title}”" + (f" ({byline})" if byline else ""))
+        title = clip(art.title.strip(), MAX_TITLE_CHARS)
+        by = ", ".join(p for p in (clip(art.source, MAX_NAME_CHARS), tr.date(art.published_at) if art.published_at
+                                   else "") if p)
+        # TRANSLATORS: an article in an index report; {byline} is "outlet, date"; use your language's quotation marks
+        out.append(tr.gettext("“{title}” ({byline})", title=title, byline=by) if by
+                   else tr.gettext("“{title}”", title=title))
     return out
 
 
-def report_lines(report: IndexReport, known: dict[str, ArticleInfo], what: str) -> list[str]:
+def _listed(tr: Texts, label: str, ids: Sequence[str], known: dict[str, ArticleInfo]) -> list[str]:
+    lines = [f"{label} {name}" for name in _names(tr, ids[:REPORT_LINES], known)]
+    if len(ids) > REPORT_LINES:
+        lines.append(f"{label} " + tr.ngettext("… and {n} more", "… and {n} more", len(ids) - REPORT_LINES))
+    return lines
+
+
+def _failures(tr: Texts, failures: Sequence[object]) -> list[str]:
+    # TRANSLATORS: index reports: a label before a file that could not be read and the reason
+    label = tr.gettext("Failed:")
+    lines = [f"{label} {clip(str(f), MAX_REASON_CHARS)}" for f in failures[:REPORT_LINES]]
+    if len(failures) > REPORT_LINES:
+        lines.append(f"{label} " + tr.ngettext("… and {n} more", "… and {n} more", len(failures) - REPORT_LINES))
+    return lines
+
+
+def report_lines(tr: Texts, report: IndexReport, known: dict[str, ArticleInfo], what: str) -> list[str]:
     """Summary of an index run; `what` names what was indexed ('corpus/' or a file name)."""
-    lines = [
-        f"Indexed {what} in {report.seconds:.1f} s: {len(report.added)} added, {len(report.updated)} updated, "
-        f"{len(report.unchanged)} unchanged, {len(report.deleted)} deleted; "
-        f"{report.chunks_embedded} chunks embedded."
-    ]
-    limit = 10
-    for label, ids in (("Added", report.added), ("Updated", report.updated)):
-        names = _names(ids[:limit], known)
-        lines += [f"{label}: {name}" for name in names]
-        if len(ids) > limit:
-            lines.append(f"{label}: … and {len(ids) - limit} more")
-    for failure in report.failed[:limit]:
-        lines.append(f"Failed: {failure}")
-    if len(report.failed) > limit:
-        lines.append(f"Failed: … and {len(report.failed) - limit} more")
-    return lines
+    # TRANSLATORS: {what} is a folder like "corpus/"; {seconds} a number
+    lines = [tr.gettext(
+        "Indexed {what} in {seconds} s: {added} added, {updated} updated, {unchanged} unchanged, "
+        "{deleted} deleted; {chunks} chunks embedded.",
+        what=what, seconds=tr.number(round(report.seconds, 1)), added=len(report.added),
+        updated=len(report.updated), unchanged=len(report.unchanged), deleted=len(report.deleted),
+        chunks=report.chunks_embedded,
+    )]
+    # TRANSLATORS: index reports: labels before the articles that were added / updated
+    lines += _listed(tr, tr.gettext("Added:"), report.added, known)
+    lines += _listed(tr, tr.gettext("Updated:"), report.updated, known)
+    return lines + _failures(tr, report.failed)
 
 
-def upload_lines(file_name: str, replaced: bool, report: IndexReport, known: dict[str, ArticleInfo]) -> list[str]:
-    saved = f"Saved {file_name} to the corpus" + (" (replacing the previous file)" if replaced else "") + "."
-    if report.failed and not (report.added or report.updated):
-        return [saved, *(f"But I couldn't index it: {f.reason}" for f in report.failed[:5])]
+def reindex_started(tr: Texts, folder: str) -> str:
+    return tr.gettext("Re-indexing {folder} … I'll post the summary here when it's done.", folder=folder)
+
+
+def already_reindexing(tr: Texts) -> str:
+    return tr.gettext("A re-index is already running; I'll post the summary here when it's done.")
+
+
+def reindex_failed(tr: Texts) -> str:
+    return tr.gettext("The re-index failed; the previous index is still in use. The logs have the details.")
+
+
+def upload_while_indexing(tr: Texts) -> str:
+    return tr.gettext("An index run is in progress; please send the file again when it's done.")
+
+
+def upload_indexed(report: IndexReport) -> bool:
+    """Whether an upload's index run took it (added, updated, or already indexed as it is)."""
+    return bool(report.added or report.updated or (report.unchanged and not report.failed))
+
+
+def upload_lines(tr: Texts, file_name: str, replaced: bool, report: IndexReport,
+                 known: dict[str, ArticleInfo]) -> list[str]:
+    """The reply to an upload that was indexed (see `upload_not_kept` for one that was not)."""
+    saved = (tr.gettext("Saved {name} to the corpus, replacing the previous file.", name=file_name) if replaced
+             else tr.gettext("Saved {name} to the corpus.", name=file_name))
     if not (report.added or report.updated):
-        if report.unchanged:
-            return [saved, "It was already indexed and hasn't changed."]
-        return [saved, "I found no article in it."]
+        return [saved, tr.gettext("It was already indexed and hasn't changed.")]
     lines = [saved]
-    lines += [f"Added: {name}" for name in _names(report.added, known)]
-    lines += [f"Updated: {name}" for name in _names(report.updated, known)]
-    lines.append(f"{report.chunks_embedded} passages embedded in {report.seconds:.1f} s. You can ask about it now.")
-    lines += [f"Failed: {f}" for f in report.failed[:5]]
-    return lines
+    lines += _listed(tr, tr.gettext("Added:"), report.added, known)
+    lines += _listed(tr, tr.gettext("Updated:"), report.updated, known)
+    lines.append(tr.ngettext("{n} passage embedded in {seconds} s. You can ask about it now.",
+                             "{n} passages embedded in {seconds} s. You can ask about it now.",
+                             report.chunks_embedded, seconds=tr.number(round(report.seconds, 1))))
+    return lines + _failures(tr, report.failed)
+
+
+def upload_not_kept(tr: Texts, file_name: str, replaced: bool, reasons: Sequence[str]) -> list[str]:
+    """An upload that could not be indexed was removed again (and the file it replaced restored)."""
+    head = (tr.gettext("I couldn't index {name}, so I kept the previous version of it.", name=file_name)
+            if replaced else tr.gettext("I couldn't index {name}, so I didn't add it to the corpus.", name=file_name))
+    reasons = [clip(r, MAX_REASON_CHARS) for r in reasons if r][:5] or [tr.gettext("I found no article in it.")]
+    return [head, *(tr.gettext("Reason: {reason}", reason=r) for r in reasons)]
