@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test index bench clean env-example
+.PHONY: install run test index bench clean env-example messages
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,3 +35,12 @@ clean:
 # .env.example is generated from the settings' descriptions (a test checks it is current)
 env-example: install
 	$(BIN)/python -m bot.settings > .env.example
+
+# The bot's own words: extract bot/locale/newsbot.pot from the code (every tr.gettext/tr.ngettext
+# msgid, with "TRANSLATORS:" comments), then bring every bot/locale/<lang>/LC_MESSAGES/newsbot.po
+# up to date with it (new msgids untranslated, removed ones dropped). A test checks both are current.
+messages: install
+	$(BIN)/pybabel extract --no-default-keywords -k gettext -k ngettext:1,2 --add-comments=TRANSLATORS: \
+		--project=newsbot --sort-by-file --width=100 -o bot/locale/newsbot.pot bot
+	$(BIN)/pybabel update -i bot/locale/newsbot.pot -d bot/locale -D newsbot --no-fuzzy-matching \
+		--ignore-obsolete --width=100

@@ -52,7 +52,7 @@ def running_bot(settings, engine):
 
 
 async def _load(fake, engine, settings, questions: dict[int, list[str]], timeout: float) -> dict:
-    from tests.bot.factories import make_message_update
+    from testing.telegram_updates import make_message_update
 
     counting = CountingEngine(engine)
     async with running_bot(settings, counting):
@@ -138,8 +138,9 @@ async def _run(ctx: Context, llm) -> dict:
         history = ctx.work / "concurrency" / "history.sqlite3"  # fresh for every scenario
         for path in history.parent.glob(history.name + "*"):
             path.unlink()
+        # no status messages: the benchmark times the answers themselves (one message each)
         return settings_for(folder, telegram_bot_token=TOKEN, telegram_api_base_url=fake.base_url,
-                            questions_per_minute=1000, history_db=history, **extra)
+                            questions_per_minute=1000, history_db=history, status_after=3600.0, **extra)
 
     (ctx.work / "concurrency").mkdir(parents=True, exist_ok=True)
     say(f"concurrency: {users} users x {per_user} questions at once (offline mode)")

@@ -39,6 +39,13 @@ class Settings(IndexSettings):
     allowed_chat_ids: IdList = Field(frozenset(), description="If set, only these chats may ask.")
     max_question_chars: int = Field(1000, ge=10, description="Longer questions get a polite refusal.")
     questions_per_minute: int = Field(10, ge=1, description="Per-user limit; the excess is answered politely.")
+    status_after: float = Field(
+        2.0, ge=0, description="Seconds an answer may take before a status message (\"Reading 3 articles…\") is "
+        "shown; the answer then replaces it."
+    )
+    answer_max_messages: int = Field(
+        6, ge=1, le=20, description="Telegram messages one answer may take at most (longer answers are shortened)."
+    )
     upload_max_bytes: int = Field(2_000_000, gt=0, description="Largest document an admin may upload.")
     history_db: Path = Field(Path("data/history.sqlite3"), description="SQLite file of chat histories.")
     webhook_secret: SecretStr | None = Field(None, description="Secret token for webhook mode (required there).")

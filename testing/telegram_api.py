@@ -6,9 +6,12 @@ api.telegram.org. Point the bot at `fake.base_url` / `fake.base_file_url`.
 
 What it does:
 - implements the methods newsbot uses: getMe, getUpdates (long polling over a queue the
-  test fills with `push_update`), sendMessage, editMessageText, sendChatAction,
+  test fills with `push_update`), sendMessage, editMessageText, deleteMessage, sendChatAction,
   answerCallbackQuery, setMyCommands, deleteWebhook, setWebhook, getWebhookInfo, getFile and
   file downloads (`add_file`), close/logOut;
+- keeps what each chat shows: `sent_messages` (in order), `edits` (every editMessageText of a
+  chat, in order), `deleted`, and `shown(chat_id)`: the chat's messages as the user sees them now
+  (edits applied, deleted ones gone);
 - checks what real Telegram checks and the bot must get right: the token, non-empty text,
   the 4096 UTF-16 unit limit, and HTML parse mode (allowed tags, balanced nesting, only
   &lt; &gt; &amp; &quot; and numeric entities) — bad markup gets the real 400 "can't parse
@@ -323,6 +326,36 @@ class FakeTelegramAPI:
         """Visible texts of the messages delivered to a chat, in order."""
         return [c.visible_text or "" for c in self.sent_messages(chat_id)]
 
+    def edits(self, chat_id: int | None = None, *, ok_only: bool = True) -> list[Call]:
+        """Successful editMessageText calls (of a chat), in order."""
+        return [
+            c
+            for c in self.calls("editMessageText")
+            if (not ok_only or c.ok) and (chat_id is None or c.params.get("chat_id") == chat_id)
+        ]
+
+    def deleted(self, chat_id: int | None = None) -> list[int]:
+        """Message ids deleted (in a chat) with deleteMessage."""
+        return [
+            int(c.params["message_id"])
+            for c in self.calls("deleteMessage")
+            if c.ok and (chat_id is None or c.params.get("chat_id") == chat_id)
+        ]
+
+    def shown(self, chat_id: int) -> list[str]:
+        """What the chat shows now: its messages in order, with their latest edits, minus deleted ones."""
+        texts: dict[int, str] = {}
+        for call in self.calls():
+            if not call.ok or call.params.get("chat_id") != chat_id:
+                continue
+            if call.method == "sendMessage":
+                texts[call.result["message_id"]] = call.visible_text or ""
+            elif call.method == "editMessageText" and int(call.params.get("message_id") or 0) in texts:
+                texts[int(call.params["message_id"])] = call.visible_text or ""
+            elif call.method == "deleteMessage":
+                texts.pop(int(call.params.get("message_id") or 0), None)
+        return list(texts.values())
+
     def pending_updates(self) -> int:
         with self._lock:
             return len(self._state.pending)
@@ -547,6 +580,12 @@ class FakeTelegramAPI:
             "from": self._bot_user(),
             "text": visible.strip(),
         }
+
+    async def _m_deleteMessage(self, params: dict[str, Any], call: Call) -> bool:
+        self._chat(params.get("chat_id"))
+        if not params.get("message_id"):
+            raise _ApiError(400, "Bad Request: message identifier is not specified")
+        return True
 
     async def _m_sendChatAction(self, params: dict[str, Any], call: Call) -> bool:
         self._chat(params.get("chat_id"))

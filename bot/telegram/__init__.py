@@ -1,12 +1,19 @@
 """The Telegram front end of newsbot (python-telegram-bot v22, asyncio).
 
-- `app`       builds the `Application` (rate limiter, per-chat ordered concurrency, start-up checks)
-              and runs it with long polling or a webhook.
-- `handlers`  commands, questions, documents, group rules, the error handler.
-- `render`    `AnswerResult` → Telegram HTML (and plain text), split under 4096 UTF-16 units.
-- `access`    admins and allow-lists; `ratelimit` per-user questions per minute.
-- `uploads`   safe saving of admin documents into the corpus.
-- `commands`  the `newsbot serve` sub-command.
+- `app`       builds the `Application` (typed context, Defaults, rate limiter, per-conversation
+              ordered concurrency, start-up checks, command menus) and runs it (polling or webhook).
+- `context`   `NewsContext`, the typed `CallbackContext` (`context.engine`, `.services`, `.tr`,
+              `.render`); `services` what it holds besides the engine.
+- `access`    admins and allow-lists: the one guard before every handler, `@admin_only`.
+- `chats`     the one definition of a group, conversations, whether the bot is addressed.
+- `handlers`  questions and user commands, the error handler; `admin` /reindex, /stats, uploads
+              (`uploads` saves them safely and takes back what fails to index).
+- `waiting`   the status message of a slow answer, edited into the answer.
+- `replies`   the bot's own wording (through `bot.i18n`); `menu` its commands.
+- `render`    answers and listings → Telegram HTML (and plain text); `fragments` the escaping,
+              splitting under 4096 UTF-16 units and packing; `send` sends them.
+- `ratelimit` per-user questions per minute; `logsafety` keeps the token out of logs;
+  `commands`  the `newsbot serve` sub-command.
 
 Nothing here creates clients or reads settings at import time.
 """

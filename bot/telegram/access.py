@@ -8,15 +8,31 @@
   When either is set, a request is allowed if its user is in ALLOWED_USER_IDS *or* its chat is
   in ALLOWED_CHAT_IDS (so a whitelisted group is open to all its members). Admins always may.
 
-Refused attempts are logged (user id, chat id, what was attempted), never the message text.
+Both are enforced in one place each: `guard`, a `TypeHandler(Update, guard)` in handler group -1
+(`register`), stops every update of a user who may not ask before any handler sees it; admin
+commands are wrapped in `@admin_only("/name")`. Refused attempts are logged (user id, chat id,
+what was attempted: a command name, "question", "document"…), never the message text. The guard
+answers only what the bot would have answered (a private message, a mention, a command, a
+button); other group chatter is dropped silently.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from telegram import Chat, Message, Update, User
+from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
+
+from bot.i18n import Texts
+from bot.telegram.chats import command_name, is_addressed
+from bot.telegram.send import say
+
+if TYPE_CHECKING:
+    from bot.telegram.context import NewsContext
 
 log = logging.getLogger(__name__)
 
@@ -25,8 +41,17 @@ CHANNEL_BOT_ID = 136817688
 TELEGRAM_SERVICE_ID = 777000
 PROXY_USER_IDS = frozenset({GROUP_ANONYMOUS_BOT_ID, CHANNEL_BOT_ID, TELEGRAM_SERVICE_ID})
 
-NOT_ALLOWED_TEXT = "Sorry, this bot is private and you don't have access to it."
-ADMIN_ONLY_TEXT = "Sorry, only the bot's admins can do that."
+#: the handler group of the access guard: before every other handler (group 0)
+GUARD_GROUP = -1
+Handler = Callable[[Update, "NewsContext"], Awaitable[Any]]
+
+
+def not_allowed_text(tr: Texts) -> str:
+    return tr.gettext("Sorry, this bot is private and you don't have access to it.")
+
+
+def admin_only_text(tr: Texts) -> str:
+    return tr.gettext("Sorry, only the bot's admins can do that.")
 
 
 @dataclass(frozen=True)
@@ -76,6 +101,21 @@ class AccessPolicy:
         return self.is_allowed(update.effective_user, update.effective_chat, update.effective_message)
 
 
+def describe(update: Update, bot_username: str = "") -> str:
+    """What an update attempts, for the log (never its text)."""
+    if update.callback_query is not None:
+        return "button"
+    message = update.effective_message
+    if message is None:
+        return "update"
+    name = command_name(message, bot_username)
+    if name:
+        return name
+    if message.document is not None:
+        return "document"
+    return "question" if message.text else "message"
+
+
 def log_refusal(update: Update, action: str) -> None:
     user = update.effective_user
     chat = update.effective_chat
@@ -88,3 +128,41 @@ def log_refusal(update: Update, action: str) -> None:
         chat.id if chat else None,
         message.sender_chat.id if message is not None and message.sender_chat is not None else None,
     )
+
+
+async def guard(update: Update, context: "NewsContext") -> None:
+    """Let allowed users through; stop everyone else's updates (telling them when they asked)."""
+    if context.services.access.update_is_allowed(update):
+        return
+    bot = context.bot
+    if is_addressed(update, bot.username, bot.id):
+        log_refusal(update, describe(update, bot.username))
+        text = not_allowed_text(context.tr)
+        if update.callback_query is not None:
+            await update.callback_query.answer(text[:200], show_alert=True)
+        elif update.effective_message is not None:
+            await say(context, update.effective_message, text)
+    raise ApplicationHandlerStop
+
+
+def admin_only(action: str) -> Callable[[Handler], Handler]:
+    """Decorate a handler that only admins may run; others get a refusal and the attempt is logged."""
+
+    def decorate(callback: Handler) -> Handler:
+        @functools.wraps(callback)
+        async def guarded(update: Update, context: "NewsContext") -> Any:
+            if context.services.access.update_is_admin(update):
+                return await callback(update, context)
+            log_refusal(update, action)
+            message = update.effective_message
+            if message is not None:
+                await say(context, message, admin_only_text(context.tr))
+            return None
+
+        return guarded
+
+    return decorate
+
+
+def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    application.add_handler(TypeHandler(Update, guard), group=GUARD_GROUP)

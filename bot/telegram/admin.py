@@ -1,120 +1,109 @@
 """Admin-only actions: /reindex, /stats and document uploads into the corpus.
 
-Non-admins (including anonymous group admins) get a refusal and the attempt is logged.
-Index runs go to a worker thread; only one runs at a time (a second /reindex or upload
-is told that one is running; another *process* holding the index lock surfaces as
-`IndexBusyError`, whose message is shown as is).
+Each is wrapped in `@admin_only(...)`: non-admins (including anonymous group admins) get a
+refusal in their language and the attempt is logged. Index runs go to a worker thread; only one
+runs at a time (a second /reindex or upload is told that one is running; another *process*
+holding the index lock surfaces as `IndexBusyError`, whose message is shown as is).
+
+An upload is indexed at once; if it can't be indexed (binary, unparsable, no article…) it is
+removed from the corpus again and a file it replaced is restored (`uploads.SavedUpload`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from typing import Any
 
 from telegram import Message, Update
-from telegram.ext import ContextTypes
+from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
-from bot.telegram import texts
-from bot.telegram.access import ADMIN_ONLY_TEXT, log_refusal
-from bot.telegram.render import render_lines, render_text
-from bot.telegram.send import reply_parts, typing
-from bot.telegram.services import BotServices, engine_of, services_of
+from bot.i18n import Texts
+from bot.telegram import replies
+from bot.telegram.access import admin_only
+from bot.telegram.context import NewsContext
+from bot.telegram.render import render_lines
+from bot.telegram.send import reply_parts, say, typing
 from bot.telegram.uploads import UploadRejected, check_upload, save_upload
 from index.errors import NewsbotError
+from index.models import ArticleInfo
 
 log = logging.getLogger(__name__)
 
-Context = ContextTypes.DEFAULT_TYPE
 
-
-def _quote(message: Message) -> bool:
-    return message.chat.type != message.chat.PRIVATE
-
-
-async def _say(message: Message, text: str) -> None:
-    await reply_parts(message, render_text(text), quote=_quote(message))
-
-
-async def _require_admin(update: Update, context: Context, action: str) -> Message | None:
-    message = update.effective_message
-    if message is None:
-        return None
-    if services_of(context).access.update_is_admin(update):
-        return message
-    log_refusal(update, action)
-    await _say(message, ADMIN_ONLY_TEXT)
-    return None
-
-
-async def _known_articles(context: Context) -> dict:
+async def _known_articles(context: NewsContext) -> dict[str, ArticleInfo]:
     try:
-        return {a.id: a for a in await asyncio.to_thread(engine_of(context).articles)}
+        return {a.id: a for a in await asyncio.to_thread(context.engine.articles)}
     except Exception:  # only used to show titles; the report is still useful without them
         log.exception("Could not list articles for an index report")
         return {}
 
 
-async def cmd_stats(update: Update, context: Context) -> None:
-    message = await _require_admin(update, context, "/stats")
-    if message is None:
-        return
-    s = services_of(context)
-    info = await asyncio.to_thread(engine_of(context).index_info)
+async def _say_lines(context: NewsContext, message: Message, lines: list[str], *, bold_first: bool = False) -> None:
+    await reply_parts(message, await context.render(render_lines, lines, bold_first=bold_first))
+
+
+@admin_only("/stats")
+async def cmd_stats(update: Update, context: NewsContext) -> None:
+    message = update.effective_message
+    assert message is not None
+    s = context.services
+    info = await asyncio.to_thread(context.engine.index_info)
     conversations = await asyncio.to_thread(s.history.conversations)
-    await reply_parts(
-        message, render_lines(texts.stats_lines(info, s.stats, conversations), bold_first=True), quote=_quote(message)
-    )
+    await _say_lines(context, message, replies.stats_lines(context.tr, info, s.stats, conversations), bold_first=True)
 
 
-async def cmd_reindex(update: Update, context: Context) -> None:
-    message = await _require_admin(update, context, "/reindex")
-    if message is None:
-        return
-    s = services_of(context)
+@admin_only("/reindex")
+async def cmd_reindex(update: Update, context: NewsContext) -> None:
+    message = update.effective_message
+    assert message is not None
+    s, tr = context.services, context.tr
     if s.reindex_running:
-        await _say(message, texts.ALREADY_REINDEXING)
+        await say(context, message, replies.already_reindexing(tr))
         return
     s.reindex_running = True  # set before any await: a second /reindex sees it
     try:
-        await _say(message, f"Re-indexing {s.settings.corpus_dir}/ … I'll post the summary here when it's done.")
+        await say(context, message, replies.reindex_started(tr, f"{s.settings.corpus_dir}/"))
     except BaseException:
         s.reindex_running = False
         raise
-    context.application.create_task(_reindex_job(message, context, s), update=update, name="newsbot:reindex")
+    context.application.create_task(_reindex_job(message, context, tr), update=update, name="newsbot:reindex")
 
 
-async def _reindex_job(message: Message, context: Context, s: BotServices) -> None:
+async def _reindex_job(message: Message, context: NewsContext, tr: Texts) -> None:
+    s = context.services
     try:
-        report = await asyncio.to_thread(engine_of(context).reindex)
+        report = await asyncio.to_thread(context.engine.reindex)
     except NewsbotError as exc:
         log.warning("Re-index refused or failed: %s", exc)
-        await _say(message, str(exc))
+        await say(context, message, str(exc))
         return
     except Exception:
         log.exception("Re-index failed")
-        await _say(message, "The re-index failed; the previous index is still in use. The logs have the details.")
+        await say(context, message, replies.reindex_failed(tr))
         return
     finally:
         s.reindex_running = False
     log.info("Re-index done: %s", report.to_dict())
-    lines = texts.report_lines(report, await _known_articles(context), f"{s.settings.corpus_dir}/")
-    await reply_parts(message, render_lines(lines), quote=_quote(message))
+    lines = replies.report_lines(tr, report, await _known_articles(context), f"{s.settings.corpus_dir}/")
+    await _say_lines(context, message, lines)
 
 
-async def on_document(update: Update, context: Context) -> None:
-    """An admin's document in a private chat: save it into the corpus and index it."""
-    message = await _require_admin(update, context, "document upload")
+@admin_only("document upload")
+async def on_document(update: Update, context: NewsContext) -> None:
+    """An admin's document in a private chat: save it into the corpus and index it (or take it back)."""
+    message = update.effective_message
     if message is None or message.document is None:
         return
-    s = services_of(context)
+    s, tr = context.services, context.tr
     doc = message.document
     try:
-        check_upload(doc.file_name, doc.file_size, s.settings.upload_max_bytes)
+        check_upload(doc.file_name, doc.file_size, s.settings.upload_max_bytes, tr)
     except UploadRejected as exc:
-        await _say(message, str(exc))
+        await say(context, message, str(exc))
         return
     if s.reindex_running:
-        await _say(message, "An index run is in progress; please send the file again when it's done.")
+        await say(context, message, replies.upload_while_indexing(tr))
         return
     s.reindex_running = True
     try:
@@ -122,21 +111,41 @@ async def on_document(update: Update, context: Context) -> None:
             tg_file = await context.bot.get_file(doc.file_id)
             data = bytes(await tg_file.download_as_bytearray())
             try:
-                path, replaced = await asyncio.to_thread(
-                    save_upload, s.settings.corpus_dir, doc.file_name or "", data, s.settings.upload_max_bytes
-                )
+                saved = await asyncio.to_thread(
+                    save_upload, s.settings.corpus_dir, doc.file_name or "", data, s.settings.upload_max_bytes, tr)
             except UploadRejected as exc:
-                await _say(message, str(exc))
+                await say(context, message, str(exc))
                 return
-            log.info("Admin %s uploaded %s (%d bytes)", update.effective_user.id if update.effective_user else None,
-                     path.name, len(data))
+            user = update.effective_user
+            log.info("Admin %s uploaded %s (%d bytes)", user.id if user else None, saved.path.name, len(data))
             try:
-                report = await asyncio.to_thread(engine_of(context).reindex, [path])
-            except NewsbotError as exc:
-                log.warning("Indexing the upload %s failed: %s", path.name, exc)
-                await _say(message, f"Saved {path.name}, but indexing it failed: {exc}")
+                report = await asyncio.to_thread(context.engine.reindex, [saved.path])
+            except BaseException as exc:
+                await asyncio.to_thread(saved.rollback)
+                if not isinstance(exc, NewsbotError):
+                    raise  # the error handler logs it and tells the admin
+                log.warning("Indexing the upload %s failed: %s", saved.path.name, exc)
+                lines = replies.upload_not_kept(tr, saved.path.name, saved.replaced, [str(exc)])
+                await _say_lines(context, message, lines)
                 return
+            if not replies.upload_indexed(report):
+                await asyncio.to_thread(saved.rollback)
+                log.warning("The upload %s could not be indexed: %s", saved.path.name,
+                            "; ".join(str(f) for f in report.failed[:5]) or "no article")
+                lines = replies.upload_not_kept(tr, saved.path.name, saved.replaced,
+                                                [f.reason for f in report.failed])
+                await _say_lines(context, message, lines)
+                return
+            await asyncio.to_thread(saved.commit)
     finally:
         s.reindex_running = False
-    lines = texts.upload_lines(path.name, replaced, report, await _known_articles(context))
-    await reply_parts(message, render_lines(lines), quote=False)
+    lines = replies.upload_lines(tr, saved.path.name, saved.replaced, report, await _known_articles(context))
+    await _say_lines(context, message, lines)
+
+
+def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    new_messages = filters.UpdateType.MESSAGE
+    application.add_handler(CommandHandler("reindex", cmd_reindex, filters=new_messages))
+    application.add_handler(CommandHandler("stats", cmd_stats, filters=new_messages))
+    application.add_handler(
+        MessageHandler(new_messages & filters.ChatType.PRIVATE & filters.Document.ALL, on_document))

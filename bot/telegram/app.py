@@ -5,8 +5,19 @@
 - Flood limits: PTB's `AIORateLimiter`, retrying after `RetryAfter` up to `RATE_LIMIT_RETRIES` times.
 - Concurrency: `ConversationOrderedProcessor` runs updates of different conversations at the
   same time while one conversation's updates run one at a time, in arrival order.
-- Start-up (`post_init`): refuse to start on an empty index, register the command menu,
-  log which index and answer mode are used. `post_shutdown` closes the history store.
+- PTB's idioms: handlers get a typed `NewsContext` (`ContextTypes`, see `context`) whose
+  `bot_data` holds the engine and the services; `Defaults` set HTML parse mode, no link
+  previews and replies that survive a deleted question; one access guard runs before every
+  handler (`access.register`, group -1).
+- Handlers: `access.register` (guard), `handlers.register` (questions, user commands, errors),
+  `admin.register` (/reindex, /stats, uploads), then `handlers.register_fallbacks` (unknown
+  commands, non-text). A new module adds its `register(application)` call in `build_application`
+  (before the fallbacks), its commands to `menu.MENU`, and its jobs with
+  `application.job_queue.run_repeating(callback, interval)` — a job's callback gets the same
+  `NewsContext` (`context.engine`, `context.services`).
+- Start-up (`post_init`): refuse to start on an empty index, register the command menus (one
+  per language with a catalogue), log which index and answer mode are used. `post_shutdown`
+  closes the services (history store, render threads).
 """
 
 from __future__ import annotations
@@ -20,20 +31,22 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
-from telegram import BotCommand, BotCommandScopeChat, Update
+from telegram import BotCommandScopeChat, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
 from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter, Application, BaseUpdateProcessor
+from telegram.ext import AIORateLimiter, Application, BaseUpdateProcessor, Defaults
 
-from bot.conversation.history import HistoryStore
-from bot.telegram import handlers
-from bot.telegram.access import AccessPolicy
+from bot.i18n import DEFAULT, DOMAIN, LOCALE_DIR, SUPPORTED, texts
+from bot.telegram import access, admin, handlers
+from bot.telegram.chats import conversation_key
+from bot.telegram.context import CONTEXT_TYPES, BotData
 from bot.telegram.logsafety import protect_token
-from bot.telegram.ratelimit import SlidingWindowLimiter
-from bot.telegram.services import BotServices, engine_of, services_of
+from bot.telegram.menu import bot_commands
+from bot.telegram.services import BotServices
 from index.errors import EmptyIndexError, NewsbotError
 
 if TYPE_CHECKING:
-    from bot.engine import Engine
+    from bot.engine_api import EngineAPI
     from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -47,17 +60,12 @@ ANSWER_THREADS = 12
 BOOTSTRAP_RETRIES = 3
 MAX_CONCURRENT_UPDATES = 128
 
-PUBLIC_COMMANDS = [
-    BotCommand("ask", "Ask a question about the news"),
-    BotCommand("sources", "List the indexed articles"),
-    BotCommand("reset", "Forget our conversation"),
-    BotCommand("help", "What I know and how to ask"),
-]
-ADMIN_COMMANDS = [
-    *PUBLIC_COMMANDS,
-    BotCommand("stats", "Index and usage statistics (admins)"),
-    BotCommand("reindex", "Re-index the corpus (admins)"),
-]
+#: what every message the bot sends uses unless it says otherwise
+DEFAULTS = Defaults(
+    parse_mode=ParseMode.HTML,
+    link_preview_options=LinkPreviewOptions(is_disabled=True),
+    allow_sending_without_reply=True,
+)
 _SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
 
@@ -68,7 +76,7 @@ class BotConfigError(NewsbotError):
 class ConversationOrderedProcessor(BaseUpdateProcessor):
     """Concurrent across conversations, sequential (FIFO) within one.
 
-    A conversation is a private chat, or one member in a group (`handlers.conversation_key`),
+    A conversation is a private chat, or one member in a group (`chats.conversation_key`),
     so group members don't wait for each other either. Updates without a chat run freely.
     """
 
@@ -81,7 +89,7 @@ class ConversationOrderedProcessor(BaseUpdateProcessor):
     def key(update: object) -> Hashable | None:
         if not isinstance(update, Update) or update.effective_chat is None:
             return None
-        return handlers.conversation_key(update)
+        return conversation_key(update)
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = self.key(update)
@@ -120,12 +128,14 @@ def _token(settings: "Settings") -> str:
     return token
 
 
-def build_application(settings: "Settings", engine: "Engine") -> Application:
+def build_application(settings: "Settings", engine: "EngineAPI") -> Application:
     token = _token(settings)
     protect_token(token)
     builder = (
         Application.builder()
         .token(token)
+        .context_types(CONTEXT_TYPES)
+        .defaults(DEFAULTS)
         .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
         .concurrent_updates(ConversationOrderedProcessor())
         .post_init(_post_init)
@@ -135,14 +145,13 @@ def build_application(settings: "Settings", engine: "Engine") -> Application:
         base = settings.telegram_api_base_url.rstrip("/")
         builder = builder.base_url(base).base_file_url(file_url_for(base))
     application = builder.build()
-    application.bot_data["engine"] = engine
-    application.bot_data["services"] = BotServices(
-        settings=settings,
-        history=HistoryStore(settings.history_db, settings.history_turns),
-        access=AccessPolicy.from_settings(settings),
-        limiter=SlidingWindowLimiter(settings.questions_per_minute, 60.0),
-    )
+    data: BotData = application.bot_data
+    data.engine = engine
+    data.services = BotServices.from_settings(settings)
+    access.register(application)
     handlers.register(application)
+    admin.register(application)
+    handlers.register_fallbacks(application)
     return application
 
 
@@ -153,19 +162,38 @@ async def _post_init(application: Application) -> None:
     await check_and_announce(application)
 
 
+def menu_languages() -> list[str]:
+    """The languages whose command menu is registered: English (the default) and every catalogue."""
+    return [DEFAULT, *(code for code in SUPPORTED
+                       if code != DEFAULT and (LOCALE_DIR / code / "LC_MESSAGES" / f"{DOMAIN}.po").is_file())]
+
+
+async def set_menus(application: Application) -> None:
+    """Everyone's command menu and each admin's, in every language the bot has words for."""
+    bot = application.bot
+    data: BotData = application.bot_data
+    assert data.services is not None
+    for language in menu_languages():
+        tr = texts(language)
+        code = None if language == DEFAULT else language  # the default menu serves every other language
+        await bot.set_my_commands(bot_commands(tr), language_code=code)
+        for admin_id in sorted(data.services.access.admin_user_ids):
+            try:
+                await bot.set_my_commands(bot_commands(tr, admin=True), scope=BotCommandScopeChat(admin_id),
+                                          language_code=code)
+            except TelegramError as exc:  # the admin hasn't talked to the bot yet
+                log.info("No admin command menu for %s yet: %s", admin_id, exc)
+
+
 async def check_and_announce(application: Application) -> None:
     """Refuse an empty index, register the command menus, log what is served."""
-    engine = engine_of(application)
-    info = await asyncio.to_thread(engine.index_info)
+    data: BotData = application.bot_data
+    assert data.engine is not None and data.services is not None
+    info = await asyncio.to_thread(data.engine.index_info)
     if info.articles == 0 or info.chunks == 0:
-        raise EmptyIndexError(info.location or str(services_of(application).settings.chroma_path))
+        raise EmptyIndexError(info.location or str(data.services.settings.chroma_path))
+    await set_menus(application)
     bot = application.bot
-    await bot.set_my_commands(PUBLIC_COMMANDS)
-    for admin_id in sorted(services_of(application).access.admin_user_ids):
-        try:
-            await bot.set_my_commands(ADMIN_COMMANDS, scope=BotCommandScopeChat(admin_id))
-        except TelegramError as exc:  # the admin hasn't talked to the bot yet
-            log.info("No admin command menu for %s yet: %s", admin_id, exc)
     log.info(
         "@%s serving %d articles (%d chunks, %d outlets, %s to %s) from %s; embedder %s; answer mode %s",
         bot.username,
@@ -181,9 +209,9 @@ async def check_and_announce(application: Application) -> None:
 
 
 async def _post_shutdown(application: Application) -> None:
-    services = application.bot_data.get("services")
-    if isinstance(services, BotServices):
-        services.history.close()
+    data = application.bot_data
+    if isinstance(data, BotData) and data.services is not None:
+        data.services.close()
 
 
 def webhook_options(settings: "Settings", webhook_url: str) -> dict[str, Any]:
@@ -227,7 +255,7 @@ async def polling(application: Application) -> AsyncIterator[Application]:
             await application.post_shutdown(application)
 
 
-def run_bot(settings: "Settings", engine: "Engine", webhook_url: str | None = None) -> None:
+def run_bot(settings: "Settings", engine: "EngineAPI", webhook_url: str | None = None) -> None:
     """Run until interrupted: long polling, or a webhook when `webhook_url` is given."""
     options = webhook_options(settings, webhook_url) if webhook_url else None
     application = build_application(settings, engine)

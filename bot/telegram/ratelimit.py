@@ -46,11 +46,3 @@ class SlidingWindowLimiter:
     def reset(self, key: Hashable) -> None:
         with self._lock:
             self._events.pop(key, None)
-
-
-def rate_limited_text(wait_seconds: float, limit: int) -> str:
-    wait = max(1, round(wait_seconds))
-    return (
-        f"You're asking faster than I can read — the limit is {limit} question"
-        f"{'s' if limit != 1 else ''} a minute. Please try again in {wait} second{'s' if wait != 1 else ''}."
-    )

@@ -1,241 +1,214 @@
-"""Turn answers and listings into Telegram messages.
+"""Answers and listings as Telegram messages (HTML with a plain-text twin; see `fragments`).
 
-Every dynamic string (questions, answers, titles, quotes, URLs) is escaped with
-`html.escape` here; nothing else in the bot builds HTML. Each message is an
-`OutMessage` holding the HTML text and the same content as plain text, so a part
-that Telegram rejects ("can't parse entities") can be re-sent without markup.
-
-Splitting: Telegram accepts at most 4096 characters per message, counted in
-UTF-16 code units. Content is cut into *fragments* on paragraph, line, sentence
-and word boundaries (characters only as a last resort, never between a
-surrogate pair or before a combining mark); each fragment is escaped and
-wrapped on its own, so a cut never falls inside a tag or an entity. Fragments
-are then packed greedily into messages; empty messages are never produced.
+- Every dynamic string (answers, quotes, titles, outlets, URLs) is escaped here or in
+  `fragments`; nothing else in the bot builds HTML. The bot's own words come from `bot.i18n`:
+  an answer's in `result.language` (the engine chose it), listings in the reader's language.
+- An answer is its text, an optional notice, each quote as an expandable blockquote under
+  "[n] Title" with the stated answer's `highlights` in bold, "Also reported by …" under a quote
+  whose story other outlets told too, then the sources, each with its outlet and date
+  ("CNN · 8 Jan 2026"). Partial answers render like answers (their text says what is missing);
+  refusals show no quotes and no sources.
+- Bounded whatever the input: titles, outlets and URLs are capped, the answer text and quotes are
+  cut to what `max_messages` messages can hold before any splitting work, and an answer never
+  takes more than `max_messages` messages (a note says when it was shortened; the sources stay).
 """
 
 from __future__ import annotations
 
-import html
 import re
-import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.answer.result import AnswerResult, Citation
+from bot.answer.result import AnswerResult, Citation, SourceRef
+from bot.i18n import Texts, texts
+from bot.telegram.fragments import (
+    LINE,
+    MESSAGE_LIMIT,
+    PARAGRAPH,
+    Fragment,
+    OutMessage,
+    clip,
+    esc,
+    esc_attr,
+    pack,
+    pack_bounded,
+    piece_spans,
+    render_text,
+    split_to_fit,
+    text_fragments,
+    utf16_len,
+)
 from index.models import ArticleInfo
 
-MESSAGE_LIMIT = 4096
-PARAGRAPH = "\n\n"
-LINE = "\n"
+#: caps on untrusted fields, in characters (the loader caps them too; this is defence in depth)
+MAX_TITLE_CHARS = 300
+LISTING_TITLE_CHARS = 200  # /sources: ten lines of a page share one message
+MAX_SOURCE_CHARS = 100
+MAX_URL_CHARS = 1000
+MAX_NOTICE_CHARS = 1000
+#: at most this many quotes, highlights per quote and "also reported by" outlets are shown
+MAX_CITATIONS = 20
+MAX_HIGHLIGHTS = 8
+MAX_ALSO_REPORTED = 3
+#: messages one answer may take at most (`ANSWER_MAX_MESSAGES` in the settings)
+DEFAULT_MAX_MESSAGES = 6
 
-_SPLIT_LEVELS: tuple[re.Pattern[str], ...] = (
-    re.compile(r"(\n[ \t]*\n\s*)"),  # paragraphs
-    re.compile(r"(\n)"),  # lines
-    re.compile(r"((?<=[.!?…。！？;:])\s+)"),  # sentences
-    re.compile(r"(\s+)"),  # words
-)
-_NO_CUT_BEFORE = {"\u200d", "\u200c", "\u20e3"}  # joiners, keycap
-
-
-@dataclass(frozen=True)
-class OutMessage:
-    """One Telegram message: HTML (parse_mode=HTML) and its plain-text twin."""
-
-    html: str
-    plain: str
+_QUOTE_OPEN, _QUOTE_CLOSE = "<blockquote expandable>", "</blockquote>"
+_BOLD_COST = len("<b></b>")
+_URL = re.compile(r"^https?://[^\s<>\"]+$", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class Fragment:
-    html: str
-    plain: str
-    sep: str = PARAGRAPH  # separator placed before it when it is not first in a message
+def safe_url(url: str) -> str | None:
+    """Only plain http(s) links of a sane length become <a href>; anything else is not linked."""
+    url = (url or "").strip()
+    if len(url) <= MAX_URL_CHARS and _URL.match(url):
+        return url
+    return None
 
 
-def utf16_len(text: str) -> int:
-    """Length as Telegram counts it: UTF-16 code units (astral characters count 2)."""
-    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+def byline(tr: Texts, source: str, published_at: str) -> str:
+    """'CNN · 8 Jan 2026': the outlet and the localised date, whichever are known."""
+    date = clip(tr.date(published_at.strip()), 40) if (published_at or "").strip() else ""
+    return " · ".join(p for p in (clip((source or "").strip(), MAX_SOURCE_CHARS), date) if p)
 
 
-def esc(text: str) -> str:
-    """Escape text content for Telegram HTML."""
-    return html.escape(text, quote=False)
+def html_fill(template: str, **html_values: str) -> str:
+    """Escape a translated `template` and put already-escaped HTML into its {placeholders}."""
+    out = esc(template)
+    for key, value in html_values.items():
+        out = out.replace("{" + key + "}", value)
+    return out
 
 
-def esc_attr(text: str) -> str:
-    return html.escape(text, quote=True)
-
-
-def _identity(text: str) -> str:
-    return text
-
-
-# --------------------------------------------------------------------------- splitting
-
-
-def split_to_fit(text: str, budget: int, escape: Callable[[str], str] = esc) -> list[str]:
-    """Cut `text` into stripped, non-empty pieces whose escaped UTF-16 length is <= budget."""
-    if budget < 2:
-        raise ValueError("budget too small")
-    return [p for p in (piece.strip() for piece in _split(text, budget, escape, 0)) if p]
-
-
-def _fits(text: str, budget: int, escape: Callable[[str], str]) -> bool:
-    return utf16_len(escape(text.strip())) <= budget
-
-
-def _split(text: str, budget: int, escape: Callable[[str], str], level: int) -> list[str]:
-    text = text.strip()
-    if not text:
-        return []
-    if _fits(text, budget, escape):
-        return [text]
-    if level >= len(_SPLIT_LEVELS):
-        return _hard_split(text, budget, escape)
-    parts = _SPLIT_LEVELS[level].split(text)  # [unit, sep, unit, sep, ..., unit]
-    if len(parts) == 1:
-        return _split(text, budget, escape, level + 1)
-    pieces: list[str] = []
-    current = ""
-    for i in range(0, len(parts), 2):
-        unit = parts[i]
-        if not unit.strip():
-            continue
-        sep = parts[i - 1] if i > 0 else ""
-        candidate = f"{current}{sep}{unit}" if current else unit
-        if _fits(candidate, budget, escape):
-            current = candidate
-            continue
-        if current:
-            pieces.append(current)
-            current = ""
-        if _fits(unit, budget, escape):
-            current = unit
-        else:
-            pieces.extend(_split(unit, budget, escape, level + 1))
-    if current:
-        pieces.append(current)
-    return pieces
-
-
-def _hard_split(text: str, budget: int, escape: Callable[[str], str]) -> list[str]:
-    """Last resort for one huge 'word': cut between code points, keeping clusters whole."""
-    pieces: list[str] = []
-    start = 0
-    used = 0
-    i = 0
-    while i < len(text):
-        cost = utf16_len(escape(text[i]))
-        if used + cost > budget and i > start:
-            cut = i
-            # do not separate a base character from its combining marks / joiners
-            while cut > start + 1 and (_clings(text[cut]) or text[cut - 1] in _NO_CUT_BEFORE):
-                cut -= 1
-            pieces.append(text[start:cut])
-            start = cut
-            used = sum(utf16_len(escape(c)) for c in text[start:i])
-            continue
-        used += cost
-        i += 1
-    if start < len(text):
-        pieces.append(text[start:])
-    return pieces
-
-
-def _clings(ch: str) -> bool:
-    return (
-        unicodedata.combining(ch) != 0
-        or ch in _NO_CUT_BEFORE
-        or "\ufe00" <= ch <= "\ufe0f"
-        or "\U0001f3fb" <= ch <= "\U0001f3ff"  # skin tones
-    )
-
-
-def text_fragments(
-    text: str,
-    *,
-    wrap: tuple[str, str] = ("", ""),
-    plain_wrap: tuple[str, str] = ("", ""),
-    head_html: str = "",
-    head_plain: str = "",
-    sep: str = PARAGRAPH,
-    limit: int = MESSAGE_LIMIT,
-) -> list[Fragment]:
-    """Fragments of `text`, each `head + wrap[0] + escaped piece + wrap[1]` within `limit`.
-
-    The head (already HTML) goes on the first fragment only; later fragments follow with
-    a line break so a long quote continues as consecutive blockquotes.
-    """
-    budget = limit - utf16_len(head_html) - utf16_len(wrap[0]) - utf16_len(wrap[1])
-    fragments: list[Fragment] = []
-    for i, piece in enumerate(split_to_fit(text, budget)):
-        first = i == 0
-        fragments.append(
-            Fragment(
-                html=f"{head_html if first else ''}{wrap[0]}{esc(piece)}{wrap[1]}",
-                plain=f"{head_plain if first else ''}{plain_wrap[0]}{piece}{plain_wrap[1]}",
-                sep=sep if first else LINE,
-            )
-        )
-    if not fragments and head_html:
-        fragments.append(Fragment(head_html, head_plain, sep))
-    return fragments
-
-
-def pack(fragments: Sequence[Fragment], limit: int = MESSAGE_LIMIT) -> list[OutMessage]:
-    """Greedily join fragments into messages of at most `limit` UTF-16 units (HTML side)."""
-    messages: list[OutMessage] = []
-    html_parts: list[str] = []
-    plain_parts: list[str] = []
-    size = 0
-    for frag in fragments:
-        if not frag.html.strip():
-            continue
-        frag_len = utf16_len(frag.html)
-        if frag_len > limit:  # callers build fragments within limit; guard anyway
-            raise ValueError("fragment longer than a message")
-        add = frag_len + (utf16_len(frag.sep) if html_parts else 0)
-        if html_parts and size + add > limit:
-            messages.append(OutMessage("".join(html_parts).strip(), "".join(plain_parts).strip()))
-            html_parts, plain_parts, size = [], [], 0
-            add = frag_len
-        if html_parts:
-            html_parts.append(frag.sep)
-            plain_parts.append(frag.sep)
-        html_parts.append(frag.html)
-        plain_parts.append(frag.plain)
-        size += add
-    if html_parts:
-        messages.append(OutMessage("".join(html_parts).strip(), "".join(plain_parts).strip()))
-    return [m for m in messages if m.html and m.plain]
-
-
-def render_text(text: str, *, limit: int = MESSAGE_LIMIT) -> list[OutMessage]:
-    """A plain dynamic text (escaped), split like an answer."""
-    return pack(text_fragments(text or "…", limit=limit), limit) or [OutMessage("…", "…")]
+def join_html(tr: Texts, items_html: Sequence[str]) -> str:
+    """'a, b and c' in the language's list style, for items that are already HTML."""
+    marks = [f"\x00{i}\x00" for i in range(len(items_html))]
+    joined = esc(tr.join(marks))
+    for mark, item in zip(marks, items_html):
+        joined = joined.replace(mark, item)
+    return joined
 
 
 # --------------------------------------------------------------------------- answers
 
 
-def short_date(value: str) -> str:
-    """'2025-04-16T10:00:00Z' → '2025-04-16'; anything else unchanged."""
-    value = (value or "").strip()
-    if re.match(r"^\d{4}-\d{2}-\d{2}", value):
-        return value[:10]
-    return value
+def render_answer(
+    result: AnswerResult, *, limit: int = MESSAGE_LIMIT, max_messages: int = DEFAULT_MAX_MESSAGES
+) -> list[OutMessage]:
+    """The messages of one answer, in order: never empty, each within `limit`, at most `max_messages`."""
+    tr = texts(result.language)
+    body, tail = answer_fragments(result, tr, limit=limit, max_chars=max_messages * limit)
+    note = tr.gettext("The answer was too long for Telegram and was shortened.")
+    shortened = Fragment(f"<i>{esc(note)}</i>", note, PARAGRAPH)
+    return pack_bounded(body, tail, max_messages=max_messages, shortened=shortened, limit=limit) or render_text("…")
 
 
-def safe_url(url: str) -> str | None:
-    """Only http(s) links become <a href>; anything else is shown as text or dropped."""
-    url = (url or "").strip()
-    if re.match(r"^https?://[^\s<>\"]+$", url, flags=re.IGNORECASE):
-        return url
-    return None
+def answer_fragments(
+    result: AnswerResult, tr: Texts, *, limit: int = MESSAGE_LIMIT, max_chars: int = DEFAULT_MAX_MESSAGES * MESSAGE_LIMIT
+) -> tuple[list[Fragment], list[Fragment]]:
+    """(body, tail): the answer, notice and quotes; then the sources."""
+    answer = clip((result.answer or "").strip(), max_chars)
+    answer = answer or tr.gettext("I couldn't find an answer to that in the articles.")
+    body: list[Fragment] = list(text_fragments(answer, limit=limit))
+    if result.notice:
+        body += text_fragments(clip(result.notice, MAX_NOTICE_CHARS), wrap=("<i>", "</i>"), limit=limit)
+    if result.refused or not result.citations:
+        return body, []
+    citations = result.citations[:MAX_CITATIONS]
+    titled: set[str] = set()
+    for c in citations:
+        # the article's title heads its first quote; further quotes of it show only [n]
+        title = clip(c.title.strip(), MAX_TITLE_CHARS)
+        label = f"[{c.n}] {title}" if title and c.article_id not in titled else f"[{c.n}]"
+        titled.add(c.article_id)
+        body += quote_fragments(clip(c.quote, max_chars), c.highlights, f"<b>{esc(label)}</b>\n", f"{label}\n",
+                                limit=limit)
+        if c.also_reported_by:
+            body.append(also_reported_fragment(c.also_reported_by, tr, limit=limit))
+    # TRANSLATORS: the heading above the list of cited articles of an answer
+    sources = tr.gettext("Sources")
+    tail = [Fragment(f"<b>{esc(sources)}</b>", f"{sources}:", PARAGRAPH)]
+    for numbers, c in _source_groups(citations):
+        tail.append(source_line(numbers, c.title, c.source, c.published_at, c.url, tr, limit=limit))
+    return body, tail
 
 
-def _byline(source: str, published_at: str) -> str:
-    return ", ".join(p for p in (source.strip(), short_date(published_at)) if p)
+def _highlight_spans(quote: str, highlights: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Valid [start, end) spans inside `quote`, sorted and merged, at most MAX_HIGHLIGHTS."""
+    spans = sorted((max(0, int(s)), min(len(quote), int(e))) for s, e in highlights)
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if start >= end:
+            continue
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged[:MAX_HIGHLIGHTS]
+
+
+def _with_bold(quote: str, start: int, end: int, spans: Sequence[tuple[int, int]]) -> str:
+    """quote[start:end] escaped, the parts inside `spans` in <b>; every piece escaped on its own."""
+    out: list[str] = []
+    pos = start
+    for s, e in spans:
+        a, b = max(s, start), min(e, end)
+        if a >= b:
+            continue
+        out += [esc(quote[pos:a]), "<b>", esc(quote[a:b]), "</b>"]
+        pos = b
+    out.append(esc(quote[pos:end]))
+    return "".join(out)
+
+
+def quote_fragments(
+    quote: str, highlights: Sequence[tuple[int, int]], head_html: str, head_plain: str, *, limit: int = MESSAGE_LIMIT
+) -> list[Fragment]:
+    """A quote as consecutive blockquotes under its head; highlighted spans in bold.
+
+    The quote is split like any text, and each piece closes the bold it opened, so a split never
+    leaves a tag unbalanced (a highlight across a cut is bold on both sides of it).
+    """
+    if utf16_len(head_html) > limit // 4:  # absurd label: keep the number only
+        number = head_plain.split(" ", 1)[0].strip()
+        head_html, head_plain = f"<b>{esc(number)}</b>\n", f"{number}\n"
+    spans = _highlight_spans(quote, highlights)
+    budget = limit - utf16_len(head_html) - len(_QUOTE_OPEN) - len(_QUOTE_CLOSE) - _BOLD_COST * len(spans)
+    pieces = split_to_fit(quote, budget)
+    fragments: list[Fragment] = []
+    for i, (start, end) in enumerate(piece_spans(quote, pieces)):
+        first = i == 0
+        fragments.append(Fragment(
+            html=f"{head_html if first else ''}{_QUOTE_OPEN}{_with_bold(quote, start, end, spans)}{_QUOTE_CLOSE}",
+            plain=f"{head_plain if first else ''}“{quote[start:end]}”",
+            sep=PARAGRAPH if first else LINE,
+        ))
+    if not fragments:
+        fragments.append(Fragment(head_html.strip(), head_plain.strip(), PARAGRAPH))
+    return fragments
+
+
+def also_reported_fragment(refs: Sequence[SourceRef], tr: Texts, *, limit: int = MESSAGE_LIMIT) -> Fragment:
+    """'Also reported by CNN · 8 Jan 2026, BBC · 9 Jan 2026 and 2 more' (each outlet linked)."""
+    shown = refs[:MAX_ALSO_REPORTED]
+    labels = [byline(tr, ref.source or clip(ref.title, 60) or "?", ref.published_at) for ref in shown]
+    plain_items = list(labels)
+    html_items = []
+    for ref, label in zip(shown, labels):
+        link = safe_url(ref.url)
+        html_items.append(f'<a href="{esc_attr(link)}">{esc(label)}</a>' if link else esc(label))
+    if len(refs) > len(shown):
+        # TRANSLATORS: the last item of "Also reported by CNN · 8 Jan 2026, BBC · 9 Jan 2026 and {n} more" (outlets)
+        more = tr.ngettext("{n} more", "{n} more", len(refs) - len(shown))
+        plain_items.append(more)
+        html_items.append(esc(more))
+    # TRANSLATORS: under a quote; {outlets} is a list like "CNN · 8 Jan 2026, BBC · 9 Jan 2026 and 2 more"
+    frame = tr.gettext("Also reported by {outlets}")
+    html = f"<i>{html_fill(frame, outlets=join_html(tr, html_items))}</i>"
+    plain = frame.replace("{outlets}", tr.join(plain_items))
+    if utf16_len(html) > limit:  # only with absurd links: drop them
+        html = f"<i>{esc(plain)}</i>"
+    return Fragment(html, plain, LINE)
 
 
 def _source_groups(citations: Sequence[Citation]) -> list[tuple[list[int], Citation]]:
@@ -250,57 +223,21 @@ def _source_groups(citations: Sequence[Citation]) -> list[tuple[list[int], Citat
     return list(groups.values())
 
 
-def answer_fragments(result: AnswerResult, *, limit: int = MESSAGE_LIMIT) -> list[Fragment]:
-    answer = (result.answer or "").strip() or "I couldn't find an answer to that in the articles."
-    frags: list[Fragment] = list(text_fragments(answer, limit=limit))
-    if result.notice:
-        frags += text_fragments(result.notice, wrap=("<i>", "</i>"), limit=limit)
-    if result.refused or not result.citations:
-        return frags
-    titled: set[str] = set()
-    for c in result.citations:
-        # the article's title heads its first quote; further quotes of it show only [n]
-        show_title = c.title.strip() and c.article_id not in titled
-        titled.add(c.article_id)
-        label = f"[{c.n}] {c.title.strip()}" if show_title else f"[{c.n}]"
-        head_html = f"<b>{esc(label)}</b>\n"
-        head_plain = f"{label}\n"
-        if utf16_len(head_html) > limit // 4:  # absurdly long title
-            head_html, head_plain = f"<b>[{c.n}]</b>\n", f"[{c.n}]\n"
-        frags += text_fragments(
-            c.quote,
-            wrap=("<blockquote expandable>", "</blockquote>"),
-            plain_wrap=("“", "”"),
-            head_html=head_html,
-            head_plain=head_plain,
-            limit=limit,
-        )
-    frags.append(Fragment("<b>Sources</b>", "Sources:", PARAGRAPH))
-    for numbers, c in _source_groups(result.citations):
-        frags += source_line(numbers, c.title, c.source, c.published_at, c.url, limit=limit)
-    return frags
-
-
 def source_line(
-    numbers: Sequence[int], title: str, source: str, published_at: str, url: str, *, limit: int = MESSAGE_LIMIT
-) -> list[Fragment]:
+    numbers: Sequence[int], title: str, source: str, published_at: str, url: str, tr: Texts, *,
+    limit: int = MESSAGE_LIMIT, max_title: int = MAX_TITLE_CHARS,
+) -> Fragment:
+    """'[1] Title — CNN · 8 Jan 2026', the title linked to the article."""
     marks = "".join(f"[{n}]" for n in numbers)
-    title = title.strip() or "(untitled)"
-    if len(title) > 300:
-        title = title[:299].rstrip() + "…"
-    byline = _byline(source, published_at)
+    title = clip(title.strip(), max_title) or tr.gettext("(untitled)")
+    by = byline(tr, source, published_at)
     link = safe_url(url)
     title_html = f'<a href="{esc_attr(link)}">{esc(title)}</a>' if link else esc(title)
-    html_line = f"{esc(marks)} {title_html}" + (f" — {esc(byline)}" if byline else "")
-    plain_line = f"{marks} {title}" + (f" — {byline}" if byline else "") + (f"\n{link}" if link else "")
-    if utf16_len(html_line) > limit:  # only with a monstrous URL: drop the link
+    html_line = f"{esc(marks)} {title_html}".strip() + (f" — {esc(by)}" if by else "")
+    plain_line = f"{marks} {title}".strip() + (f" — {by}" if by else "") + (f"\n{link}" if link else "")
+    if utf16_len(html_line) > limit:  # cannot happen with the caps above; keep the guard
         html_line = f"{esc(marks)} {esc(title)}"
-    return [Fragment(html_line, plain_line, LINE)]
-
-
-def render_answer(result: AnswerResult, *, limit: int = MESSAGE_LIMIT) -> list[OutMessage]:
-    """The messages of one answer, in order; never empty, each within `limit`."""
-    return pack(answer_fragments(result, limit=limit), limit) or render_text("…")
+    return Fragment(html_line, plain_line, LINE)
 
 
 # --------------------------------------------------------------------------- listings
@@ -313,21 +250,26 @@ class SourcesPage:
     pages: int
 
 
-def render_sources_page(articles: Sequence[ArticleInfo], page: int, page_size: int = 10) -> SourcesPage:
+def render_sources_page(articles: Sequence[ArticleInfo], page: int, tr: Texts, page_size: int = 10) -> SourcesPage:
     """One page of the indexed articles (newest first is the caller's choice of order)."""
     if not articles:
-        text = "No articles are indexed yet."
+        text = tr.gettext("No articles are indexed yet.")
         return SourcesPage(OutMessage(esc(text), text), 0, 1)
     pages = (len(articles) + page_size - 1) // page_size
     page = min(max(page, 0), pages - 1)
     start = page * page_size
-    head = f"Indexed articles {start + 1}–{min(start + page_size, len(articles))} of {len(articles)}"
-    frags = [Fragment(f"<b>{esc(head)}</b>", head, PARAGRAPH)]
-    for i, art in enumerate(articles[start : start + page_size], start=start + 1):
-        line = source_line([], art.title, art.source, art.published_at, art.url)[0]
-        frags.append(Fragment(f"{i}.{line.html}", f"{i}.{line.plain}", LINE))
-    messages = pack(frags)
-    # a page is one message: ten lines of at most ~700 units each always fit, keep the first anyway
+    # TRANSLATORS: the heading of a /sources page, e.g. "Indexed articles 11–20 of 25"
+    head = tr.gettext("Indexed articles {first}–{last} of {total}", first=start + 1,
+                      last=min(start + page_size, len(articles)), total=len(articles))
+    for linked in (True, False):  # ten capped lines fit one message; with absurd URLs, without the links
+        frags = [Fragment(f"<b>{esc(head)}</b>", head, PARAGRAPH)]
+        for i, art in enumerate(articles[start : start + page_size], start=start + 1):
+            line = source_line([], art.title, art.source, art.published_at, art.url if linked else "", tr,
+                               max_title=LISTING_TITLE_CHARS)
+            frags.append(Fragment(f"{i}. {line.html}", f"{i}. {line.plain}", LINE))
+        messages = pack(frags)
+        if len(messages) == 1:
+            break
     return SourcesPage(messages[0], page, pages)
 
 

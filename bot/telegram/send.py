@@ -1,5 +1,10 @@
-"""Sending rendered messages: HTML first, plain text when Telegram can't parse the markup;
-and the "typing…" indicator while an answer is prepared."""
+"""Sending rendered messages: HTML first (parse mode and link previews come from PTB's
+`Defaults`, see `app`), plain text when Telegram can't parse the markup; "typing…" while an
+answer is prepared.
+
+In a group (`chats.is_group`) the first message of a reply quotes the message it answers, and
+everything stays in the question's forum topic (PTB's `reply_text` does that).
+"""
 
 from __future__ import annotations
 
@@ -7,16 +12,20 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Sequence
+from typing import TYPE_CHECKING
 
-from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions, Message, ReplyParameters
-from telegram.constants import ChatAction, ParseMode
+from telegram import Bot, InlineKeyboardMarkup, Message
+from telegram.constants import ChatAction
 from telegram.error import BadRequest, TelegramError
 
-from bot.telegram.render import OutMessage
+from bot.telegram.chats import is_group
+from bot.telegram.fragments import OutMessage, render_text
+
+if TYPE_CHECKING:
+    from bot.telegram.context import NewsContext
 
 log = logging.getLogger(__name__)
 
-NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 TYPING_EVERY_S = 4.5  # Telegram shows a chat action for 5 seconds
 
 
@@ -28,30 +37,23 @@ async def reply_parts(
     message: Message,
     parts: Sequence[OutMessage],
     *,
-    quote: bool,
     reply_markup: InlineKeyboardMarkup | None = None,
+    quote: bool = True,
 ) -> list[Message]:
     """Send `parts` in order into the message's chat (and forum topic).
 
-    `quote=True` makes the first part a reply to `message` (groups: answer in the thread);
-    the markup, if any, goes on the last part. A part rejected with "can't parse entities"
-    is sent again as its plain-text twin.
+    In a group the first part replies to `message` (unless `quote=False`: a continuation); the
+    markup, if any, goes on the last part. A part rejected with "can't parse entities" is sent
+    again as its plain-text twin.
     """
     sent: list[Message] = []
     for i, part in enumerate(parts):
-        reply_parameters = (
-            ReplyParameters(message_id=message.message_id, allow_sending_without_reply=True)
-            if quote and i == 0
-            else None
-        )
         common = {
-            "reply_parameters": reply_parameters,
-            "do_quote": False if reply_parameters is None else None,
-            "link_preview_options": NO_PREVIEW,
+            "do_quote": quote and i == 0 and is_group(message.chat),
             "reply_markup": reply_markup if i == len(parts) - 1 else None,
         }
         try:
-            sent.append(await message.reply_text(part.html, parse_mode=ParseMode.HTML, **common))
+            sent.append(await message.reply_text(part.html, **common))
         except BadRequest as exc:
             if not is_parse_error(exc):
                 raise
@@ -60,19 +62,22 @@ async def reply_parts(
     return sent
 
 
-async def edit_part(message: Message, part: OutMessage, reply_markup: InlineKeyboardMarkup | None) -> None:
-    """Replace a message's text (paging), with the same plain-text fallback."""
+async def edit_part(message: Message, part: OutMessage, reply_markup: InlineKeyboardMarkup | None = None) -> None:
+    """Replace a message's text (paging, the status line), with the same plain-text fallback."""
     try:
-        await message.edit_text(
-            part.html, parse_mode=ParseMode.HTML, reply_markup=reply_markup, link_preview_options=NO_PREVIEW
-        )
+        await message.edit_text(part.html, reply_markup=reply_markup)
     except BadRequest as exc:
         if "not modified" in str(exc).lower():
             return
         if not is_parse_error(exc):
             raise
         log.warning("Telegram could not parse an edited message's HTML (%s); using plain text", exc)
-        await message.edit_text(part.plain, parse_mode=None, reply_markup=reply_markup, link_preview_options=NO_PREVIEW)
+        await message.edit_text(part.plain, parse_mode=None, reply_markup=reply_markup)
+
+
+async def say(context: "NewsContext", message: Message, text: str) -> list[Message]:
+    """Send a short text of the bot's (already in the reader's language), escaped and split."""
+    return await reply_parts(message, await context.render(render_text, text))
 
 
 @contextlib.asynccontextmanager

@@ -1,24 +1,22 @@
-"""What the handlers share, kept in `application.bot_data` (no module-level state).
-
-- `bot_data["engine"]`   the answer engine (see `bot.engine`)
-- `bot_data["services"]` a `BotServices`: settings, history, access policy, rate limiter, counters
-"""
+"""What the handlers and jobs share besides the engine (reached as `context.services`)."""
 
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
-
-from telegram.ext import Application, ContextTypes
+from typing import TYPE_CHECKING
 
 from bot.conversation.history import HistoryStore
 from bot.telegram.access import AccessPolicy
 from bot.telegram.ratelimit import SlidingWindowLimiter
 
 if TYPE_CHECKING:
-    from bot.engine import Engine
     from bot.settings import Settings
+
+#: threads that render messages: rendering never runs on the event loop's thread, and has its own
+#: threads so that answers waiting for a slow LLM (in the default executor) can't hold it up
+RENDER_THREADS = 4
 
 
 @dataclass
@@ -38,11 +36,18 @@ class BotServices:
     limiter: SlidingWindowLimiter
     stats: BotStats = field(default_factory=BotStats)
     reindex_running: bool = False
+    render_pool: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(RENDER_THREADS, thread_name_prefix="newsbot-render"))
 
+    @classmethod
+    def from_settings(cls, settings: "Settings") -> "BotServices":
+        return cls(
+            settings=settings,
+            history=HistoryStore(settings.history_db, settings.history_turns),
+            access=AccessPolicy.from_settings(settings),
+            limiter=SlidingWindowLimiter(settings.questions_per_minute, 60.0),
+        )
 
-def services_of(context: ContextTypes.DEFAULT_TYPE | Application[Any, Any, Any, Any, Any, Any]) -> BotServices:
-    return context.bot_data["services"]
-
-
-def engine_of(context: ContextTypes.DEFAULT_TYPE | Application[Any, Any, Any, Any, Any, Any]) -> "Engine":
-    return context.bot_data["engine"]
+    def close(self) -> None:
+        self.render_pool.shutdown(wait=False, cancel_futures=True)
+        self.history.close()

@@ -20,7 +20,7 @@ from telegram.ext import Application
 from bot.settings import Settings
 from bot.telegram.app import build_application, polling
 from tests.bot.engines import KeywordEngine, RecordingEngine
-from tests.bot.factories import ADMIN_ID
+from testing.telegram_updates import ADMIN_ID
 from testing.telegram_api import FakeTelegramAPI
 
 REPO = Path(__file__).resolve().parents[2]
@@ -60,6 +60,7 @@ def make_settings(tmp_path: Path, corpus_dir: Path, fake_api: FakeTelegramAPI) -
             "allowed_user_ids": frozenset(),
             "allowed_chat_ids": frozenset(),
             "questions_per_minute": 100,
+            "status_after": 3600.0,  # no status messages unless a test asks for them (tests/bot/telegram/test_waiting.py)
             "answer_mode": "offline",
             "embed_backend": "local",
             "embed_model": TEST_EMBED_MODEL,

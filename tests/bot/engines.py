@@ -6,6 +6,8 @@ checks them against the Protocol, signature by signature).
   their offsets; refuses when nothing matches. `reindex(paths)` reads new files.
 - `ScriptedEngine`: returns whatever AnswerResult a function builds (long answers, hostile
   markup, failures).
+- `GatedEngine`: reports scripted `Progress`, then holds the answer until the test sets
+  `release`: a slow answer whose timing the test controls (no sleeps).
 - `RecordingEngine`: wraps any engine and records ask()/reindex() calls (works with the real one).
 """
 
@@ -21,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.answer.result import AnswerResult, Citation, Passage, Turn
-from bot.engine_api import AsOf, IndexInfo, ProgressCallback
+from bot.engine_api import AsOf, IndexInfo, Progress, ProgressCallback
 from index.models import ArticleInfo, IndexReport, LoadFailure, SearchFilters
 
 _STOP = set(
@@ -77,6 +79,10 @@ class KeywordEngine:
             existed = article_id in self._articles
             self._articles[article_id] = _Article(info, body, sentences)
         return "updated" if existed else "added"
+
+    def add_article(self, info: ArticleInfo, body: str = "Nothing to see here.") -> None:
+        with self._lock:
+            self._articles[info.id] = _Article(info, body, [(0, len(body))])
 
     def add_synthetic(self, n: int) -> None:
         with self._lock:
@@ -191,12 +197,42 @@ class ScriptedEngine(KeywordEngine):
         return self.respond(question, history)
 
 
+class GatedEngine(KeywordEngine):
+    """Reports `progress` through `on_progress` (from the worker thread, as the real engine does),
+    sets `waiting`, then answers (with `respond`, if given) only once the test sets `release`."""
+
+    def __init__(self, paths: Sequence[Path] = (), progress: Sequence[Progress] = (),
+                 respond: Callable[[str, Sequence[Turn]], AnswerResult] | None = None) -> None:
+        super().__init__(paths)
+        self.progress = list(progress)
+        self.respond = respond  # the answer once released (default: the keyword engine's)
+        self.last_progress_callback: ProgressCallback | None = None
+        self.waiting = threading.Event()
+        self.release = threading.Event()
+
+    def ask(self, question: str, history: Sequence[Turn] = (), *, filters: SearchFilters | None = None,
+            k: int | None = None, as_of: AsOf | None = None, user_language: str | None = None,
+            on_progress: ProgressCallback | None = None) -> AnswerResult:
+        self.last_progress_callback = on_progress
+        for step in self.progress:
+            if on_progress is not None:
+                on_progress(step)
+        self.waiting.set()
+        if not self.release.wait(30):
+            raise TimeoutError("the test never released the answer")
+        if self.respond is not None:
+            return self.respond(question, history)
+        return super().ask(question, history, filters=filters, k=k, as_of=as_of, user_language=user_language,
+                           on_progress=on_progress)
+
+
 class RecordingEngine:
     """Delegates to `inner` and records the calls (usable around the real engine)."""
 
     def __init__(self, inner: Any) -> None:
         self.inner = inner
         self.asked: list[tuple[str, list[Turn]]] = []
+        self.user_languages: list[str | None] = []
         self.reindexed: list[Any] = []
         self._lock = threading.Lock()
 
@@ -205,6 +241,7 @@ class RecordingEngine:
             on_progress: ProgressCallback | None = None) -> AnswerResult:
         with self._lock:
             self.asked.append((question, list(history)))
+            self.user_languages.append(user_language)
         return self.inner.ask(question, history, filters=filters, k=k, as_of=as_of, user_language=user_language,
                               on_progress=on_progress)
 

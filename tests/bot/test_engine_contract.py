@@ -9,7 +9,7 @@ import pytest
 
 from bot.engine import Engine
 from bot.engine_api import EngineAPI
-from tests.bot.engines import KeywordEngine, RecordingEngine, ScriptedEngine
+from tests.bot.engines import GatedEngine, KeywordEngine, RecordingEngine, ScriptedEngine
 
 MEMBERS = [name for name, value in vars(EngineAPI).items()
            if callable(value) and not name.startswith("_")]
@@ -55,7 +55,7 @@ def check_against_contract(cls: type) -> list[str]:
     return problems
 
 
-@pytest.mark.parametrize("cls", [Engine, KeywordEngine, ScriptedEngine, RecordingEngine])
+@pytest.mark.parametrize("cls", [Engine, KeywordEngine, ScriptedEngine, GatedEngine, RecordingEngine])
 def test_implements_the_contract(cls: type) -> None:
     assert check_against_contract(cls) == []
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.bot.conftest import REPO, TEST_EMBED_MODEL, TOKEN
-from tests.bot.factories import USER_ID, make_message_update
+from testing.telegram_updates import USER_ID, make_message_update
 
 pytestmark = [pytest.mark.e2e, pytest.mark.skipif(os.name != "posix", reason="needs SIGINT")]
 

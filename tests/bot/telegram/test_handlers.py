@@ -1,51 +1,46 @@
-"""End to end: the real PTB Application, polling the fake Bot API over HTTP."""
+"""Questions and user commands end to end: the real PTB Application polling the fake Bot API."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import socket
 import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-import aiohttp
 import pytest
 
 from bot.answer.result import AnswerResult, Citation, Turn
-from bot.telegram import texts
-from bot.telegram.access import ADMIN_ONLY_TEXT, NOT_ALLOWED_TEXT
-from bot.telegram.app import build_application, webhook_options
-from bot.telegram.render import utf16_len
-from index.errors import EmptyIndexError, NewsbotError
-from tests.bot.conftest import TOKEN
+from bot.i18n import texts
+from bot.telegram import handlers, replies
+from bot.telegram.fragments import utf16_len
+from bot.telegram.render import render_answer
+from index.errors import NewsbotError
+from index.models import ArticleInfo
 from tests.bot.engines import KeywordEngine, ScriptedEngine
-from tests.bot.factories import (
-    ADMIN_ID,
+from testing.telegram_api import parse_telegram_html
+from testing.telegram_updates import (
     GROUP_ID,
     USER_ID,
     bot_message,
-    make_anonymous_admin_update,
     make_callback_query_update,
     make_channel_post_update,
     make_command_update,
-    make_document_update,
     make_edited_message_update,
     make_group_message_update,
     make_message_update,
     mention,
 )
-from testing.telegram_api import parse_telegram_html
 
 pytestmark = pytest.mark.e2e
 
 QUESTION = "What did Putin say to the freed hostages?"
 FOLLOW_UP = "Who else attended the meeting at the Kremlin?"
+EN = texts("en")
 
 
-def _html_ok(text: str) -> str:
-    visible, _ = parse_telegram_html(text)
-    return visible
+def corpus_files(settings) -> list[Path]:
+    return sorted(Path(settings.corpus_dir).glob("*.txt"))
 
 
 # --------------------------------------------------------------------------- conversation
@@ -55,7 +50,8 @@ async def test_private_question_is_answered_with_quotes_and_sources(start_bot, f
     async with start_bot() as bot:
         [reply] = await bot.ask(make_message_update(QUESTION))
     html = reply.params["text"]
-    assert reply.params["parse_mode"] == "HTML"
+    assert reply.params["parse_mode"] == "HTML"  # from PTB's Defaults
+    assert reply.params["link_preview_options"] == {"is_disabled": True}
     assert "<blockquote expandable>" in html and "[1]" in html and "<b>Sources</b>" in html
     assert "reply_parameters" not in reply.params  # private chat: a plain message, not a reply
     result = engine.ask(QUESTION)
@@ -76,22 +72,25 @@ def engine_path(engine, article_id: str) -> str:
     return next(a.path for a in engine.articles() if a.id == article_id)
 
 
+async def test_the_users_language_reaches_the_engine(start_bot, engine):
+    async with start_bot() as bot:
+        await bot.ask(make_message_update(QUESTION, language_code="pt-BR"))
+    assert engine.user_languages == ["pt-BR"]
+
+
 async def test_start_and_help_explain_what_the_bot_knows(start_bot, fake_api):
     async with start_bot() as bot:
         [start] = await bot.ask(make_command_update("start"))
         [help_] = await bot.ask(make_command_update("help"))
     for call in (start, help_):
         text = call.visible_text
-        assert "1 news article" in text
+        assert "1 news article." in text
         assert "/ask" in text and "/sources" in text and "/reset" in text
-    commands = fake_api.calls("setMyCommands")
-    assert commands and {c["command"] for c in commands[0].params["commands"]} >= {"ask", "sources", "reset", "help"}
-    admin_menu = [c for c in commands if c.params.get("scope", {}).get("chat_id") == ADMIN_ID]
-    assert admin_menu and "reindex" in {c["command"] for c in admin_menu[0].params["commands"]}
+        assert "/reindex" not in text
 
 
 async def test_sources_lists_articles_and_pages(start_bot, fake_api, settings):
-    inner = KeywordEngine(sorted(Path(settings.corpus_dir).glob("*.txt")))
+    inner = KeywordEngine(corpus_files(settings))
     inner.add_synthetic(24)  # 25 articles: 3 pages
     async with start_bot(engine_=inner) as bot:
         [first] = await bot.ask(make_command_update("sources"))
@@ -99,7 +98,7 @@ async def test_sources_lists_articles_and_pages(start_bot, fake_api, settings):
         assert "Synthetic story number 23 <b>&</b>" in first.visible_text
         assert "&lt;b&gt;&amp;&lt;/b&gt;" in first.params["text"]
         buttons = [b for row in first.params["reply_markup"]["inline_keyboard"] for b in row]
-        assert "sources:1" in [b["callback_data"] for b in buttons]
+        assert "sources:1" in [b["callback_data"] for b in buttons] and "Next ▶" in [b["text"] for b in buttons]
         message = {**first.result, "chat": {"id": USER_ID, "type": "private", "first_name": "U"}}
         bot.push(make_callback_query_update("sources:1", message))
         edit = await fake_api.wait_for(lambda: fake_api.calls("editMessageText"))
@@ -113,7 +112,7 @@ async def test_reset_forgets_the_conversation(start_bot, engine):
         await bot.ask(make_message_update(QUESTION))
         [reset] = await bot.ask(make_command_update("reset"))
         await bot.ask(make_message_update("And what about the hostages released in February?"))
-    assert reset.visible_text == texts.RESET_DONE
+    assert reset.visible_text == replies.reset_done(EN)
     assert engine.asked[-1][1] == []  # the question after /reset came without history
 
 
@@ -141,14 +140,12 @@ async def test_question_too_long_is_refused_politely(start_bot, engine, settings
     assert engine.asked == []
 
 
-async def test_per_user_rate_limit_answers_the_excess_politely(start_bot, make_settings, engine):
-    async with start_bot(make_settings(questions_per_minute=2)) as bot:
-        for _ in range(2):
-            await bot.ask(make_message_update(QUESTION))
-        [third] = await bot.ask(make_message_update(QUESTION))
-        [other_user] = await bot.ask(make_message_update(QUESTION, user_id=USER_ID + 1))
-    assert "2 questions a minute" in third.visible_text
-    assert len(engine.asked) == 3 and "<blockquote" in other_user.params["text"]
+async def test_unknown_commands_and_non_text_get_a_hint(start_bot):
+    async with start_bot() as bot:
+        [unknown] = await bot.ask(make_command_update("frobnicate"))
+        [non_text] = await bot.ask(make_message_update(None))
+    assert unknown.visible_text == replies.unknown_command(EN)
+    assert non_text.visible_text == replies.non_text_hint(EN)
 
 
 # --------------------------------------------------------------------------- groups
@@ -167,6 +164,7 @@ async def test_group_mention_is_answered_as_a_reply(start_bot, fake_api, engine)
     async with start_bot() as bot:
         [reply] = await bot.ask(update)
     assert reply.params["reply_parameters"]["message_id"] == update["message"]["message_id"]
+    assert reply.params["reply_parameters"]["allow_sending_without_reply"] is True  # from Defaults
     assert "<blockquote" in reply.params["text"]
     assert engine.asked[0][0] == QUESTION  # the mention is not part of the question
 
@@ -180,6 +178,14 @@ async def test_group_reply_to_the_bot_and_ask_command_are_answered(start_bot, en
     assert first.params["reply_parameters"]["message_id"] == reply_to_bot["message"]["message_id"]
     assert second.params["reply_parameters"]["message_id"] == ask["message"]["message_id"]
     assert [q for q, _ in engine.asked] == ["And who attended the meeting?", QUESTION]
+
+
+async def test_forum_topic_questions_are_answered_in_their_topic(start_bot, engine):
+    update = make_group_message_update(mention(QUESTION), thread_id=55)
+    async with start_bot() as bot:
+        [reply] = await bot.ask(update)
+    assert reply.params["message_thread_id"] == 55
+    assert reply.params["reply_parameters"]["message_id"] == update["message"]["message_id"]
 
 
 async def test_edited_messages_and_channel_posts_are_ignored(start_bot, fake_api, engine, caplog):
@@ -214,16 +220,16 @@ def _long_result(question: str, history: Sequence[Turn]) -> AnswerResult:
 async def test_a_9000_character_answer_is_split_correctly(start_bot, settings):
     result = _long_result("q", [])
     assert len(result.answer) > 9000
-    engine = ScriptedEngine(_long_result, sorted(Path(settings.corpus_dir).glob("*.txt")))
+    engine = ScriptedEngine(_long_result, corpus_files(settings))
     async with start_bot(engine_=engine) as bot:
         bot.push(make_message_update("Tell me everything"))
-        sent = await bot.fake.wait_for_messages(USER_ID, 3)
+        await bot.fake.wait_for_messages(USER_ID, 3)
         await bot.fake.settle()
         sent = bot.fake.sent_messages(USER_ID)
     assert len(sent) >= 3
     for call in sent:
         assert utf16_len(call.params["text"]) <= 4096
-        visible = _html_ok(call.params["text"])  # valid Telegram HTML: no cut tag or entity
+        visible, _ = parse_telegram_html(call.params["text"])  # valid Telegram HTML: no cut tag or entity
         assert visible.strip()
     joined = "\n".join(c.visible_text for c in sent)
     for i in range(10):  # nothing lost, order kept
@@ -231,6 +237,60 @@ async def test_a_9000_character_answer_is_split_correctly(start_bot, settings):
     assert joined.index("0:0 ") < joined.index("9:11 ") < joined.index("Sources")
     # paragraphs are kept whole when they fit
     assert all(not c.visible_text.startswith(tuple(f"{i}:{j} " for i in range(10) for j in range(1, 12))) for c in sent)
+
+
+def _huge_result(question: str, history: Sequence[Turn]) -> AnswerResult:
+    quote = "Putin met the freed hostages at the Kremlin."
+    return AnswerResult(
+        question=question, standalone_question=question, answer="x " * 1_000_000 + "[1]",  # a 2 MB reply
+        citations=[Citation(n=1, article_id="a1", title="T" * 500_000, source="S" * 200_000,
+                            url="https://x.example/a", published_at="2025-04-16", quote=quote, chunk_id="a1:0",
+                            start=0, end=len(quote))],
+    )
+
+
+async def test_a_huge_answer_or_help_is_a_bounded_number_of_messages(start_bot, make_settings, settings, fake_api):
+    engine = ScriptedEngine(_huge_result, corpus_files(settings))
+    engine.add_article(ArticleInfo("huge", "T" * 500_000, "S" * 200_000, "https://x.example/h", "2025-04-16",
+                                   "huge.txt", 1, "h", ""))
+    async with start_bot(make_settings(answer_max_messages=4), engine_=engine) as bot:
+        bot.push(make_message_update("Tell me everything"))
+        await fake_api.wait_for_messages(USER_ID, 4, timeout=30)
+        [help_] = await bot.ask(make_command_update("help"))
+        [sources] = await bot.ask(make_command_update("sources"))
+    answer = fake_api.sent_messages(USER_ID)[:4]
+    assert "was shortened" in "".join(c.visible_text for c in answer)
+    assert "Sources" in answer[-1].visible_text  # the sources survive the cut
+    assert len(help_.visible_text) < 2000 and len(sources.visible_text) < 4096
+
+
+async def test_another_chat_is_answered_while_a_huge_answer_renders(start_bot, settings, fake_api, monkeypatch):
+    """The render of chat A is held (in its thread) until chat B has its answer: B can only be
+    answered if A's render is not on the event loop's thread."""
+    engine = ScriptedEngine(lambda q, h: _huge_result(q, h) if q == "huge" else _long_result(q, h),
+                            corpus_files(settings))
+    entered, release = threading.Event(), threading.Event()
+    render_threads: list[threading.Thread] = []
+
+    def held_render(result: AnswerResult, **kwargs):
+        if result.question == "huge":
+            render_threads.append(threading.current_thread())
+            entered.set()
+            release.wait(30)
+        return render_answer(result, **kwargs)
+
+    monkeypatch.setattr(handlers, "render_answer", held_render)
+    other = USER_ID + 1
+    async with start_bot(engine_=engine) as bot:
+        bot.push(make_message_update("huge"))
+        assert await asyncio.to_thread(entered.wait, 30)
+        bot.push(make_message_update("small", user_id=other))
+        await fake_api.wait_for_messages(other, 1, timeout=30)
+        assert fake_api.sent_messages(USER_ID) == []  # A's render is still held…
+        release.set()
+        await fake_api.wait_for_messages(USER_ID, 1, timeout=30)  # …and A is answered once it ends
+    assert render_threads[0] is not threading.main_thread()
+    assert render_threads[0].name.startswith("newsbot-render")
 
 
 async def test_parse_error_falls_back_to_plain_text(start_bot, fake_api):
@@ -261,13 +321,13 @@ async def test_engine_failure_tells_the_user_once_and_logs(start_bot, fake_api, 
     def boom(question: str, history: Sequence[Turn]) -> AnswerResult:
         raise RuntimeError("model exploded")
 
-    engine = ScriptedEngine(boom, sorted(Path(settings.corpus_dir).glob("*.txt")))
+    engine = ScriptedEngine(boom, corpus_files(settings))
     caplog.set_level(logging.INFO)
     async with start_bot(engine_=engine) as bot:
         bot.push(make_message_update(QUESTION))
         await fake_api.wait_for_messages(USER_ID, 1)
         await fake_api.settle()
-    assert fake_api.texts(USER_ID) == [texts.GENERIC_ERROR]
+    assert fake_api.texts(USER_ID) == [replies.generic_error(EN)]
     assert any(r.exc_info and "model exploded" in str(r.exc_info[1]) for r in caplog.records)
 
 
@@ -275,7 +335,7 @@ async def test_user_facing_engine_errors_are_shown(start_bot, fake_api, settings
     def busy(question: str, history: Sequence[Turn]) -> AnswerResult:
         raise NewsbotError("The answer service is down; try again in a minute.")
 
-    engine = ScriptedEngine(busy, sorted(Path(settings.corpus_dir).glob("*.txt")))
+    engine = ScriptedEngine(busy, corpus_files(settings))
     async with start_bot(engine_=engine) as bot:
         [reply] = await bot.ask(make_message_update(QUESTION))
     assert reply.visible_text == "The answer service is down; try again in a minute."
@@ -312,169 +372,6 @@ async def test_messages_of_one_chat_are_answered_in_order(start_bot, fake_api):
             bot.push(make_message_update(q))
         await fake_api.wait_for_messages(USER_ID, 5)
     # one conversation is served in arrival order (and each question saw the previous turns)
-    asked = bot.app.bot_data["engine"].asked
+    asked = bot.app.bot_data.engine.asked
     assert [q for q, _ in asked] == questions
     assert [len(history) for _, history in asked] == [0, 1, 2, 3, 4]
-
-
-# --------------------------------------------------------------------------- access and admin
-
-
-async def test_non_admin_reindex_is_refused_and_logged(start_bot, engine, caplog):
-    caplog.set_level(logging.WARNING)
-    async with start_bot() as bot:
-        [reply] = await bot.ask(make_command_update("reindex"))
-        [stats] = await bot.ask(make_command_update("stats"))
-        [anon] = await bot.ask(make_anonymous_admin_update("/reindex"))
-    assert reply.visible_text == stats.visible_text == anon.visible_text == ADMIN_ONLY_TEXT
-    assert engine.reindexed == []
-    refusals = [r.getMessage() for r in caplog.records if r.getMessage().startswith("Refused")]
-    assert len(refusals) == 3 and f"user={USER_ID}" in refusals[0]
-
-
-async def test_anonymous_group_admin_is_not_an_admin(start_bot, make_settings, engine):
-    settings = make_settings(admin_user_ids=frozenset({ADMIN_ID, 1087968824, GROUP_ID}))
-    async with start_bot(settings) as bot:
-        [reply] = await bot.ask(make_anonymous_admin_update("/reindex"))
-    assert reply.visible_text == ADMIN_ONLY_TEXT and engine.reindexed == []
-
-
-async def test_admin_reindex_reports_and_refuses_a_second_run(start_bot, fake_api, settings):
-    inner = KeywordEngine(sorted(Path(settings.corpus_dir).glob("*.txt")))
-    inner.reindex_gate = threading.Event()
-    async with start_bot(engine_=inner) as bot:
-        [started] = await bot.ask(make_command_update("reindex", user_id=ADMIN_ID))
-        [again] = await bot.ask(make_command_update("reindex", user_id=ADMIN_ID))
-        inner.reindex_gate.set()
-        await fake_api.wait_for(lambda: any(t.startswith("Indexed") for t in fake_api.texts(ADMIN_ID)))
-        await bot.ask(make_command_update("stats", user_id=ADMIN_ID))
-    assert "Re-indexing" in started.visible_text
-    assert again.visible_text == texts.ALREADY_REINDEXING
-    texts_sent = fake_api.texts(ADMIN_ID)
-    assert any(t.startswith("Indexed") for t in texts_sent)
-    assert any("Articles: 1" in t and "Answer mode: offline" in t for t in texts_sent)
-
-
-async def test_admin_document_upload_is_indexed_then_answerable(start_bot, fake_api, settings, engine):
-    content = (
-        "Lighthouse keepers strike in Brittany\n\n"
-        "The lighthouse keepers of Brittany went on strike on Monday over pay. "
-        "Their union said the strike would last a week.\n"
-    ).encode()
-    file_id = fake_api.add_file(content, "strike.txt")
-    update = make_document_update(file_id, "../../Lighthouse strike (draft).TXT", len(content))
-    async with start_bot() as bot:
-        await bot.ask(update, count=1, timeout=20)
-        saved = Path(settings.corpus_dir) / "Lighthouse-strike-draft.txt"
-        assert saved.read_bytes() == content
-        [answer] = await bot.ask(make_message_update("Why did the lighthouse keepers of Brittany strike?"))
-    report = fake_api.texts(ADMIN_ID)[0]
-    assert "Saved Lighthouse-strike-draft.txt" in report and "Added:" in report
-    assert engine.reindexed and Path(engine.reindexed[0][0]) == saved
-    assert "lighthouse keepers of Brittany went on strike" in answer.visible_text
-    assert engine.index_info().articles == 2  # added, nothing else dropped
-
-
-async def test_non_admin_document_is_refused(start_bot, fake_api, settings):
-    file_id = fake_api.add_file(b"Title\n\nBody.", "x.txt")
-    async with start_bot() as bot:
-        [reply] = await bot.ask(make_document_update(file_id, "x.txt", 12, user_id=USER_ID))
-    assert reply.visible_text == ADMIN_ONLY_TEXT
-    assert not (Path(settings.corpus_dir) / "x.txt").exists()
-    assert not fake_api.calls("getFile")
-
-
-async def test_admin_upload_of_wrong_type_or_size_is_refused(start_bot, fake_api, make_settings, settings):
-    async with start_bot(make_settings(upload_max_bytes=100)) as bot:
-        [wrong_type] = await bot.ask(make_document_update("F1", "virus.exe", 10))
-        [too_big] = await bot.ask(make_document_update("F2", "big.txt", 5000))
-    assert ".txt" in wrong_type.visible_text and "limit" in too_big.visible_text
-    assert not fake_api.calls("getFile")
-
-
-async def test_allow_lists_refuse_everyone_else(start_bot, make_settings, engine):
-    settings = make_settings(allowed_user_ids=frozenset({USER_ID}))
-    async with start_bot(settings) as bot:
-        [ok] = await bot.ask(make_message_update(QUESTION))
-        [refused] = await bot.ask(make_message_update(QUESTION, user_id=999))
-        [admin_ok] = await bot.ask(make_message_update(QUESTION, user_id=ADMIN_ID))
-    assert "<blockquote" in ok.params["text"] and "<blockquote" in admin_ok.params["text"]
-    assert refused.visible_text == NOT_ALLOWED_TEXT
-
-
-# --------------------------------------------------------------------------- start-up, webhook, logs
-
-
-async def test_refuses_to_start_on_an_empty_index(fake_api, settings, tmp_path):
-    app = build_application(settings, KeywordEngine([]))
-    await app.initialize()
-    try:
-        with pytest.raises(EmptyIndexError, match="empty"):
-            await app.post_init(app)
-    finally:
-        await app.shutdown()
-        await app.post_shutdown(app)
-    assert not fake_api.calls("setMyCommands")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-async def test_webhook_rejects_a_wrong_secret(fake_api, make_settings, engine):
-    port = _free_port()
-    settings = make_settings(webhook_secret="s3cret-token_OK", webhook_listen="127.0.0.1", webhook_port=port)
-    options = webhook_options(settings, "https://bot.example/telegram/hook")
-    assert options["url_path"] == "telegram/hook" and options["secret_token"] == "s3cret-token_OK"
-    app = build_application(settings, engine)
-    await app.initialize()
-    try:
-        await app.post_init(app)
-        await app.updater.start_webhook(**options)
-        await app.start()
-        assert fake_api.calls("setWebhook")[0].params["secret_token"] == "s3cret-token_OK"
-        url = f"http://127.0.0.1:{port}/telegram/hook"
-        update = make_message_update(QUESTION)
-        update["update_id"] = 1
-        async with aiohttp.ClientSession() as http:
-            async with http.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"}) as r:
-                assert r.status == 403
-            async with http.post(url, json=update) as r:
-                assert r.status == 403
-            await asyncio.sleep(0.3)
-            assert fake_api.sent_messages() == [] and engine.asked == []
-            async with http.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-token_OK"}) as r:
-                assert r.status == 200
-        await fake_api.wait_for_messages(USER_ID, 1)
-    finally:
-        if app.updater.running:
-            await app.updater.stop()
-        if app.running:
-            await app.stop()
-        await app.shutdown()
-        await app.post_shutdown(app)
-
-
-def test_webhook_needs_a_secret(make_settings):
-    from bot.telegram.app import BotConfigError
-
-    with pytest.raises(BotConfigError, match="WEBHOOK_SECRET"):
-        webhook_options(make_settings(), "https://bot.example/hook")
-    with pytest.raises(BotConfigError, match="letters"):
-        webhook_options(make_settings(webhook_secret="has spaces!"), "https://bot.example/hook")
-
-
-async def test_the_token_never_appears_in_logs(start_bot, fake_api, caplog):
-    caplog.set_level(logging.DEBUG)
-    fake_api.fail_next("sendMessage", kind="429", retry_after=1)
-    async with start_bot() as bot:
-        await bot.ask(make_message_update(QUESTION), timeout=10)
-        await bot.ask(make_command_update("reindex"))
-    assert caplog.records
-    assert TOKEN not in caplog.text
-    assert all(TOKEN not in r.getMessage() for r in caplog.records)
-    assert TOKEN.split(":")[1] not in caplog.text
-    assert logging.getLogger("httpx").getEffectiveLevel() >= logging.WARNING
-    assert "<token>" in caplog.text  # PTB logs its base URL at DEBUG: it was redacted, not lost

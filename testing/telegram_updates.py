@@ -1,4 +1,5 @@
-"""Builders of Bot API update objects (as Telegram sends them), for the fake server.
+"""Builders of Bot API update objects (as Telegram sends them), for the fake server
+(`testing.telegram_api`): used by the tests and the benchmarks.
 
 Entities are derived from the text unless given: a leading `/command[@bot]` becomes a
 `bot_command` entity and every `@username` a `mention`, with offsets and lengths in UTF-16
@@ -39,10 +40,12 @@ def auto_entities(text: str) -> list[dict[str, Any]]:
 
 
 def make_user(user_id: int = USER_ID, *, first_name: str | None = None, username: str | None = None,
-              is_bot: bool = False) -> dict[str, Any]:
+              is_bot: bool = False, language_code: str | None = None) -> dict[str, Any]:
     user: dict[str, Any] = {"id": user_id, "is_bot": is_bot, "first_name": first_name or f"User{user_id}"}
     if username:
         user["username"] = username
+    if language_code:
+        user["language_code"] = language_code
     return user
 
 
@@ -81,6 +84,7 @@ def make_message(
     caption: str | None = None,
     thread_id: int | None = None,
     username: str | None = None,
+    language_code: str | None = None,
 ) -> dict[str, Any]:
     if chat_id is None:
         chat_id = user_id if chat_type == "private" else GROUP_ID
@@ -88,7 +92,7 @@ def make_message(
         "message_id": message_id or next(_message_ids),
         "date": int(time.time()),
         "chat": make_chat(chat_id, chat_type),
-        "from": make_user(user_id, username=username),
+        "from": make_user(user_id, username=username, language_code=language_code),
     }
     if text is not None:
         message["text"] = text
@@ -179,11 +183,12 @@ def make_anonymous_admin_update(text: str, *, chat_id: int = GROUP_ID) -> dict[s
     return {"message": message}
 
 
-def make_callback_query_update(data: str, message: dict[str, Any], *, user_id: int = USER_ID) -> dict[str, Any]:
+def make_callback_query_update(data: str, message: dict[str, Any], *, user_id: int = USER_ID,
+                               language_code: str | None = None) -> dict[str, Any]:
     return {
         "callback_query": {
             "id": f"cq{next(_message_ids)}",
-            "from": make_user(user_id),
+            "from": make_user(user_id, language_code=language_code),
             "chat_instance": "ci-1",
             "message": message,
             "data": data,
