@@ -7,6 +7,8 @@
   same time while one conversation's updates run one at a time, in arrival order.
 - Start-up (`post_init`): refuse to start on an empty index, register the command menu,
   log which index and answer mode are used. `post_shutdown` closes the history store.
+- `serve` (what `newsbot serve` calls): builds the engine, runs the bot, closes the engine; start-up
+  failures become `NewsbotError`s whose message says what to do (never the token).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from telegram import BotCommand, BotCommandScopeChat, Update
-from telegram.error import TelegramError
+from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import AIORateLimiter, Application, BaseUpdateProcessor
 
 from bot.conversation.history import HistoryStore
@@ -63,6 +65,12 @@ _SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
 class BotConfigError(NewsbotError):
     """The bot can't start with this configuration; str() says what to change."""
+
+
+class TelegramUnreachableError(NewsbotError):
+    """The Bot API could not be reached at start-up (later failures are retried by PTB)."""
+
+    exit_status = 1
 
 
 class ConversationOrderedProcessor(BaseUpdateProcessor):
@@ -237,3 +245,21 @@ def run_bot(settings: "Settings", engine: "Engine", webhook_url: str | None = No
     else:
         log.info("Starting long polling")
         application.run_polling(allowed_updates=handlers.ALLOWED_UPDATES, bootstrap_retries=BOOTSTRAP_RETRIES)
+
+
+def serve(settings: "Settings", webhook_url: str | None = None) -> None:
+    """Build the engine and run the bot until interrupted; the engine is closed however it ends."""
+    from bot.engine import build_engine  # imported here: building the engine is the command's work
+
+    engine = build_engine(settings)
+    try:
+        run_bot(settings, engine, webhook_url=webhook_url)
+    except InvalidToken:  # its message contains the token: don't show it
+        raise BotConfigError("Telegram rejected TELEGRAM_BOT_TOKEN; check it with @BotFather.") from None
+    except NetworkError as exc:
+        where = settings.telegram_api_base_url or "api.telegram.org"
+        raise TelegramUnreachableError(
+            f"cannot reach the Telegram Bot API at {where} ({exc.__class__.__name__}). "
+            "Check the network, a proxy, or TELEGRAM_API_BASE_URL, then start again.") from None
+    finally:
+        engine.close()
