@@ -1,19 +1,47 @@
-"""Terminal rendering of answers and index summaries (rich), and the terminal chat loop."""
+"""The terminal side of `newsbot`: rendering (rich) of answers, index runs, sources, imports and eval
+runs; the terminal chat loop; and the one way errors are shown ("error: …" on stderr)."""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Iterable
-from typing import TextIO
+from datetime import date
+from typing import TYPE_CHECKING, TextIO
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from bot.answer.result import AnswerResult, Turn
+from bot.engine_api import EngineAPI
+from index.errors import NewsbotError
 from index.models import ArticleInfo, IndexReport
 
+if TYPE_CHECKING:
+    from bot.evaluation.report import EvalRun
+    from bot.importers.common import ImportSummary
+
 HELP = "Ask a question about the indexed articles. Commands: /reset forgets the conversation, /quit leaves."
+
+
+class QuestionTooLongError(NewsbotError):
+    def __init__(self, length: int, limit: int) -> None:
+        super().__init__(f"the question is {length:,} characters long; newsbot takes up to {limit:,} "
+                         "(MAX_QUESTION_CHARS). Ask it more briefly.")
+
+
+def check_question(question: str, limit: int) -> None:
+    """The same bound the Telegram bot applies (MAX_QUESTION_CHARS)."""
+    if len(question) > limit:
+        raise QuestionTooLongError(len(question), limit)
+
+
+def print_error(console: Console, message: str) -> None:
+    console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+
+
+def print_note(console: Console, message: str) -> None:
+    console.print(f"[yellow]note:[/] {escape(message)}", highlight=False, soft_wrap=True)
 
 
 def print_answer(console: Console, result: AnswerResult) -> None:
@@ -57,8 +85,42 @@ def print_sources(console: Console, articles: Iterable[ArticleInfo]) -> None:
     console.print(table)
 
 
-def chat_loop(engine, console: Console, stdin: TextIO = sys.stdin, *, history_turns: int = 6) -> int:
-    """One question per line; `/reset`, `/quit`. Works interactively and with piped input."""
+def print_import(console: Console, summary: "ImportSummary") -> None:
+    console.print(
+        f"imported {summary.articles} articles into {summary.corpus_dir} and {summary.cases} cases "
+        f"({summary.refusals} refusals, {summary.skipped} skipped) into {summary.testset}",
+        markup=False, highlight=False, soft_wrap=True,
+    )
+    for note in summary.notes:
+        console.print(f"note: {note}", markup=False, highlight=False, soft_wrap=True)
+    console.print(f"run it: {summary.eval_command()}", markup=False, highlight=False, soft_wrap=True)
+
+
+def print_eval(out: Console, err: Console, run: "EvalRun") -> None:
+    """The summary, per-tag table, comparison with BASE, failing cases; the run's notes on stderr."""
+    from bot.evaluation.compare import comparison_table, comparison_text
+    from bot.evaluation.report import failures_text, summary_table, tags_table
+
+    out.print(summary_table(run))
+    parts = [tags_table(run)]
+    if run.comparison is not None:
+        parts += [comparison_table(run.comparison), comparison_text(run.comparison)]
+    parts.append(failures_text(run))
+    for part in parts:
+        if part is not None:
+            out.print(part)
+    for note in run.info.notes:
+        print_note(err, note)
+
+
+def chat_loop(engine: EngineAPI, console: Console, stdin: TextIO | None = None, *, history_turns: int = 6,
+              max_question_chars: int = 1000, as_of: date | None = None) -> int:
+    """One question per line; `/reset`, `/quit`. Works interactively and with piped input.
+
+    Every question is asked as of `as_of` (default: now); a question over `max_question_chars`
+    gets a notice instead of an answer, and the conversation goes on.
+    """
+    stdin = stdin or sys.stdin
     history: list[Turn] = []
     interactive = stdin.isatty()
     if interactive:
@@ -83,8 +145,13 @@ def chat_loop(engine, console: Console, stdin: TextIO = sys.stdin, *, history_tu
             console.print(HELP)
             continue
         if not interactive:
-            console.print(f"[bold green]?[/] {escape(question)}")
-        result = engine.ask(question, history)
+            console.print(f"[bold green]?[/] {escape(question[:max_question_chars])}")
+        try:
+            check_question(question, max_question_chars)
+        except QuestionTooLongError as exc:
+            console.print(f"[yellow]{escape(str(exc))}[/]")
+            continue
+        result = engine.ask(question, history, as_of=as_of)
         print_answer(console, result)
         console.print()
         history.append(Turn.from_result(result))

@@ -2,10 +2,19 @@
 
 
 class NewsbotError(Exception):
-    """Base class; its message is shown to the user as is."""
+    """Base class; its message is shown to the user as is (`newsbot` prints "error: <message>").
+
+    `exit_status` is what the `newsbot` command exits with (the convention is in bot/cli.py):
+    2 by default (fix the input or the configuration), 1 for errors where the work could not be
+    done now (another run holds the lock, a service did not answer): the same command may work later.
+    """
+
+    exit_status = 2
 
 
 class IndexBusyError(NewsbotError):
+    exit_status = 1
+
     def __init__(self, lock_path: object) -> None:
         super().__init__(
             f"An index run is already running (lock: {lock_path}). Wait for it to finish, then try again."
@@ -31,6 +40,10 @@ class EmptyIndexError(NewsbotError):
 class EmbeddingError(NewsbotError):
     """The embedding backend failed (endpoint down, bad model name…)."""
 
+    exit_status = 1
+
 
 class StoreUnavailableError(NewsbotError):
     """The Chroma server could not be reached."""
+
+    exit_status = 1

@@ -1,11 +1,13 @@
-"""Evaluation: scripted Q&A test sets run through the engine, scored, and reported.
+"""Evaluation: scripted Q&A test sets run through the engine, scored, compared, and reported.
 
-- `testset`  load YAML / JSONL test sets into `Case` models (errors name file, line and field)
-- `runner`   ask every case (multi-turn included) through an engine, with a progress bar
-- `metrics`  score the answers: retrieval hit@k / MRR@k, correctness, quote fidelity, refusals, latency
-- `report`   Markdown, JSON and a self-contained HTML report
-- `ragas`    export a run for LLM-judged scoring (ragas, deepeval)
-- `commands` the `newsbot eval` and `newsbot import` sub-commands
+- `testset`          load YAML / JSONL test sets into `Case` models (errors name file, line and field)
+- `runner`           ask every case (multi-turn included) through an engine, with a progress bar
+- `metric_registry`  every metric defined once: name, title, direction, unit, description
+- `metrics`          score the answers and compute the registry's metrics overall and per tag
+- `compare`          a run against an earlier run's JSON: metric deltas, newly failing/passing cases
+- `report`           JSON, Markdown and the terminal summary; `report_html` the HTML page
+- `ragas`            export a run for LLM-judged scoring (ragas, deepeval)
+- `session`          one run end to end (the `newsbot eval` command in bot/cli.py calls it)
 """
 
 from bot.evaluation.testset import Case, Expectation, TestSetError, TurnSpec, load_cases, load_testset

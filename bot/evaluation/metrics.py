@@ -1,52 +1,25 @@
-"""Scoring: each turn against its expectation, then metrics overall and per tag.
+"""Scoring: each turn against its expectation, then the metrics overall and per tag.
 
-Definitions (docs/evaluation.md has the long form):
-
-- hit@k / mrr@k: over scored turns with `expected_sources` (and no expected refusal), whether an
-  expected source is among the first k retrieved passages / 1 over the rank of the first one (0 if none).
-- answer_contains: share of turns with `expected_answers` whose answer text or quotes contain one of
-  them after normalisation (case, accents of quote marks and dashes, punctuation, articles), on word
-  boundaries. answer_f1: the best SQuAD-style token F1 between an expected answer and the answer text
-  or one of its quotes (low for long extractive quotes by nature; most telling for short LLM answers).
-- quote_fidelity: share of all citation quotes (every turn) found verbatim in their cited article.
-- citation_precision: mean over turns with `expected_sources` and citations of the share of cited
-  articles that are expected.
-- refusal_precision / refusal_recall: refusals that were expected / expected refusals that happened.
-- latency_p50_ms / latency_p95_ms: the engine's `timings_ms["total"]` (else wall time) of every answer.
-- pass_rate: share of cases whose every scored turn passed (and whose quotes are all verbatim).
+The metrics and their definitions are in `metric_registry` (docs/evaluation.md shows the same table);
+`aggregate` computes exactly those.
 """
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Sequence
 
+import numpy as np
 from pydantic import BaseModel, Field
 
 from bot.answer.result import AnswerResult, Passage
+from bot.evaluation.metric_registry import NAMES
 from bot.evaluation.records import CaseRecord, TurnRecord
 from bot.evaluation.testset import Expectation
 
 ArticleText = Callable[[str], str]
-
-METRIC_NAMES: tuple[str, ...] = (
-    "pass_rate",
-    "hit@k",
-    "mrr@k",
-    "answer_contains",
-    "answer_f1",
-    "quote_fidelity",
-    "citation_precision",
-    "refusal_precision",
-    "refusal_recall",
-    "latency_p50_ms",
-    "latency_p95_ms",
-)
-# metrics where lower is better (a --min threshold makes no sense for them; use --max)
-LOWER_IS_BETTER = frozenset({"latency_p50_ms", "latency_p95_ms"})
 
 _MARKER_RE = re.compile(r"\[\d+\]")
 _ARTICLES = frozenset({"a", "an", "the"})
@@ -129,14 +102,17 @@ def answer_haystack(result: AnswerResult) -> str:
     return "\n".join([result.answer, *(c.quote for c in result.citations)])
 
 
+def stated_text(result: AnswerResult) -> str:
+    """The answer text outside the quotes: every citation's quote cut out of it (markers go in `tokens`)."""
+    text = result.answer
+    for quote in sorted({c.quote for c in result.citations if c.quote.strip()}, key=len, reverse=True):
+        text = text.replace(quote, " ")
+    return text
+
+
 def percentile(values: Sequence[float], q: float) -> float | None:
-    """Linear-interpolated percentile (q in 0..100), like numpy's default."""
-    if not values:
-        return None
-    xs = sorted(values)
-    pos = (len(xs) - 1) * q / 100
-    lo, hi = math.floor(pos), math.ceil(pos)
-    return xs[lo] + (xs[hi] - xs[lo]) * (pos - lo)
+    """numpy's linear-interpolated percentile (q in 0..100); None for no values."""
+    return float(np.percentile(values, q)) if len(values) else None
 
 
 # --- per-turn scores ------------------------------------------------------------------
@@ -151,9 +127,11 @@ class TurnScore(BaseModel):
     refused: bool = False
     expect_refusal: bool = False
     hit: bool | None = None
+    first_hit: bool | None = None  # the first retrieved passage is from an expected source
     reciprocal_rank: float | None = None
     contains: bool | None = None
     matched_answer: str | None = None
+    stated: bool | None = None  # the answer text itself (outside the quotes) holds an expected answer
     f1: float | None = None
     quotes: int = 0
     quotes_verbatim: int = 0
@@ -216,9 +194,9 @@ def score_turn(record: TurnRecord, k: int, quotes: QuoteChecker) -> TurnScore:
         s.reasons.append(f"engine error: {record.error or 'no answer'}")
         if exp is not None:
             if exp.expected_sources and not exp.expect_refusal:
-                s.hit, s.reciprocal_rank = False, 0.0
+                s.hit, s.first_hit, s.reciprocal_rank = False, False, 0.0
             if exp.expected_answers:
-                s.contains, s.f1 = False, 0.0
+                s.contains, s.stated, s.f1 = False, False, 0.0
         return s
 
     s.has_result = True
@@ -240,7 +218,7 @@ def score_turn(record: TurnRecord, k: int, quotes: QuoteChecker) -> TurnScore:
 
     if exp.expected_sources and not exp.expect_refusal:
         rank = retrieval_rank(result.passages, exp.expected_sources, k)
-        s.hit, s.reciprocal_rank = rank is not None, (1.0 / rank if rank else 0.0)
+        s.hit, s.first_hit, s.reciprocal_rank = rank is not None, rank == 1, (1.0 / rank if rank else 0.0)
         cited = result.citations
         if cited:
             ids = result.cited_article_ids()
@@ -253,10 +231,11 @@ def score_turn(record: TurnRecord, k: int, quotes: QuoteChecker) -> TurnScore:
     if exp.expected_answers:
         alternatives = exp.alternatives()
         if result.refused:
-            s.contains, s.f1 = False, 0.0
+            s.contains, s.stated, s.f1 = False, False, 0.0
         else:
             s.matched_answer = find_answer(answer_haystack(result), alternatives)
             s.contains = s.matched_answer is not None
+            s.stated = find_answer(stated_text(result), alternatives) is not None
             shown = [result.answer, *(c.quote for c in result.citations)]
             s.f1 = max(token_f1(text, a) for text in shown for a in alternatives)
 
@@ -298,7 +277,7 @@ def _mean(values: Sequence[float]) -> float | None:
 
 
 def aggregate(cases: Sequence[CaseScore]) -> dict[str, float | None]:
-    """The metrics (METRIC_NAMES) of some cases; None where nothing was measurable."""
+    """The registry's metrics of some cases, in its order; None where nothing was measurable."""
     turns = [t for c in cases for t in c.turns]
     scored = [t for t in turns if t.scored]
     answered = [t for t in scored if t.has_result]
@@ -307,11 +286,13 @@ def aggregate(cases: Sequence[CaseScore]) -> dict[str, float | None]:
     refusals = sum(1 for t in answered if t.refused)
     expected_refusals = sum(1 for t in scored if t.expect_refusal)
     latencies = [t.latency_ms for t in turns if t.latency_ms is not None]
-    return {
+    values = {
         "pass_rate": _mean([float(c.passed) for c in cases]),
+        "hit@1": _mean([float(t.first_hit) for t in scored if t.first_hit is not None]),
         "hit@k": _mean([float(t.hit) for t in scored if t.hit is not None]),
         "mrr@k": _mean([t.reciprocal_rank for t in scored if t.reciprocal_rank is not None]),
         "answer_contains": _mean([float(t.contains) for t in scored if t.contains is not None]),
+        "answer_stated": _mean([float(t.stated) for t in scored if t.stated is not None]),
         "answer_f1": _mean([t.f1 for t in scored if t.f1 is not None]),
         "quote_fidelity": (sum(t.quotes_verbatim for t in turns) / quotes) if quotes else None,
         "citation_precision": _mean([t.citation_precision for t in scored if t.citation_precision is not None]),
@@ -320,6 +301,7 @@ def aggregate(cases: Sequence[CaseScore]) -> dict[str, float | None]:
         "latency_p50_ms": percentile(latencies, 50),
         "latency_p95_ms": percentile(latencies, 95),
     }
+    return {name: values[name] for name in NAMES}
 
 
 class Evaluation(BaseModel):
@@ -345,7 +327,3 @@ def evaluate(records: Sequence[CaseRecord], k: int, article_text: ArticleText | 
     return Evaluation(
         k=k, quotes_checked=checker.enabled, metrics=aggregate(scores), per_tag=per_tag, tag_counts=counts, cases=scores
     )
-
-
-def metric_label(name: str, k: int) -> str:
-    return name.replace("@k", f"@{k}")

@@ -1,4 +1,4 @@
-"""A finished run: its records and scores, as JSON, Markdown, a rich summary, or HTML (report_html)."""
+"""A finished run: its records and scores, as JSON, Markdown and a rich summary (HTML: report_html)."""
 
 from __future__ import annotations
 
@@ -10,23 +10,15 @@ from pydantic import BaseModel, Field
 from rich.table import Table
 from rich.text import Text
 
-from bot.evaluation.metrics import LOWER_IS_BETTER, METRIC_NAMES, CaseScore, Evaluation, metric_label
+from bot.evaluation.compare import Comparison, comparison_markdown
+from bot.evaluation.metric_registry import METRICS, metric
+from bot.evaluation.metrics import CaseScore, Evaluation
 from bot.evaluation.records import CaseRecord, TurnRecord
 from bot.evaluation.testset import Expectation
 
-METRIC_TITLES: dict[str, str] = {
-    "pass_rate": "Cases passed",
-    "hit@k": "Retrieval hit@k",
-    "mrr@k": "Retrieval MRR@k",
-    "answer_contains": "Answer contains expected",
-    "answer_f1": "Answer token F1",
-    "quote_fidelity": "Quote fidelity",
-    "citation_precision": "Citation precision",
-    "refusal_precision": "Refusal precision",
-    "refusal_recall": "Refusal recall",
-    "latency_p50_ms": "Latency p50",
-    "latency_p95_ms": "Latency p95",
-}
+#: the metrics of the per-tag table in the terminal (narrow enough for 80 columns)
+TAG_COLUMNS: tuple[str, ...] = ("pass_rate", "hit@k", "answer_contains", "answer_stated", "quote_fidelity",
+                                "refusal_recall")
 
 
 class RunInfo(BaseModel):
@@ -36,6 +28,7 @@ class RunInfo(BaseModel):
     started_at: str
     seconds: float = 0.0
     corpus: str | None = None
+    as_of: str | None = Field(None, description="--as-of: the reference date of cases without their own as_of.")
     notes: list[str] = Field(default_factory=list)
 
 
@@ -43,17 +36,10 @@ class EvalRun(BaseModel):
     info: RunInfo
     evaluation: Evaluation
     records: list[CaseRecord]
+    comparison: Comparison | None = None  # with --compare BASE.json
 
     def pairs(self) -> list[tuple[CaseRecord, CaseScore]]:
         return list(zip(self.records, self.evaluation.cases, strict=True))
-
-
-def fmt_metric(name: str, value: float | None) -> str:
-    if value is None:
-        return "–"
-    if name in LOWER_IS_BETTER:
-        return f"{value:.0f} ms"
-    return f"{value * 100:.1f}%"
 
 
 def expected_text(exp: Expectation | None) -> str:
@@ -106,11 +92,13 @@ def to_json(run: EvalRun) -> dict[str, Any]:
         "quotes_checked": ev.quotes_checked,
         "metrics": ev.metrics,
         "per_tag": {tag: {"cases": ev.tag_counts[tag], **m} for tag, m in ev.per_tag.items()},
+        "comparison": run.comparison.model_dump(mode="json") if run.comparison else None,
         "cases": [
             {
                 "id": rec.case.id,
                 "tags": rec.case.tags,
                 "origin": rec.case.origin,
+                "as_of": rec.case.as_of,
                 "passed": score.passed,
                 "reasons": score.reasons,
                 "turns": [_turn_json(t, s) for t, s in zip(rec.turns, score.turns, strict=True)],
@@ -145,15 +133,20 @@ def to_markdown(run: EvalRun) -> str:
     ]
     if info.corpus:
         lines.append(f"- Corpus: `{info.corpus}` (indexed into a temporary index)")
+    if info.as_of:
+        lines.append(f"- As of: {info.as_of} (cases without their own `as_of`)")
     lines += [f"- Note: {_md(n)}" for n in info.notes]
     lines += ["", "## Metrics", "", "| Metric | Value |", "|---|---|"]
-    lines += [f"| {metric_label(n, k)} | {fmt_metric(n, ev.metrics.get(n))} |" for n in METRIC_NAMES]
+    lines += [f"| {m.label(k)} | {m.format(ev.metrics.get(m.name))} |" for m in METRICS]
+    if run.comparison is not None:
+        lines += comparison_markdown(run.comparison, _md)
     if ev.per_tag:
-        cols = [n for n in METRIC_NAMES if n not in LOWER_IS_BETTER]
-        lines += ["", "## Per tag", "", "| Tag | Cases | " + " | ".join(metric_label(c, k) for c in cols) + " |"]
+        cols = [m for m in METRICS if not m.lower_is_better]
+        lines += ["", "## Per tag", "", "| Tag | Cases | " + " | ".join(m.label(k) for m in cols) + " |"]
         lines.append("|---|---|" + "---|" * len(cols))
-        for tag, m in ev.per_tag.items():
-            lines.append(f"| {_md(tag)} | {ev.tag_counts[tag]} | " + " | ".join(fmt_metric(c, m[c]) for c in cols) + " |")
+        for tag, values in ev.per_tag.items():
+            lines.append(f"| {_md(tag)} | {ev.tag_counts[tag]} | "
+                         + " | ".join(m.format(values.get(m.name)) for m in cols) + " |")
     failed = [(r, s) for r, s in run.pairs() if not s.passed]
     lines += ["", f"## Failing cases ({len(failed)})", ""]
     if not failed:
@@ -177,19 +170,6 @@ def write_markdown(run: EvalRun, path: str | Path) -> None:
 
 # --- console -----------------------------------------------------------------------------------
 
-TAG_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("pass_rate", "pass"),
-    ("hit@k", "hit@k"),
-    ("answer_contains", "contains"),
-    ("quote_fidelity", "quotes"),
-    ("refusal_recall", "refusal R"),
-)
-
-
-def _pct(value: float | None) -> str:
-    return "–" if value is None else f"{value * 100:.0f}%"
-
-
 def summary_table(run: EvalRun) -> Table:
     """Every metric, overall."""
     ev = run.evaluation
@@ -197,8 +177,8 @@ def summary_table(run: EvalRun) -> Table:
     table = Table(title=f"newsbot eval — {passed}/{len(ev.cases)} cases passed (mode {run.info.mode}, k={ev.k})")
     table.add_column("Metric")
     table.add_column("Value", justify="right")
-    for name in METRIC_NAMES:
-        table.add_row(metric_label(name, ev.k), fmt_metric(name, ev.metrics.get(name)))
+    for m in METRICS:
+        table.add_row(m.label(ev.k), m.format(ev.metrics.get(m.name)))
     return table
 
 
@@ -210,10 +190,11 @@ def tags_table(run: EvalRun) -> Table | None:
     table = Table(title="Per tag")
     table.add_column("Tag")
     table.add_column("cases", justify="right")
-    for _, header in TAG_COLUMNS:
-        table.add_column(header.replace("@k", f"@{ev.k}"), justify="right")
-    for tag, m in ev.per_tag.items():
-        table.add_row(Text(tag), str(ev.tag_counts[tag]), *(_pct(m.get(name)) for name, _ in TAG_COLUMNS))
+    columns = [metric(name) for name in TAG_COLUMNS]
+    for m in columns:
+        table.add_column(m.column(ev.k), justify="right")
+    for tag, values in ev.per_tag.items():
+        table.add_row(Text(tag), str(ev.tag_counts[tag]), *(m.format(values.get(m.name), digits=0) for m in columns))
     return table
 
 
@@ -241,9 +222,3 @@ def failures_text(run: EvalRun, limit: int = 50) -> Text | None:
     if len(failed) > limit:
         out.append(f"… and {len(failed) - limit} more (see --report / --html / --json)\n", style="dim")
     return out
-
-
-def write_html(run: EvalRun, path: str | Path) -> None:
-    from bot.evaluation.report_html import to_html
-
-    Path(path).write_text(to_html(run), encoding="utf-8")

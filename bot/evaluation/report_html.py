@@ -7,12 +7,15 @@ quotes and retrieved sources. All dynamic text goes through `esc`.
 from __future__ import annotations
 
 import html
+from pathlib import Path
 from urllib.parse import urlparse
 
 from bot.answer.result import AnswerResult
-from bot.evaluation.metrics import LOWER_IS_BETTER, METRIC_NAMES, CaseScore, TurnScore, metric_label, source_matches
+from bot.evaluation.compare import Comparison
+from bot.evaluation.metric_registry import METRICS, NOT_MEASURED, metric
+from bot.evaluation.metrics import CaseScore, TurnScore, source_matches
 from bot.evaluation.records import CaseRecord, TurnRecord
-from bot.evaluation.report import METRIC_TITLES, EvalRun, expected_text, fmt_metric
+from bot.evaluation.report import EvalRun, expected_text
 
 CHART_METRICS: tuple[tuple[str, str], ...] = (
     ("pass_rate", "#2f6fdb"),
@@ -58,6 +61,11 @@ ol.sources { margin: 6px 0; padding-left: 22px; font-size: 14px; }
 ol.sources li.expected { font-weight: 600; }
 .snippet { color: var(--muted); font-size: 13px; }
 .empty { color: var(--muted); font-style: italic; }
+table.compare { border-collapse: collapse; background: #fff; border: 1px solid var(--line); }
+table.compare td, table.compare th { padding: 4px 12px; border-bottom: 1px solid var(--line); text-align: right; }
+table.compare td:first-child, table.compare th:first-child { text-align: left; }
+td.better { color: var(--ok); } td.worse { color: var(--bad); }
+ul.ids { columns: 3; font-size: 13px; }
 """
 
 
@@ -74,13 +82,13 @@ def _safe_url(url: str) -> str | None:
 
 
 def _card(name: str, value: float | None, k: int) -> str:
-    label = METRIC_TITLES.get(name, name).replace("@k", f"@{k}")
+    m = metric(name)
     quality = ""
-    if value is not None and name not in LOWER_IS_BETTER:
+    if value is not None and not m.lower_is_better:
         quality = " good" if value >= 0.9 else (" poor" if value < 0.6 else "")
     return (
         f'<div class="card{quality}" data-metric="{esc(name)}">'
-        f'<div class="label">{esc(label)}</div><div class="value">{esc(fmt_metric(name, value))}</div></div>'
+        f'<div class="label">{esc(m.heading(k))}</div><div class="value">{esc(m.format(value))}</div></div>'
     )
 
 
@@ -110,21 +118,21 @@ def tag_chart(run: EvalRun) -> str:
         parts.append(
             f'<text x="{left - 8}" y="{y0 + bar_h * 1.8:.1f}" font-size="13" text-anchor="end" fill="#1d2939">{esc(label)}</text>'
         )
-        for j, (metric, color) in enumerate(CHART_METRICS):
-            value = ev.per_tag[tag].get(metric)
+        for j, (name, color) in enumerate(CHART_METRICS):
+            m, value = metric(name), ev.per_tag[tag].get(name)
             y = y0 + j * bar_h
             w = bar_w * (value or 0.0)
-            title = f"{tag}: {metric_label(metric, ev.k)} {fmt_metric(metric, value)}"
+            title = f"{tag}: {m.label(ev.k)} {m.format(value)}"
             parts.append(
                 f'<rect class="bar" x="{left}" y="{y}" width="{w:.1f}" height="{bar_h - 1}" fill="{color}" '
-                f'data-tag="{esc(tag)}" data-metric="{esc(metric)}"><title>{esc(title)}</title></rect>'
+                f'data-tag="{esc(tag)}" data-metric="{esc(name)}"><title>{esc(title)}</title></rect>'
             )
             parts.append(
-                f'<text x="{left + w + 4:.1f}" y="{y + bar_h - 1.5}" font-size="9" fill="#667085">{esc(fmt_metric(metric, value))}</text>'
+                f'<text x="{left + w + 4:.1f}" y="{y + bar_h - 1.5}" font-size="9" fill="#667085">{esc(m.format(value))}</text>'
             )
     parts.append("</svg>")
     legend = "".join(
-        f'<span><i style="background:{color}"></i>{esc(METRIC_TITLES[m].replace("@k", f"@{ev.k}"))}</span>' for m, color in CHART_METRICS
+        f'<span><i style="background:{color}"></i>{esc(metric(name).heading(ev.k))}</span>' for name, color in CHART_METRICS
     )
     return f'<div class="legend">{legend}</div>' + "".join(parts)
 
@@ -224,14 +232,16 @@ def _case(rec: CaseRecord, score: CaseScore, checked: bool) -> str:
 def to_html(run: EvalRun) -> str:
     ev, info = run.evaluation, run.info
     passed = sum(c.passed for c in ev.cases)
-    cards = "".join(_card(n, ev.metrics.get(n), ev.k) for n in METRIC_NAMES)
+    cards = "".join(_card(m.name, ev.metrics.get(m.name), ev.k) for m in METRICS)
+    compared = comparison_section(run.comparison) if run.comparison is not None else ""
     pairs = run.pairs()
     failing = [p for p in pairs if not p[1].passed]
     passing = [p for p in pairs if p[1].passed]
     notes = "".join(f"<div class=\"meta\">Note: {esc(n)}</div>" for n in info.notes)
     if not ev.quotes_checked:
-        notes += '<div class="meta">Quotes were not checked: the engine offers no article_text().</div>'
+        notes += '<div class="meta">Quotes were not checked: the scorer was given no article texts.</div>'
     corpus = f" · corpus {esc(info.corpus)}" if info.corpus else ""
+    corpus += f" · as of {esc(info.as_of)}" if info.as_of else ""
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -249,7 +259,7 @@ def to_html(run: EvalRun) -> str:
 </header>
 <main>
 <section id="metrics"><h2>Metrics</h2><div class="cards">{cards}</div></section>
-<section id="tags"><h2>Per tag</h2><div class="chart">{tag_chart(run)}</div></section>
+{compared}<section id="tags"><h2>Per tag</h2><div class="chart">{tag_chart(run)}</div></section>
 <section id="failing"><h2>Failing cases ({len(failing)})</h2>
 {"".join(_case(r, s, ev.quotes_checked) for r, s in failing) or '<p class="empty">None.</p>'}
 </section>
@@ -260,3 +270,33 @@ def to_html(run: EvalRun) -> str:
 </body>
 </html>
 """
+
+
+def comparison_section(c: Comparison) -> str:
+    """Metric changes against BASE, and the case ids that newly fail / newly pass / are on one side only."""
+    rows = []
+    for change in c.metrics:
+        m = metric(change.name)
+        verdict = change.verdict or NOT_MEASURED
+        rows.append(
+            f'<tr data-metric="{esc(m.name)}"><td>{esc(m.heading(c.k))}</td><td>{esc(m.format(change.base))}</td>'
+            f'<td>{esc(m.format(change.now))}</td><td>{esc(m.format_delta(change.delta))}</td>'
+            f'<td class="{esc(verdict)}">{esc(verdict)}</td></tr>'
+        )
+    notes = "".join(f'<div class="meta">Note: {esc(n)}</div>' for n in c.notes)
+    groups = (("newly-failing", "Newly failing", c.newly_failing), ("newly-passing", "Newly passing", c.newly_passing),
+              ("only-in-base", "Only in BASE", c.only_in_base), ("only-in-run", "Only in this run", c.only_in_run))
+    lists = "".join(
+        f'<h3>{esc(title)} ({len(ids)})</h3><ul class="ids" id="{key}">'
+        + ("".join(f"<li><code>{esc(i)}</code></li>" for i in ids) or '<li class="empty">None.</li>') + "</ul>"
+        for key, title, ids in groups
+    )
+    return (
+        f'<section id="compare"><h2>Compared with {esc(c.base)}</h2>{notes}'
+        '<table class="compare"><thead><tr><th>Metric</th><th>BASE</th><th>now</th><th>change</th><th></th></tr></thead>'
+        f'<tbody>{"".join(rows)}</tbody></table>{lists}</section>'
+    )
+
+
+def write_html(run: EvalRun, path: str | Path) -> None:
+    Path(path).write_text(to_html(run), encoding="utf-8")

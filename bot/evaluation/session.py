@@ -1,8 +1,8 @@
 """One evaluation run end to end: settings → (temporary index) → engine → cases → scores.
 
-`evaluate_engine` works with any object that has `ask()` (and optionally `article_text()`);
+`evaluate_engine` runs and scores cases on any `EngineAPI` (the real engine or a stand-in);
 `run_evaluation` builds the real engine from settings, indexing `--corpus` into a temporary
-index first when given.
+index first when given, and compares with a baseline run when one is given.
 """
 
 from __future__ import annotations
@@ -12,26 +12,30 @@ import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from rich.console import Console
 
+from bot.engine_api import EngineAPI
+from bot.evaluation.compare import Baseline, compare
 from bot.evaluation.metrics import evaluate
 from bot.evaluation.report import EvalRun, RunInfo
-from bot.evaluation.runner import AskingEngine, article_text_of, run_cases
+from bot.evaluation.runner import run_cases
 from bot.evaluation.testset import Case, load_cases
 from bot.settings import Settings
+from index.embedders import Embedder
+from index.errors import NewsbotError
 
 
-class EvalError(Exception):
+class EvalError(NewsbotError):
     """The run can't go on (no corpus, nothing indexed, …); the message is for the user."""
 
 
 def evaluate_engine(
-    engine: AskingEngine,
+    engine: EngineAPI,
     cases: Sequence[Case],
     *,
     k: int,
+    as_of: dt.date | None = None,
     files: Sequence[str] = (),
     mode: str = "offline",
     corpus: str | None = None,
@@ -41,12 +45,12 @@ def evaluate_engine(
 ) -> EvalRun:
     started = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     t0 = time.perf_counter()
-    records = run_cases(engine, cases, k=k, progress=progress, console=console)
+    records = run_cases(engine, cases, k=k, as_of=as_of, progress=progress, console=console)
     seconds = time.perf_counter() - t0
-    article_text = article_text_of(engine)
-    evaluation = evaluate(records, k, article_text)
+    evaluation = evaluate(records, k, engine.article_text)
     info = RunInfo(
-        files=[str(f) for f in files], mode=mode, k=k, started_at=started, seconds=seconds, corpus=corpus, notes=list(notes)
+        files=[str(f) for f in files], mode=mode, k=k, started_at=started, seconds=seconds, corpus=corpus,
+        as_of=as_of.isoformat() if as_of else None, notes=list(notes),
     )
     return EvalRun(info=info, evaluation=evaluation, records=records)
 
@@ -64,7 +68,7 @@ def temporary_settings(base: Settings, corpus: Path, workdir: Path) -> Settings:
     )
 
 
-def index_corpus(settings: Settings, corpus: Path, progress: bool, embedder: Any = None) -> list[str]:
+def index_corpus(settings: Settings, corpus: Path, progress: bool, embedder: Embedder | None = None) -> list[str]:
     """Index `corpus` with the real indexer; returns notes on files that failed."""
     from index.indexer import run_index  # imported late: the indexer pulls in the embedders
 
@@ -75,17 +79,10 @@ def index_corpus(settings: Settings, corpus: Path, progress: bool, embedder: Any
     return [f"not indexed: {f}" for f in report.failed]
 
 
-def _require_articles(engine: Any, corpus: Path | None) -> None:
-    info = getattr(engine, "index_info", None)
-    if callable(info) and info().articles == 0:
+def _require_articles(engine: EngineAPI, corpus: Path | None) -> None:
+    if engine.index_info().articles == 0:
         hint = f"no article of {corpus} was indexed" if corpus else "run `newsbot index` first, or pass --corpus DIR"
         raise EvalError(f"the index is empty: {hint}")
-
-
-def _close(engine: Any) -> None:
-    close = getattr(engine, "close", None)
-    if callable(close):
-        close()
 
 
 def run_evaluation(
@@ -95,10 +92,12 @@ def run_evaluation(
     k: int | None = None,
     mode: str | None = None,
     corpus: str | Path | None = None,
+    as_of: dt.date | None = None,
+    baseline: Baseline | None = None,
     progress: bool = True,
     console: Console | None = None,
 ) -> EvalRun:
-    """Load the test sets, build the engine the bot uses, run every case and score it."""
+    """Load the test sets, build the engine the bot uses, run every case, score it, compare with `baseline`."""
     cases = load_cases(files)  # fail fast on a bad file, before any indexing
     base = settings or Settings()
     if mode is not None:
@@ -123,10 +122,11 @@ def run_evaluation(
         engine = build_engine(cfg, embedder=embedder)
         try:
             _require_articles(engine, corpus_path)
-            return evaluate_engine(
+            run = evaluate_engine(
                 engine,
                 cases,
                 k=k,
+                as_of=as_of,
                 files=[str(f) for f in files],
                 mode=cfg.effective_mode,
                 corpus=str(corpus_path) if corpus_path else None,
@@ -135,4 +135,7 @@ def run_evaluation(
                 notes=notes,
             )
         finally:
-            _close(engine)
+            engine.close()
+    if baseline is not None:
+        run.comparison = compare(run.evaluation, baseline)
+    return run

@@ -3,7 +3,8 @@
 A case asks one `question`, or a conversation of `turns`, and states what should come back:
 `expected_answers` (strings, or lists of aliases; any one found passes), `expected_sources`
 (article ids, titles or urls), or `expect_refusal`. Turns may carry their own expectations;
-the case-level ones apply to the last turn. See docs/evaluation.md.
+the case-level ones apply to the last turn. A case's `as_of` (YYYY-MM-DD) is the reference date
+of all its turns. See docs/evaluation.md.
 
 Invalid files raise `TestSetError`, whose message names the file, the line and the field.
 """
@@ -20,6 +21,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from index.errors import NewsbotError
 from index.models import SearchFilters
 
 YAML_SUFFIXES = {".yaml", ".yml", ".json"}
@@ -28,7 +30,7 @@ TOP_LEVEL_KEYS = {"name", "description", "cases"}
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-class TestSetError(Exception):
+class TestSetError(NewsbotError):
     """A test set that can't be used; the message says where and why."""
 
     __test__ = False  # not a pytest test class
@@ -41,6 +43,23 @@ class TestSetError(Exception):
         where = self.file if line is None else f"{self.file}, line {line}"
         what = f"field '{field}': " if field else ""
         super().__init__(f"{where}: {what}{message}")
+
+
+def iso_date(value: Any) -> Any:
+    """A YYYY-MM-DD string (YAML may have read it as a date already); ValueError names the bad value."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            if _DATE_RE.match(text):
+                return dt.date.fromisoformat(text).isoformat()
+        except ValueError:
+            pass
+        raise ValueError(f"expected a date as YYYY-MM-DD, got {value!r}")
+    return value
 
 
 def _scalar_to_str(value: Any, what: str) -> Any:
@@ -162,13 +181,7 @@ class FilterSpec(BaseModel):
     @field_validator("since", "until", mode="before")
     @classmethod
     def _date(cls, value: Any) -> Any:
-        if isinstance(value, dt.datetime):
-            value = value.date()
-        if isinstance(value, dt.date):
-            return value.isoformat()
-        if isinstance(value, str) and not _DATE_RE.match(value.strip()):
-            raise ValueError(f"expected a date as YYYY-MM-DD, got {value!r}")
-        return value.strip() if isinstance(value, str) else value
+        return iso_date(value)
 
     def to_search_filters(self) -> SearchFilters:
         return SearchFilters(sources=tuple(self.sources), since=self.since, until=self.until)
@@ -182,6 +195,7 @@ class Case(Expectation):
     turns: list[TurnSpec] | None = None
     tags: list[str] = Field(default_factory=list)
     filters: FilterSpec | None = None
+    as_of: str | None = Field(None, description="The reference date (YYYY-MM-DD) of every turn; later articles don't exist.")
     origin: str = Field("", description="file:line the case was read from (set by the loader).")
 
     @field_validator("id", mode="before")
@@ -191,6 +205,11 @@ class Case(Expectation):
         if isinstance(value, str) and not value.strip():
             raise ValueError("the id must not be blank")
         return value.strip() if isinstance(value, str) else value
+
+    @field_validator("as_of", mode="before")
+    @classmethod
+    def _as_of(cls, value: Any) -> Any:
+        return iso_date(value)
 
     @field_validator("turns", mode="before")
     @classmethod
@@ -238,6 +257,9 @@ class Case(Expectation):
         if self.has_expectations:
             out[-1] = self.expectation()
         return out
+
+    def reference_date(self) -> dt.date | None:
+        return dt.date.fromisoformat(self.as_of) if self.as_of else None
 
     def search_filters(self) -> SearchFilters | None:
         if self.filters is None:
@@ -303,10 +325,21 @@ def _case_label(raw: Any, index: int) -> str:
 # --- loading ------------------------------------------------------------------------
 
 
+class _TextDatesLoader(yaml.SafeLoader):
+    """YAML's safe loader, but dates stay the text written: a date that doesn't exist (2025-02-30)
+    becomes an error of its field, with its line, instead of a crash inside the YAML library."""
+
+
+_TextDatesLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def _load_yaml(path: Path, text: str) -> TestSet:
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        root = yaml.compose(text, Loader=_TextDatesLoader)
+        data = yaml.load(text, Loader=_TextDatesLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None

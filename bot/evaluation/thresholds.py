@@ -6,10 +6,11 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from bot.evaluation.metrics import LOWER_IS_BETTER, METRIC_NAMES, metric_label
+from bot.evaluation.metric_registry import METRICS, REGISTRY, metric
+from index.errors import NewsbotError
 
 
-class ThresholdError(ValueError):
+class ThresholdError(NewsbotError, ValueError):
     """A threshold that can't be parsed or names no metric."""
 
 
@@ -21,7 +22,7 @@ class Threshold:
 
     def check(self, metrics: Mapping[str, float | None], k: int) -> str | None:
         """None when met, else a message naming the metric."""
-        label = metric_label(self.metric, k)
+        label = metric(self.metric).label(k)
         actual = metrics.get(self.metric)
         if actual is None:
             return f"{label} was not measured (no case checks it), so --{self.kind} {label}={self.value:g} fails"
@@ -34,6 +35,8 @@ class Threshold:
 
 def canonical_metric(name: str, k: int) -> str:
     n = name.strip().lower().replace("_at_", "@").replace("-", "_")
+    if n in REGISTRY:  # hit@1 is its own metric, whatever k is
+        return n
     m = re.fullmatch(r"(hit|mrr)@(\d+|k)", n)
     if m:
         if m.group(2) not in ("k", str(k)):
@@ -41,8 +44,8 @@ def canonical_metric(name: str, k: int) -> str:
         return f"{m.group(1)}@k"
     aliases = {"hit": "hit@k", "mrr": "mrr@k", "p50": "latency_p50_ms", "p95": "latency_p95_ms"}
     n = aliases.get(n, n)
-    if n not in METRIC_NAMES:
-        known = ", ".join(metric_label(m, k) for m in METRIC_NAMES)
+    if n not in REGISTRY:
+        known = ", ".join(m.label(k) for m in METRICS)
         raise ThresholdError(f"unknown metric {name!r}; known: {known}")
     return n
 
@@ -51,17 +54,18 @@ def parse_threshold(text: str, kind: str, k: int) -> Threshold:
     if "=" not in text:
         raise ThresholdError(f"--{kind} expects METRIC=VALUE, got {text!r}")
     name, _, raw = text.partition("=")
-    metric = canonical_metric(name, k)
+    canonical = canonical_metric(name, k)
     raw = raw.strip()
     try:
         value = float(raw[:-1]) / 100 if raw.endswith("%") else float(raw)
     except ValueError:
         raise ThresholdError(f"--{kind} {name}: {raw!r} is not a number") from None
-    if kind == "min" and metric in LOWER_IS_BETTER:
-        raise ThresholdError(f"{metric} is better when lower; use --max {metric}={raw}")
-    if metric not in LOWER_IS_BETTER and not 0 <= value <= 1:
+    lower_is_better = metric(canonical).lower_is_better
+    if kind == "min" and lower_is_better:
+        raise ThresholdError(f"{canonical} is better when lower; use --max {canonical}={raw}")
+    if not lower_is_better and not 0 <= value <= 1:
         raise ThresholdError(f"--{kind} {name}: {raw} is outside 0..1 (or 0%..100%)")
-    return Threshold(metric=metric, value=value, kind=kind)
+    return Threshold(metric=canonical, value=value, kind=kind)
 
 
 def parse_thresholds(mins: Sequence[str], maxes: Sequence[str], k: int) -> list[Threshold]:

@@ -11,11 +11,13 @@ from typing import Any
 
 import yaml
 
+from index.errors import NewsbotError
+
 CORPUS_DIR = "corpus"
 TESTSET_FILE = "testset.yaml"
 
 
-class ImporterError(Exception):
+class ImporterError(NewsbotError):
     """An input that can't be imported, or an output folder that can't be written; says which and why."""
 
 
@@ -72,7 +74,7 @@ def prepare_out(out: str | Path, force: bool) -> Path:
             f"{root} already holds an import ({CORPUS_DIR}/ or {TESTSET_FILE}); choose an empty folder or pass --force"
         )
     for p in existing:
-        if p.is_file() and p.suffix == ".json":
+        if p.is_file() and p.suffix in (".json", ".jsonl"):
             p.unlink()
         else:
             raise ImporterError(f"{corpus} contains {p.name}, which an import did not write; remove it yourself")

@@ -12,8 +12,8 @@
 - `replies`   the bot's own wording (through `bot.i18n`); `menu` its commands.
 - `render`    answers and listings → Telegram HTML (and plain text); `fragments` the escaping,
               splitting under 4096 UTF-16 units and packing; `send` sends them.
-- `ratelimit` per-user questions per minute; `logsafety` keeps the token out of logs;
-  `commands`  the `newsbot serve` sub-command.
+- `ratelimit` per-user questions per minute; `logsafety` keeps the token out of logs.
+  `app.serve` is what `newsbot serve` calls.
 
 Nothing here creates clients or reads settings at import time.
 """

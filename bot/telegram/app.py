@@ -18,6 +18,8 @@
 - Start-up (`post_init`): refuse to start on an empty index, register the command menus (one
   per language with a catalogue), log which index and answer mode are used. `post_shutdown`
   closes the services (history store, render threads).
+- `serve` (what `newsbot serve` calls): builds the engine, runs the bot, closes the engine; start-up
+  failures become `NewsbotError`s whose message says what to do (never the token).
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from telegram import BotCommandScopeChat, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.error import TelegramError
+from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import AIORateLimiter, Application, BaseUpdateProcessor, Defaults
 
 from bot.i18n import DEFAULT, DOMAIN, LOCALE_DIR, SUPPORTED, texts
@@ -71,6 +73,12 @@ _SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
 class BotConfigError(NewsbotError):
     """The bot can't start with this configuration; str() says what to change."""
+
+
+class TelegramUnreachableError(NewsbotError):
+    """The Bot API could not be reached at start-up (later failures are retried by PTB)."""
+
+    exit_status = 1
 
 
 class ConversationOrderedProcessor(BaseUpdateProcessor):
@@ -265,3 +273,21 @@ def run_bot(settings: "Settings", engine: "EngineAPI", webhook_url: str | None =
     else:
         log.info("Starting long polling")
         application.run_polling(allowed_updates=handlers.ALLOWED_UPDATES, bootstrap_retries=BOOTSTRAP_RETRIES)
+
+
+def serve(settings: "Settings", webhook_url: str | None = None) -> None:
+    """Build the engine and run the bot until interrupted; the engine is closed however it ends."""
+    from bot.engine import build_engine  # imported here: building the engine is the command's work
+
+    engine = build_engine(settings)
+    try:
+        run_bot(settings, engine, webhook_url=webhook_url)
+    except InvalidToken:  # its message contains the token: don't show it
+        raise BotConfigError("Telegram rejected TELEGRAM_BOT_TOKEN; check it with @BotFather.") from None
+    except NetworkError as exc:
+        where = settings.telegram_api_base_url or "api.telegram.org"
+        raise TelegramUnreachableError(
+            f"cannot reach the Telegram Bot API at {where} ({exc.__class__.__name__}). "
+            "Check the network, a proxy, or TELEGRAM_API_BASE_URL, then start again.") from None
+    finally:
+        engine.close()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from bot.evaluation.commands import main
+from bot.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 GATE = ["--min", "quote_fidelity=1", "--min", "hit@5=1", "--min", "citation_precision=1",

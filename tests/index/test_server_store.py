@@ -156,5 +156,5 @@ def test_a_stopped_server_is_a_clear_error(settings: IndexSettings, corpus_dir: 
 
     result = cli("index")
 
-    assert result.status == 2
+    assert result.status == 1  # a service that did not answer: the same command may work later
     assert f"127.0.0.1:{chroma_server.port}" in result.err and "chroma run" in result.err

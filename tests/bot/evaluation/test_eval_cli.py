@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.evaluation.commands import EXIT_INPUT, EXIT_OK, EXIT_THRESHOLD, main
+from bot.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, main
 from tests.factories import write_article
 
 from .factories import ROOT
@@ -122,7 +122,7 @@ def test_reports_and_ragas_export_are_written(passing_run: tuple[int, Path]) -> 
 def test_a_failed_threshold_exits_1_and_names_the_metric(workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code = main(eval_args(workspace, "--min", "pass_rate=1", "--min", "quote_fidelity=1"))
     err = capsys.readouterr().err
-    assert code == EXIT_THRESHOLD
+    assert code == EXIT_FAILED
     assert "threshold failed: pass_rate" in err and "below the minimum 1" in err
     assert "quote_fidelity" not in err  # met thresholds are not reported as failures
 
@@ -130,11 +130,80 @@ def test_a_failed_threshold_exits_1_and_names_the_metric(workspace: Path, capsys
 def test_unusable_input_exits_2_before_any_indexing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("- id: a\n  question: Q\n  expected_answer: [x]\n", encoding="utf-8")
-    assert main(["eval", str(bad), "--corpus", str(tmp_path / "nowhere")]) == EXIT_INPUT
+    assert main(["eval", str(bad), "--corpus", str(tmp_path / "nowhere")]) == EXIT_USAGE
     assert f"{bad}, line 3: field 'expected_answer'" in capsys.readouterr().err
     good = tmp_path / "good.yaml"
     good.write_text("- id: a\n  question: Q\n  expect_refusal: true\n", encoding="utf-8")
-    assert main(["eval", str(good), "--min", "accuracy=1"]) == EXIT_INPUT
+    assert main(["eval", str(good), "--min", "accuracy=1"]) == EXIT_USAGE
     assert "unknown metric 'accuracy'" in capsys.readouterr().err
-    assert main(["eval", str(good), "--corpus", str(tmp_path / "nowhere")]) == EXIT_INPUT
+    assert main(["eval", str(good), "--corpus", str(tmp_path / "nowhere")]) == EXIT_USAGE
     assert "no such folder" in capsys.readouterr().err
+
+
+CHANGED_CASES = """\
+cases:
+  - id: must-pass            # now expects a wrong answer: passed in BASE, fails now
+    question: How long was Sasha Troufanov held in Gaza?
+    expected_answers: [612 days]
+  - id: must-fail            # now expects the right answer: failed in BASE, passes now
+    question: How long was Sasha Troufanov held in Gaza?
+    expected_answers: [498 days]
+    expected_sources: [putin-hosts-ex-hostages]
+  - id: new-case
+    question: Who is Maxim Herkin?
+    expected_sources: [putin-hosts-ex-hostages]
+    as_of: 2025-05-01
+"""
+
+
+def compare_args(workspace: Path, base: Path, *extra: str) -> list[str]:
+    changed = workspace / "changed.yaml"
+    changed.write_text(CHANGED_CASES, encoding="utf-8")
+    return ["eval", str(changed), "--corpus", str(workspace / "corpus"), "--mode", "offline", "--no-progress",
+            "--k", "4", "--compare", str(base), *extra]
+
+
+def test_compare_lists_regressions_and_no_regressions_exits_1(
+        workspace: Path, passing_run: tuple[int, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    _, out = passing_run
+    base = out / "run.json"
+    code = main(compare_args(workspace, base, "--no-regressions", "--as-of", "2025-06-01",
+                             "--json", str(out / "changed.json"), "--report", str(out / "changed.md"),
+                             "--html", str(out / "changed.html")))
+    printed = capsys.readouterr()
+    assert code == EXIT_FAILED
+    assert f"error: 1 case(s) passed in {base} and fail now: must-pass" in printed.err
+    assert "Compared with" in printed.out and "Newly failing (1): must-pass" in printed.out
+    assert "Newly passing (1): must-fail" in printed.out
+
+    data = json.loads((out / "changed.json").read_text(encoding="utf-8"))
+    comparison = data["comparison"]
+    assert comparison["newly_failing"] == ["must-pass"] and comparison["newly_passing"] == ["must-fail"]
+    assert comparison["only_in_base"] == ["refusal", "follow-up"] and comparison["only_in_run"] == ["new-case"]
+    pass_rate = next(m for m in comparison["metrics"] if m["name"] == "pass_rate")
+    assert pass_rate["base"] == json.loads(base.read_text())["metrics"]["pass_rate"]
+    # --as-of for the cases without their own; the case's as_of wins
+    as_of = {c["id"]: c["turns"][0]["result"]["as_of"] for c in data["cases"]}
+    assert as_of == {"must-pass": "2025-06-01", "must-fail": "2025-06-01", "new-case": "2025-05-01"}
+    assert data["info"]["as_of"] == "2025-06-01"
+    assert "### Newly failing (1)\n\n`must-pass`" in (out / "changed.md").read_text(encoding="utf-8")
+    assert '<ul class="ids" id="newly-failing"><li><code>must-pass</code>' in (out / "changed.html").read_text()
+
+
+def test_without_no_regressions_a_comparison_only_reports(
+        workspace: Path, passing_run: tuple[int, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    _, out = passing_run
+    assert main(compare_args(workspace, out / "run.json")) == EXIT_OK
+    assert "Newly failing (1): must-pass" in capsys.readouterr().out
+
+
+def test_a_bad_base_or_missing_compare_is_unusable_input(
+        workspace: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    not_json = workspace / "cases.yaml"
+    code = main(["eval", str(not_json), "--compare", str(not_json), "--corpus", str(tmp_path / "nowhere")])
+    assert code == EXIT_USAGE
+    assert f"error: --compare {not_json}: not JSON" in capsys.readouterr().err  # checked before anything else
+    assert main(["eval", str(not_json), "--no-regressions"]) == EXIT_USAGE
+    assert "--no-regressions needs --compare BASE.json" in capsys.readouterr().err
+    assert main(["eval", str(not_json), "--json", str(tmp_path / "no" / "such" / "dir.json")]) == EXIT_USAGE
+    assert "the folder" in capsys.readouterr().err

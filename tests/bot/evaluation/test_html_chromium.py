@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.evaluation.report import write_html
+from bot.evaluation.metric_registry import METRICS
+from bot.evaluation.report_html import write_html
 
 from .test_report import sample_run
 
@@ -67,7 +68,7 @@ def test_report_renders_cards_chart_and_cases_in_chromium(tmp_path: Path) -> Non
     assert match, f"Chromium did not render the page (exit {done.returncode}): {done.stderr[-2000:]}"
     r = json.loads(html.unescape(match.group(1)))
 
-    assert r["cards"] == 11 and r["visibleCards"] == 11
+    assert r["cards"] == len(METRICS) and r["visibleCards"] == len(METRICS)
     assert r["values"][0] == "75.0%"  # pass rate: 3 of 4
     widths = {(tag, metric): w for tag, metric, w in r["bars"]}
     assert widths[("number", "pass_rate")] > 400  # 100%: a full-length bar

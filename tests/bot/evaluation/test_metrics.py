@@ -159,3 +159,36 @@ def test_per_tag_metrics_only_count_their_cases() -> None:
     assert ev.per_tag["number"]["pass_rate"] == 1.0
     assert ev.per_tag["person"]["pass_rate"] == 0.0
     assert ev.per_tag["en"]["pass_rate"] == 0.5 and ev.tag_counts == {"en": 2, "number": 1, "person": 1}
+
+
+def test_hit_at_1_uses_the_same_passages_as_hit_at_k() -> None:
+    c = case(id="rabbi", question="Who is the Chief Rabbi of Russia?", expected_sources=["putin-hosts-ex-hostages"])
+    second = answered(c.question, [RABBI_QUOTE], passages=[passage("Heavy rain", OTHER_ID, rank=1),
+                                                          passage(RABBI_QUOTE, rank=2)])
+    first = answered(c.question, [RABBI_QUOTE])
+    ev = evaluate([record(c, second), record(c.model_copy(update={"id": "r2"}), first)], k=5,
+                  article_text=article_text)
+    assert [t.first_hit for s in ev.cases for t in s.turns] == [False, True]
+    assert ev.metrics["hit@1"] == 0.5 and ev.metrics["hit@k"] == 1.0
+    assert len(second.passages) == 2  # nothing retrieved again for hit@1
+
+
+def test_answer_stated_counts_the_answer_text_outside_the_quotes() -> None:
+    c = case(id="days", question="How long was Sasha Troufanov held in Gaza?", expected_answers=["498 days"])
+    quoted_only = answered(c.question, [DAYS_QUOTE])  # "From the article: “…498 days.” [1]"
+    stated = answered(c.question, [DAYS_QUOTE], lead="498 days [1].")
+    records = [record(c.model_copy(update={"id": f"c{i}"}), r)
+               for i, r in enumerate((quoted_only, stated, refused(c.question)))]
+    ev = evaluate(records, k=5, article_text=article_text)
+    assert [s.turns[0].stated for s in ev.cases] == [False, True, False]  # a refusal is a miss
+    assert [s.turns[0].contains for s in ev.cases] == [True, True, False]
+    assert ev.metrics["answer_stated"] == pytest.approx(1 / 3) and ev.metrics["answer_contains"] == pytest.approx(2 / 3)
+
+
+def test_metrics_are_exactly_the_registry_in_its_order() -> None:
+    from bot.evaluation.metric_registry import NAMES
+
+    c = case(id="x", question="Q?", expect_refusal=True, tags=["t"])
+    ev = evaluate([record(c, refused("Q?"))], k=5, article_text=article_text)
+    assert tuple(ev.metrics) == NAMES and tuple(ev.per_tag["t"]) == NAMES
+    assert ev.metrics["hit@1"] is None and ev.metrics["answer_stated"] is None  # no case measures them

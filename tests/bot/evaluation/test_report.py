@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+from bot.evaluation.metric_registry import METRICS
 from bot.evaluation.metrics import evaluate
 from bot.evaluation.ragas import REFUSAL_REFERENCE, export_ragas
 from rich.console import Console
@@ -62,7 +63,7 @@ def test_html_escapes_dynamic_text_and_links_only_http() -> None:
     page = to_html(sample_run())
     assert "<script>" not in page and "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in page
     assert "&lt;tag&gt;" in page and "javascript:" not in page
-    assert page.count('<details class="case') == 4 and len(re.findall(r'class="card[ "]', page)) == 11
+    assert page.count('<details class="case') == 4 and len(re.findall(r'class="card[ "]', page)) == len(METRICS)
     assert "<svg" in page and "http://" not in page.replace('xmlns="http://www.w3.org/2000/svg"', "")
     assert "<link" not in page and "src=" not in page  # nothing external
 

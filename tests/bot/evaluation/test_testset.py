@@ -174,3 +174,41 @@ def test_first_article_expected_answers_really_are_in_the_article() -> None:
                 assert f" {normalize(answer)} " in haystack, f"{c.id}: {answer!r} is not a whole-word match"
             for source in exp.expected_sources:
                 assert source == "putin-hosts-ex-hostages", c.id
+
+
+AS_OF_SET = """\
+- id: dated
+  question: Which city opened a floating library this week?
+  expected_answers: [Tallinn]
+  as_of: 2025-01-02
+- id: dated-conversation
+  as_of: "2025-01-09"
+  turns:
+    - Who won the regatta?
+    - When was it?
+  expected_answers: [Sunday]
+- id: undated
+  question: Q?
+  expect_refusal: true
+"""
+
+
+def test_as_of_is_a_case_level_date_inherited_by_every_turn(tmp_path: Path) -> None:
+    import datetime as dt
+
+    dated, conversation, undated = load_testset(write(tmp_path, "dated.yaml", AS_OF_SET)).cases
+    assert dated.as_of == "2025-01-02" and dated.reference_date() == dt.date(2025, 1, 2)
+    assert conversation.reference_date() == dt.date(2025, 1, 9) and len(conversation.questions()) == 2
+    assert undated.as_of is None and undated.reference_date() is None
+
+
+@pytest.mark.parametrize(("text", "line", "field", "message"), [
+    ("- id: a\n  question: Q\n  expect_refusal: true\n  as_of: 2025-02-30\n", 4, "as_of", "YYYY-MM-DD, got '2025-02-30'"),
+    ("- id: a\n  question: Q\n  expect_refusal: true\n  as_of: last week\n", 4, "as_of", "YYYY-MM-DD, got 'last week'"),
+    ("- id: a\n  turns:\n    - question: Q\n      as_of: 2025-01-01\n  expect_refusal: true\n", 4, "turns[0].as_of",
+     "Extra inputs are not permitted"),
+])
+def test_a_bad_as_of_names_line_and_field(tmp_path: Path, text: str, line: int, field: str, message: str) -> None:
+    with pytest.raises(TestSetError) as info:
+        load_testset(write(tmp_path, "bad.yaml", text))
+    assert info.value.line == line and info.value.field == field and message in str(info.value)

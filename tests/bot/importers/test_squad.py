@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.evaluation.commands import main
+from bot.cli import main
 from bot.evaluation.testset import load_testset
 from bot.importers.common import ImporterError
 from bot.importers.squad import import_squad

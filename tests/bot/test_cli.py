@@ -1,0 +1,170 @@
+"""`newsbot` in-process (`bot.cli.main`): one error convention, exit statuses, `--as-of`, the question cap.
+
+The commands that answer run the real engine over a small dated index (two stories about the same
+bridge, January and March 2025) built once per module with the fast local embedder.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, build_parser, main
+from bot.settings import Settings
+from tests.bot.conftest import TEST_EMBED_MODEL
+from tests.bot.engines import KeywordEngine
+from tests.factories import write_markdown
+
+JANUARY = ("harbor-jan.md", "Harbor Bridge reopens", "2025-01-06",
+           "The Harbor Bridge in Portville reopened on Monday after repairs that cost 12 million dollars.")
+MARCH = ("harbor-mar.md", "Harbor Bridge closes again", "2025-03-03",
+         "The Harbor Bridge in Portville closed again on Monday after inspectors found cracks in a cable.")
+QUESTION = "What happened to the Harbor Bridge in Portville on Monday?"
+
+
+@pytest.fixture(scope="module")
+def dated_index(tmp_path_factory: pytest.TempPathFactory, shared_embedder: Any) -> Path:
+    from index.indexer import run_index
+
+    root = tmp_path_factory.mktemp("dated")
+    for name, title, day, body in (JANUARY, MARCH):
+        write_markdown(root / "corpus", name, body=body,
+                       front_matter={"title": title, "source": "Portville Post", "published_at": day})
+    settings = Settings(_env_file=None, corpus_dir=root / "corpus", data_dir=root / "data",
+                        chroma_path=root / "data" / "chroma", embed_backend="local", embed_model=TEST_EMBED_MODEL)
+    report = run_index(settings, None, embedder=shared_embedder)
+    assert len(report.added) == 2 and not report.failed, report.to_dict()
+    return root
+
+
+@pytest.fixture
+def newsbot(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+            tmp_path: Path) -> Callable[..., tuple[int, str, str]]:
+    """Run `newsbot ARGS…` in tmp_path with only the given settings in the environment: (status, out, err)."""
+
+    def run(*argv: str, stdin: str | None = None, **env: str) -> tuple[int, str, str]:
+        for name in Settings.model_fields:
+            monkeypatch.delenv(name.upper(), raising=False)
+        base = {"EMBED_BACKEND": "local", "EMBED_MODEL": TEST_EMBED_MODEL, "ANSWER_MODE": "offline",
+                "DATA_DIR": str(tmp_path / "data"), "CHROMA_PATH": str(tmp_path / "data" / "chroma"),
+                "HISTORY_DB": str(tmp_path / "data" / "history.sqlite3"), "LOG_LEVEL": "WARNING", "COLUMNS": "200"}
+        for name, value in {**base, **env}.items():
+            monkeypatch.setenv(name, value)
+        monkeypatch.chdir(tmp_path)  # no .env here
+        if stdin is not None:
+            monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+        capsys.readouterr()
+        status = main(list(argv))
+        captured = capsys.readouterr()
+        return status, captured.out, captured.err
+
+    return run
+
+
+@pytest.fixture
+def indexed(dated_index: Path, tmp_path: Path) -> Path:
+    shutil.copytree(dated_index / "data", tmp_path / "data")
+    return tmp_path
+
+
+# --- parsing -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("argv", [
+    ["index", "a", "b", "--rebuild", "--json"], ["sources", "--json"],
+    ["ask", "Q", "--json", "--k", "3", "--source", "S", "--source", "T", "--since", "2025-01-01",
+     "--until", "2025-02-01", "--as-of", "2025-02-01"],
+    ["chat", "--as-of", "2025-02-01"], ["serve", "--webhook", "https://bot.example/hook"], ["run"],
+    ["eval", "a.yaml", "b.jsonl", "--k", "4", "--mode", "offline", "--json", "o.json", "--report", "o.md",
+     "--html", "o.html", "--min", "hit@4=1", "--max", "p95=9", "--corpus", "c", "--export-ragas", "r.jsonl",
+     "--no-progress", "--as-of", "2025-02-01", "--compare", "base.json", "--no-regressions"],
+    ["import", "squad", "f.json", "--out", "o", "--questions", "q.json", "--limit", "3", "--force"],
+    ["import", "multihop", "c.json", "q.json", "--out", "o", "--limit", "2", "--force"],
+    ["import", "realtimeqa", "d", "--weeks", "20250103..20250110", "--refusal-weeks", "20250117", "--out", "o",
+     "--force"],
+])
+def test_every_command_and_flag_keeps_its_name(argv: list[str]) -> None:
+    args = build_parser().parse_args(argv)
+    assert args.func.__name__ == f"cmd_{argv[0]}"
+
+
+def test_bad_arguments_exit_2_with_the_reason(newsbot) -> None:
+    status, _, err = newsbot("ask", "Q", "--as-of", "2025-02-30")
+    assert status == EXIT_USAGE and "expected a date like 2025-04-30, got '2025-02-30'" in err
+    status, _, err = newsbot("eval", "x.yaml", "--k", "0")
+    assert status == EXIT_USAGE and "at least 1" in err
+    assert newsbot("--help")[0] == EXIT_OK
+
+
+def test_invalid_settings_are_one_clear_error(newsbot) -> None:
+    status, out, err = newsbot("sources", TOP_K="many")
+    assert status == EXIT_USAGE and out == ""
+    assert err.startswith("error: invalid settings (environment or .env): TOP_K:") and "Traceback" not in err
+
+
+# --- ask and chat -----------------------------------------------------------------------------
+
+
+def test_ask_as_of_excludes_later_articles(newsbot, indexed: Path) -> None:
+    status, out, err = newsbot("ask", QUESTION, "--json", "--as-of", "2025-02-01")
+    assert status == EXIT_OK, err
+    then = json.loads(out)
+    assert then["as_of"] == "2025-02-01"
+    assert then["passages"] and {p["published_at"][:10] for p in then["passages"]} == {"2025-01-06"}
+    assert not then["refused"] and "reopened" in then["citations"][0]["quote"]
+
+    status, out, _ = newsbot("ask", QUESTION, "--json")
+    now = json.loads(out)
+    assert "2025-03-03" in {p["published_at"][:10] for p in now["passages"]}  # without --as-of: both stories
+
+
+def test_a_question_over_the_cap_is_refused_before_any_work(newsbot, tmp_path: Path) -> None:
+    status, out, err = newsbot("ask", "why " * 100, MAX_QUESTION_CHARS="50")  # no index: never reached
+    assert status == EXIT_USAGE and out == ""
+    assert "error: the question is 400 characters long; newsbot takes up to 50 (MAX_QUESTION_CHARS)" in err
+    assert not (tmp_path / "data").exists()
+
+
+def test_chat_asks_as_of_and_caps_questions(newsbot, indexed: Path) -> None:
+    lines = [QUESTION, "why " * 30, "/quit", "never asked"]
+    status, out, err = newsbot("chat", "--as-of", "2025-02-01", stdin="\n".join(lines) + "\n",
+                               MAX_QUESTION_CHARS="100")
+    assert status == EXIT_OK, err
+    assert "Harbor Bridge reopens" in out and "cracks" not in out
+    long = len(lines[1].strip())
+    assert f"the question is {long} characters long" in out and "never asked" not in out
+
+
+def test_run_without_a_token_is_the_terminal_chat(newsbot, indexed: Path) -> None:
+    status, out, err = newsbot("run", stdin=QUESTION + "\n")
+    assert status == EXIT_OK, err
+    assert "No TELEGRAM_BOT_TOKEN set" in err and "Harbor Bridge" in out
+
+
+def test_an_empty_index_is_a_usage_error(newsbot) -> None:
+    status, _, err = newsbot("ask", QUESTION)
+    assert status == EXIT_USAGE and "is empty" in err and "newsbot index" in err
+
+
+# --- serve --------------------------------------------------------------------------------------
+
+
+class ClosingEngine(KeywordEngine):
+    closed = 0
+
+    def close(self) -> None:
+        ClosingEngine.closed += 1
+
+
+def test_serve_without_a_token_says_what_to_do_and_closes_the_engine(newsbot, monkeypatch) -> None:
+    monkeypatch.setattr("bot.engine.build_engine", lambda settings: ClosingEngine())
+    status, _, err = newsbot("serve")
+    assert status == EXIT_USAGE
+    assert "error: TELEGRAM_BOT_TOKEN is not set" in err and "@BotFather" in err
+    assert ClosingEngine.closed == 1
