@@ -15,19 +15,21 @@ from collections.abc import Sequence
 from datetime import datetime, time as dtime, timezone
 from pathlib import Path
 
+from bot.answer import wording
 from bot.answer.condense import Condenser
 from bot.answer.extractive import ExtractiveAnswerer
 from bot.answer.llm import LLMClient
-from bot.answer.modes import ExtractiveMode, LLMMode
+from bot.answer.model import AnswerModel
+from bot.answer.modes import Asked, ExtractiveMode, LLMMode
 from bot.answer.prompts import Prompts
 from bot.answer.result import AnswerResult, Turn
 from bot.engine_api import AsOf, IndexInfo, Progress, ProgressCallback
-from bot.i18n import reply_language
+from bot.i18n import reply_language, texts
 from bot.settings import Settings
 from index.catalog import Catalog
 from index.embedders import Embedder, build_embedder
 from index.indexer import run_index
-from index.language import detect_language
+from index.language import guess_language
 from index.models import ArticleInfo, IndexReport, SearchFilters
 from index.retriever import HybridRetriever
 from index.store import Store
@@ -41,11 +43,13 @@ log = logging.getLogger(__name__)
 class Engine:
     """Answers questions over the index. Build it with `build_engine(settings)`."""
 
-    def __init__(self, settings: Settings, embedder: Embedder, store: Store, prompts: Prompts) -> None:
+    def __init__(self, settings: Settings, embedder: Embedder, store: Store, prompts: Prompts,
+                 model: AnswerModel) -> None:
         self.settings = settings
         self.embedder = embedder
         self.store = store
         self.prompts = prompts
+        self.model = model
         self.llm = LLMClient(settings) if settings.effective_mode == "llm" else None
         self._lock = threading.RLock()
         # CPU-bound steps run at most one per core: many answer threads (the bot runs 32, so that
@@ -57,8 +61,7 @@ class Engine:
     # --- wiring -----------------------------------------------------------------
     def _load(self) -> None:
         catalog = Catalog.load(self.store, self.settings.cache_dir)
-        extractive = ExtractiveMode(self.article_text, ExtractiveAnswerer(catalog, self.embedder.calibration),
-                                    self.settings.min_support)
+        extractive = ExtractiveMode(self.article_text, ExtractiveAnswerer(catalog, self.model))
         mode = LLMMode(self.article_text, self.llm, self.prompts, extractive) if self.llm else extractive
         with self._lock:
             self.catalog = catalog
@@ -89,30 +92,32 @@ class Engine:
             retriever, mode, condenser = self.retriever, self.mode, self.condenser
         reference = reference_time(as_of)
         if not question:
-            return AnswerResult(question="", standalone_question="", answer="Please ask a question.", refused=True,
-                                language=reply_language(None, user_language), as_of=reference.date().isoformat())
-        language = detect_language(question)
+            tr = texts(reply_language(None, user_language))
+            return AnswerResult(question="", standalone_question="", answer=wording.empty_question(tr), refused=True,
+                                language=tr.language, as_of=reference.date().isoformat())
+        guessed = guess_language(question)  # None: too short or mixed to tell (then the user's language)
+        language = guessed or "en"
+        tr = texts(reply_language(guessed, user_language))
         t0 = time.perf_counter()
         standalone = condenser.condense(question, list(history)[-self.settings.history_turns:]
                                         if self.settings.history_turns else [])
         timings["condense"] = (time.perf_counter() - t0) * 1000
         filters = _as_of(self._canonical(filters), reference, retriever.catalog.newest)
+        asked = Asked(question, standalone, language, tr)
         with self._cpu:
-            retrieved = retriever.retrieve(standalone, k=k or self.settings.top_k, language=language,
-                                           filters=filters, timings=timings)
+            search = retriever.search(standalone, k=k or self.settings.top_k, language=language,
+                                      filters=filters, timings=timings)
             t1 = time.perf_counter()
             if self.llm is None:
-                result = mode.answer(question, standalone, language, retrieved)
+                result = mode.answer(asked, search)
         if self.llm is not None:  # waits on the network: outside the CPU gate
-            if on_progress is not None and retrieved:
-                on_progress(Progress("writing", articles=len({r.row.article_id for r in retrieved}),
-                                     passages=len(retrieved)))
-            result = mode.answer(question, standalone, language, retrieved)
+            if on_progress is not None and search.hits:
+                on_progress(Progress("writing", articles=len({r.row.article_id for r in search.hits}),
+                                     passages=len(search.hits)))
+            result = mode.answer(asked, search)
         timings["answer"] = (time.perf_counter() - t1) * 1000
         timings["total"] = (time.perf_counter() - started) * 1000
         result.timings_ms = {k: round(v, 2) for k, v in timings.items()}
-        result.question_language = language
-        result.language = reply_language(language, user_language)
         result.as_of = reference.date().isoformat()
         return result
 
@@ -190,10 +195,13 @@ def _as_of(filters: SearchFilters | None, reference: datetime, newest: str) -> S
 def build_engine(settings: Settings, *, embedder: Embedder | None = None) -> Engine:
     """The composition root: every service built once from `settings`."""
     prompts = Prompts.load(settings.prompts_dir)
+    model = AnswerModel.load(settings.answer_model)
+    if settings.support_threshold is not None:
+        model = model.with_support_threshold(settings.support_threshold)
     embedder = embedder or build_embedder(settings)
     store = Store.open(settings)
     store.ensure(embedder.name, embedder.dim)  # fails clearly on another embedder's index
-    engine = Engine(settings, embedder, store, prompts)
+    engine = Engine(settings, embedder, store, prompts, model)
     embedder.embed_query("warm-up")  # the first question should not pay for the model's first run
     log.info("engine ready: %s, %d articles, %d chunks, %s mode", store.location,
              len(engine.catalog.articles), len(engine.catalog), settings.effective_mode)

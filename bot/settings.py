@@ -26,9 +26,11 @@ class Settings(IndexSettings):
     llm_temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature of the LLM.")
     llm_stream: bool = Field(False, description="Stream LLM replies (for endpoints that stream; fails over the same way).")
     prompts_dir: Path = Field(PROMPTS, description="Folder of the prompt text files (empty: the project's prompts/).")
-    min_support: float = Field(
-        0.65, description="Support score (0-1) below which the bot refuses; calibrated on XQuAD, see docs/answers.md."
-    )
+    answer_model: Path | None = Field(
+        None, description="The offline answer model file (empty: the one shipped with newsbot; see docs/answers.md).")
+    support_threshold: float | None = Field(
+        None, gt=0, lt=1,
+        description="Support (0-1) below which the bot says the articles don't have it (empty: the model's calibrated one).")
     history_turns: int = Field(6, ge=0, le=50, description="Turns of a conversation kept for follow-ups.")
 
     # --- Telegram -------------------------------------------------------------

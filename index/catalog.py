@@ -27,6 +27,8 @@ from index.store import Store, decode_vectors, published_day
 log = logging.getLogger(__name__)
 
 SNAPSHOT_VERSION = 2
+#: sentences in the background sample (`Catalog.background`)
+BACKGROUND = 1024
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,8 @@ class Catalog:
         self.position = {row.id: i for i, row in enumerate(rows)}
         self.sources = np.array([r.source.casefold() for r in rows], dtype=object)
         self.days = np.array([published_day(r.published_at) for r in rows], dtype=np.int64)
+        self._df: np.ndarray | None = None
+        self._background: np.ndarray | None = None
         #: the newest article's publication date (ISO), "" when none is dated
         self.newest = max((a.published_at for a in articles.values() if a.published_at), default="")
 
@@ -98,6 +102,22 @@ class Catalog:
         log.info("catalogue: %d chunks of %d articles (generation %d) in %.2fs",
                  len(catalog), len(articles), generation, time.perf_counter() - started)
         return catalog
+
+    def document_frequency(self, term_id: int) -> int:
+        """How many chunks contain the BM25 vocabulary term `term_id`."""
+        if self._df is None:
+            self._df = self.lexical.document_frequencies()
+        return int(self._df[term_id]) if 0 <= term_id < len(self._df) else 0
+
+    def background(self) -> np.ndarray:
+        """A fixed sample of up to BACKGROUND sentence vectors (evenly spaced), for normalising a question's
+        similarities: how similar the question is to sentences in general, in this archive."""
+        if self._background is None:
+            total = len(self.sentence_vectors)
+            picks = np.linspace(0, total - 1, num=min(BACKGROUND, total), dtype=np.int64) if total else []
+            self._background = np.asarray(self.sentence_vectors[picks], dtype=np.float32) if total \
+                else np.zeros((0, 1), dtype=np.float32)
+        return self._background
 
     def sentence_block(self, position: int) -> np.ndarray:
         return self.sentence_vectors[self.sentence_offsets[position]:self.sentence_offsets[position + 1]]

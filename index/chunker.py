@@ -19,6 +19,10 @@ from llama_index.core.utils import globals_helper
 from index.models import Article, Chunk
 
 _WS = re.compile(r"\s+")
+_WORDS = re.compile(r"[^\W\d_]{2,}")
+#: pieces with fewer words are merged into a neighbouring sentence
+MIN_SENTENCE_WORDS = 2
+_LIST_MARKER = re.compile(r"^\(?(?:\d{1,3}|[a-z])[.)]$|^[•*\-–]$")
 _PARAGRAPH = re.compile(r"\n\s*\n")
 
 
@@ -67,7 +71,12 @@ def chunk_id(article: Article, index: int, text: str) -> str:
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Sentence spans of `text`: paragraphs split by blank lines, then Punkt sentences; whitespace trimmed."""
+    """Sentence spans of `text`: paragraphs split by blank lines, then Punkt sentences; whitespace trimmed.
+
+    A piece with fewer than MIN_SENTENCE_WORDS words ("1455–1536).", ":133–134:38-1–38-11" after a
+    citation, "Photo:") is not a sentence of its own but part of its neighbour in the same line: embedded
+    alone, such fragments are close to every question in the vector space (hubs).
+    """
     spans: list[tuple[int, int]] = []
     tokenizer = globals_helper.punkt_tokenizer
     para_start = 0
@@ -75,13 +84,35 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         para_end = match.start() if match else len(text)
         paragraph = text[para_start:para_end]
         for line_start, line in _lines(paragraph):
-            for s, e in tokenizer.span_tokenize(line):
-                s, e = _trim(line, s, e)
-                if e > s:
-                    spans.append((para_start + line_start + s, para_start + line_start + e))
+            pieces = [_trim(line, s, e) for s, e in tokenizer.span_tokenize(line)]
+            for s, e in _merge_fragments(line, [(s, e) for s, e in pieces if e > s]):
+                spans.append((para_start + line_start + s, para_start + line_start + e))
         if match:
             para_start = match.end()
     return spans
+
+
+def _merge_fragments(line: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Join pieces with too few words to the previous piece; list markers ("2.") and a line's first
+    piece join the next one."""
+    merged: list[tuple[int, int]] = []
+    pending: int | None = None  # start of a fragment waiting for the next piece
+    for s, e in pieces:
+        if pending is not None:
+            s, pending = pending, None
+        elif len(_WORDS.findall(line[s:e])) < MIN_SENTENCE_WORDS:
+            if merged and not _LIST_MARKER.match(line[s:e]):
+                merged[-1] = (merged[-1][0], e)
+            else:
+                pending = s
+            continue
+        merged.append((s, e))
+    if pending is not None:
+        if merged:
+            merged[-1] = (merged[-1][0], pieces[-1][1])
+        else:
+            merged.append((pending, pieces[-1][1]))
+    return merged
 
 
 def _lines(paragraph: str) -> list[tuple[int, str]]:

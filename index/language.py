@@ -32,7 +32,20 @@ _GREEK_LATIN = {
     "λ": "l", "μ": "m", "ν": "n", "ξ": "x", "ο": "o", "π": "p", "ρ": "r", "σ": "s", "ς": "s", "τ": "t",
     "υ": "y", "φ": "f", "χ": "ch", "ψ": "ps", "ω": "o",
 }
-_LATIN_LANGS = ["en", "de", "fr", "es", "it", "pt", "nl", "sv", "da", "no", "fi", "pl", "cs", "tr", "ro", "hu", "id"]
+#: languages py3langid chooses among, per script (a short text is otherwise easily taken for a rare language)
+_LATIN_LANGS = ["en", "de", "fr", "es", "it", "pt", "nl", "sv", "da", "no", "fi", "pl", "cs", "sk", "sl", "hr", "bs",
+                "sr", "tr", "ro", "hu", "id", "ms", "vi", "tl", "et", "lv", "lt", "sq", "ca", "gl", "eu", "af", "sw",
+                "az", "uz", "is", "ga", "cy", "mt", "la"]
+_CYRILLIC_LANGS = ["ru", "uk", "be", "bg", "sr", "mk", "kk"]
+_ARABIC_LANGS = ["ar", "fa", "ur"]
+_DEVANAGARI_LANGS = ["hi", "mr", "ne"]
+#: letters only Vietnamese uses among Latin-script languages (with its stacked tone marks)
+_VIETNAMESE = re.compile(r"[ăơưđĂƠƯĐ\u1ea0-\u1ef9]")
+_UKRAINIAN = re.compile(r"[іїєґІЇЄҐ]")
+_KANA = re.compile(r"[\u3040-\u30ff]")
+#: below this probability (or with fewer letters) a Latin-script text's language is unknown
+MIN_PROBABILITY = 0.6
+MIN_LETTERS = 12
 
 
 def _script(ch: str) -> str:
@@ -43,29 +56,56 @@ def _script(ch: str) -> str:
     return "LATIN" if "LATIN" in name else "OTHER"
 
 
-@lru_cache(maxsize=1)
-def _identifier():
+@lru_cache(maxsize=8)
+def _identifier(langs: tuple[str, ...]):
     from py3langid.langid import _load_identifier
 
-    return _load_identifier(norm_probs=True, langs=_LATIN_LANGS)
+    return _load_identifier(norm_probs=True, langs=list(langs))
 
 
-def detect_language(text: str) -> str:
-    """ISO 639-1 code of the question's language ("en" when unsure)."""
+def _classify(text: str, langs: list[str]) -> tuple[str, float]:
+    lang, prob = _identifier(tuple(langs)).classify(text)
+    return lang, float(prob)
+
+
+def guess_language(text: str) -> str | None:
+    """ISO 639-1 code of the text's language, or None when it can't be told (a name, a number, two words)."""
     letters = _LETTER.findall(text)
     if not letters:
-        return "en"
+        return None
     counts: dict[str, int] = {}
     for ch in letters:
         script = _script(ch)
         counts[script] = counts.get(script, 0) + 1
     script = max(counts, key=counts.get)
+    if script == "CYRILLIC":
+        if _UKRAINIAN.search(text):
+            return "uk"
+        lang, prob = _classify(text, _CYRILLIC_LANGS)
+        return lang if prob >= MIN_PROBABILITY and len(letters) >= MIN_LETTERS else "ru"
+    if script == "ARABIC":
+        lang, prob = _classify(text, _ARABIC_LANGS)
+        return lang if prob >= MIN_PROBABILITY else "ar"
+    if script == "DEVANAGARI":
+        lang, prob = _classify(text, _DEVANAGARI_LANGS)
+        return lang if prob >= MIN_PROBABILITY else "hi"
+    if script == "CJK":
+        return "ja" if _KANA.search(text) else "zh"
     if script in _SCRIPTS:
         return _SCRIPTS[script]
-    if script != "LATIN" or len(letters) < 12:
-        return "en"
-    lang, prob = _identifier().classify(text)
-    return lang if prob >= 0.7 else "en"
+    if script != "LATIN":
+        return None
+    if _VIETNAMESE.search(text):
+        return "vi"
+    if len(letters) < MIN_LETTERS:
+        return None
+    lang, prob = _classify(text, _LATIN_LANGS)
+    return lang if prob >= MIN_PROBABILITY else None
+
+
+def detect_language(text: str) -> str:
+    """ISO 639-1 code of the question's language ("en" when it can't be told)."""
+    return guess_language(text) or "en"
 
 
 def transliterate(word: str) -> str:

@@ -44,6 +44,15 @@ class Retrieved:
     sentence_similarities: tuple[float, ...] = ()  # one per sentence of the chunk
 
 
+@dataclass(frozen=True)
+class Search:
+    """What one search found: the passages, and the question's similarity to background sentences
+    (mean, standard deviation) that normalises similarities per question (cross-lingual ones are compressed)."""
+
+    hits: list[Retrieved]
+    background: tuple[float, float] = (0.0, 1.0)
+
+
 class HybridRetriever:
     def __init__(self, settings: IndexSettings, store: Store, embedder: Embedder, catalog: Catalog) -> None:
         self.settings = settings
@@ -53,17 +62,23 @@ class HybridRetriever:
 
     def retrieve(self, question: str, *, k: int, language: str, filters: SearchFilters | None = None,
                  timings: dict[str, float] | None = None) -> list[Retrieved]:
+        return self.search(question, k=k, language=language, filters=filters, timings=timings).hits
+
+    def search(self, question: str, *, k: int, language: str, filters: SearchFilters | None = None,
+               timings: dict[str, float] | None = None) -> Search:
         timings = timings if timings is not None else {}
         catalog = self.catalog
         if not len(catalog):
-            return []
+            return Search([])
         depth = max(self.settings.candidates, k)
         mask = catalog.mask(filters)
         if mask is not None and not mask.any():
-            return []
+            return Search([])
 
         t0 = time.perf_counter()
         vector = self.embedder.embed_query(question)
+        background = catalog.background() @ vector
+        stats = (float(background.mean()), float(background.std())) if len(background) > 1 else (0.0, 1.0)
         t1 = time.perf_counter()
         dense = self._dense(vector, depth, filters)
         t2 = time.perf_counter()
@@ -75,7 +90,7 @@ class HybridRetriever:
         if mask is not None:
             candidates = [pos for pos in candidates if mask[pos]]
         if not candidates:
-            return []
+            return Search([], stats)
         best, chunk_sims, per_sentence = self._sentence_scores(vector, candidates)
         dense_scores = best + self.settings.chunk_similarity_weight * chunk_sims
         top_bm25 = max(lexical.values(), default=0.0) or 1.0
@@ -88,11 +103,11 @@ class HybridRetriever:
         order = np.argsort(-scores, kind="stable")[:k]
         timings.update(embed=(t1 - t0) * 1000, dense=(t2 - t1) * 1000, bm25=(t3 - t2) * 1000,
                        rerank=(time.perf_counter() - t3) * 1000)
-        return [
+        return Search([
             Retrieved(catalog.rows[candidates[i]], float(scores[i]), dense_order.get(candidates[i]),
                       bm25_order.get(candidates[i]), float(best[i]), per_sentence[i])
             for i in order
-        ]
+        ], stats)
 
     def _dense(self, vector: np.ndarray, depth: int, filters: SearchFilters | None) -> list[int]:
         out = []

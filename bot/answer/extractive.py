@@ -1,189 +1,133 @@
-"""Offline answers: pick the one to three sentences that best answer the question.
+"""Offline answers: the quote that holds the answer, the answer itself, and whether to give one at all.
 
-The best sentence is quoted together with its more similar neighbour (one verbatim quote).
+For a question and what the retriever found:
+1. every sentence of the top passages is a candidate (fragments excluded); the learned sentence
+   model scores them (similarity normalised per question, shared words in any script, the question's
+   constraints, its type, the passage's rank) and the best is quoted with its more similar neighbour;
+2. the learned span model scores the short spans of that quote (numbers, durations, dates, names,
+   quoted phrases, short phrases) against the question; a confident one is the stated answer;
+3. the learned support model judges whether the quote supports an answer; below its threshold the bot
+   refuses. When the quote meets the question except for a hard constraint (a year, a number, a name, a
+   quoted phrase that is nowhere in the cited article), the answer says so instead: partial support.
 
-Each candidate sentence of the top passages is scored on
-- coverage of the question's terms, weighted by rarity (IDF over the chunks),
-- fit to the question's type (who → names, when → dates, how many → numbers, where → places, why → causes),
-  in the question's language (English, Russian, German, French, Spanish, Italian, Portuguese, Hebrew),
-- the passage's retrieval rank.
-The support score (term coverage and the question–passage similarity) decides
-whether the articles answer the question at all; below `MIN_SUPPORT` the bot refuses.
+The three models are one JSON file (`bot.answer.model`); `training.answer_model` trains them from the
+features computed here, so training and answering share one code path.
 """
 
 from __future__ import annotations
 
-import math
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+import numpy as np
 
+from bot.answer.evidence import Candidate, ConstraintReport, Evidence, constraint_report
+from bot.answer.model import AnswerModel
+from bot.answer.question import Question
+from bot.answer.spans import Span, span_features, spans
 from index.catalog import Catalog
-from index.embedders import Calibration
-from index.lexical import terms as index_terms
-from index.retriever import Retrieved
+from index.retriever import Retrieved, Search
 
-MAX_SENTENCES = 3
-#: weights of (sentence similarity, term coverage, type fit, passage prior), tuned on XQuAD (docs/answers.md)
-WEIGHTS_EN = (0.4, 0.35, 0.15, 0.1)
-WEIGHTS_OTHER = (0.5, 0.1, 0.1, 0.2)
-PASSAGES_CONSIDERED = 4
-
-_TYPES: dict[str, re.Pattern] = {
-    "duration": re.compile(
-        r"\bhow long\b|\bfor how many (days|weeks|months|years|hours)\b|"
-        r"сколько (времени|дней|лет|месяцев|недель|часов|суток)|как долго|wie lange|combien de temps|"
-        r"cu[aá]nto tiempo|quanto tempo|per quanto tempo|כמה זמן|כמה ימים|כמה שנים", re.I),
-    "number": re.compile(
-        r"\bhow (many|much|long|old|far|often|big|large|tall|high)\b|\bwhat (percentage|percent|number|amount)\b|"
-        r"сколько|скольк|wie (viele?|lange|alt|oft|weit)|combien|cu[aá]nt[oa]s?|quant[oi]|כמה", re.I),
-    "date": re.compile(
-        r"\bwhen\b|\bwhat (year|date|day|month|time)\b|\bin which year\b|когда|в каком году|какого числа|wann|"
-        r"\bin welchem jahr|quand|en quelle ann[ée]e|cu[aá]ndo|quando|מתי|באיזו שנה", re.I),
-    "person": re.compile(r"\bwho(m|se)?\b|\bкто\b|\bкого\b|\bкому\b|\bчей\b|\bчья\b|\bwer\b|\bwem\b|\bqui\b|"
-                         r"qui[eé]n|\bquem\b|\bchi\b|(^|\s)מי(\s|$)", re.I),
-    "place": re.compile(r"\bwhere\b|\bwhich (city|country|place)\b|\bгде\b|\bкуда\b|\bоткуда\b|\bwo(hin|her)?\b|"
-                        r"\boù\b|d[oó]nde|\bonde\b|\bdove\b|איפה|היכן|לאן|מאיפה", re.I),
-    "reason": re.compile(r"\bwhy\b|почему|зачем|warum|pourquoi|por qu[eé]|perch[eé]|למה|מדוע", re.I),
-}
-_NUMBER = re.compile(
-    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|"
-    r"thousand|million|billion|dozen|half)\b", re.I)
-_DURATION = re.compile(
-    r"\b\d[\d,.]*[\s-]*(days?|weeks?|months?|years?|hours?|minutes?|decades?|centuries)\b|"
-    r"\b(one|two|three|four|five|six|seven|eight|nine|ten|several|many|a few)\s+(days|weeks|months|years|hours)\b",
-    re.I)
-_DATE = re.compile(
-    r"\b(1[5-9]\d\d|20\d\d)\b|\b(january|february|march|april|may|june|july|august|september|october|november|"
-    r"december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|century|decade)\b", re.I)
-_PLACE = re.compile(r"\b(in|at|from|near|to)\s+(the\s+)?[A-Z][a-z]")
-_REASON = re.compile(r"\b(because|due to|since|as a result|in order to|so that|after|caused|led to)\b", re.I)
-_CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+")
+#: a second quote (another article) is shown when its sentence is nearly as likely to hold the answer
+SECOND_QUOTE_SHARE = 0.9
 
 
 @dataclass(frozen=True)
-class Pick:
+class Quote:
     retrieved: Retrieved
-    start: int  # offsets in the chunk text
+    start: int  # offsets in the passage text
     end: int
-    score: float
-    sentences: int = 1
+    probability: float
 
 
-def _with_neighbour(pick: Pick) -> Pick:
-    """The best sentence with the more similar of its neighbours in the chunk, as one verbatim quote.
-
-    The answer to a question is often in the sentence next to the one that matches it best
-    (XQuAD: the top quote holds the gold answer for 80.9% → 88.6% of English questions and
-    66.9% → 75.1% of Russian ones with the neighbour; docs/answers.md).
-    """
-    spans = list(pick.retrieved.row.sentences)
-    sims = pick.retrieved.sentence_similarities
-    if (pick.start, pick.end) not in spans or len(sims) != len(spans):
-        return pick
-    i = spans.index((pick.start, pick.end))
-    neighbours = [j for j in (i - 1, i + 1) if 0 <= j < len(spans)]
-    if not neighbours:
-        return pick
-    j = max(neighbours, key=lambda j: sims[j])
-    return Pick(pick.retrieved, min(pick.start, spans[j][0]), max(pick.end, spans[j][1]), pick.score, 2)
-
-
-@dataclass(frozen=True)
+@dataclass
 class Draft:
-    picks: list[Pick]
-    support: float
-    question_type: str | None
-
-
-def question_type(question: str) -> str | None:
-    for name, pattern in _TYPES.items():
-        if pattern.search(question):
-            return name
-    return None
+    quotes: list[Quote] = field(default_factory=list)
+    support: float = 0.0
+    supported: bool = False
+    partial: ConstraintReport | None = None  # set when only a hard constraint is missing
+    span: tuple[int, int] | None = None  # the stated answer, offsets in the first quote's passage text
+    span_probability: float = 0.0
+    # what training needs (computed anyway)
+    evidence: Evidence | None = None
+    sentence_features: np.ndarray | None = None
+    chosen: int | None = None
+    span_candidates: list[Span] = field(default_factory=list)
+    span_matrix: np.ndarray | None = None
+    support_features: np.ndarray | None = None
 
 
 class ExtractiveAnswerer:
-    def __init__(self, catalog: Catalog, calibration: Calibration) -> None:
+    def __init__(self, catalog: Catalog, model: AnswerModel) -> None:
         self.catalog = catalog
-        self.calibration = calibration
-        self._df = catalog.lexical.document_frequencies()
-        self._n = max(len(catalog), 1)
+        self.model = model
 
-    def _idf(self, term: str) -> float:
-        tid = self.catalog.lexical.vocab.get(term)
-        df = int(self._df[tid]) if tid is not None and tid < len(self._df) else 0
-        return math.log(1 + self._n / (1 + df))
+    def draft(self, question: Question, search: Search) -> Draft:
+        if not search.hits:
+            return Draft()
+        evidence = Evidence.build(question, search.hits, self.catalog, search.background)
+        if not evidence.candidates:
+            return Draft(evidence=evidence)
+        features = evidence.sentence_features()
+        scores = self.model.sentence.logit(features)
+        best = int(np.argmax(scores))
+        chosen = evidence.candidates[best]
+        quote = self._quote(evidence, chosen, scores[best])
+        span_cands, span_matrix, span_at, span_p = self._span(evidence, question, chosen, quote, float(scores[best]))
+        support_x = evidence.support_features(best, scores, float(self.model.span.logit(span_matrix[span_at]))
+                                              if span_at is not None else -10.0)
+        support = float(self.model.support.probability(support_x))
+        draft = Draft(quotes=[quote], support=support, supported=support >= self.model.support.threshold,
+                      evidence=evidence, sentence_features=features, chosen=best, span_candidates=span_cands,
+                      span_matrix=span_matrix, support_features=support_x)
+        if span_at is not None and span_p >= self.model.span.threshold:
+            s = span_cands[span_at]
+            draft.span, draft.span_probability = (quote.start + s.start, quote.start + s.end), span_p
+        if not draft.supported:
+            draft.partial = self._partial(evidence, chosen, support_x)
+        else:
+            draft.quotes += self._corroboration(evidence, scores, best)
+        return draft
 
-    def draft(self, question: str, language: str, retrieved: list[Retrieved]) -> Draft:
-        if not retrieved:
-            return Draft([], 0.0, None)
-        qtype = question_type(question)
-        qterms = set(self.catalog.lexical.query_terms(question, language))
-        weights = {t: self._idf(t) for t in qterms}
-        total = sum(weights.values())
-        question_words = {w.lower() for w in re.findall(r"\w+", question)}
-        english = language == "en"
-        top_score = retrieved[0].score or 1.0
+    @staticmethod
+    def _quote(evidence: Evidence, c: Candidate, score: float) -> Quote:
+        start, end = evidence.quote_span(c)
+        return Quote(evidence.retrieved[c.passage], start, end, float(1 / (1 + np.exp(-score))))
 
-        candidates: list[Pick] = []
-        best_coverage = 0.0
-        top_similarity = max(h.similarity for h in retrieved)
-        w = WEIGHTS_EN if english else WEIGHTS_OTHER
-        for rank, hit in enumerate(retrieved[:PASSAGES_CONSIDERED]):
-            prior = (hit.score / top_score) * (1.0 - 0.08 * rank)
-            spans = hit.row.sentences or ((0, len(hit.row.text)),)
-            sims = hit.sentence_similarities or (hit.similarity,) * len(spans)
-            for (start, end), sim in zip(spans, sims):
-                sentence = hit.row.text[start:end]
-                if len(sentence) < 15:
-                    continue
-                coverage = sum(weights[t] for t in qterms & set(index_terms(sentence))) / total if total else 0.0
-                best_coverage = max(best_coverage, coverage)
-                fit = _type_fit(qtype, sentence, question_words)
-                closeness = 1.0 - min((top_similarity - sim) / 0.1, 1.0)
-                score = w[0] * closeness + w[1] * coverage + w[2] * fit + w[3] * prior
-                candidates.append(Pick(hit, start, end, score))
-        candidates.sort(key=lambda p: -p.score)
-        picks: list[Pick] = []
-        for pick in candidates:
-            if sum(p.sentences for p in picks) >= MAX_SENTENCES or (picks and pick.score < 0.8 * picks[0].score):
-                break
-            if not any(p.retrieved.row.id == pick.retrieved.row.id and p.start <= pick.start < p.end for p in picks):
-                picks.append(_with_neighbour(pick) if not picks else pick)
-        similarity = max(h.similarity for h in retrieved)
-        floor, span = self.calibration.english if english else self.calibration.other
-        closeness = min(max((similarity - floor) / span, 0.0), 1.0)
-        return Draft(picks, support_score(best_coverage, closeness, english, bool(qterms)), qtype)
+    def _span(self, evidence: Evidence, question: Question, chosen: Candidate, quote: Quote, sentence_score: float):
+        text = quote.retrieved.row.text[quote.start:quote.end]
+        candidates = spans(text)
+        if not candidates:
+            return [], np.zeros((0, 0)), None, 0.0
+        matrix = span_features(text, candidates, question, evidence.anchors(text),
+                               (chosen.start - quote.start, chosen.end - quote.start), sentence_score, evidence.keys)
+        probabilities = self.model.span.probability(matrix)
+        at = int(np.argmax(probabilities))
+        return candidates, matrix, at, float(probabilities[at])
 
+    def _partial(self, evidence: Evidence, chosen: Candidate, support_x: np.ndarray) -> ConstraintReport | None:
+        """The answer is there but for a hard constraint: the support the quote would have if it met it."""
+        hit = evidence.retrieved[chosen.passage]
+        report = constraint_report(evidence.question.constraints, f"{hit.row.title}\n{hit.row.text}")
+        if not report.hard_unmet:
+            return None
+        met = support_x.copy()
+        names = list(self.model.support.features)
+        for name, value in (("constraints_met", 1.0), ("hard_unmet", 0.0), ("passage_constraints_met", 1.0),
+                            ("passage_hard_unmet", 0.0)):
+            met[names.index(name)] = value
+        return report if float(self.model.support.probability(met)) >= self.model.support.threshold else None
 
-def support_score(coverage: float, closeness: float, english: bool, has_terms: bool) -> float:
-    """How well the passages support an answer, 0–1; the bot refuses below MIN_SUPPORT (0.65).
-
-    `closeness` is the best question–sentence similarity scaled by the embedder's calibration.
-    Calibrated on XQuAD (docs/answers.md): answerable questions against all 48 articles,
-    unanswerable ones against an index without their article. e5, English: 4.8% of answerable
-    questions refused, 3.4% of unanswerable ones answered; Russian (cross-lingual similarities
-    are compressed and there is no lexical overlap): 2.4% refused, 68% of unanswerable ones
-    answered — only clearly off-topic questions are refused; the quotes show how weak a match is.
-    """
-    if english and has_terms:
-        return 0.7 * closeness + 0.3 * coverage
-    return closeness
-
-
-def _type_fit(qtype: str | None, sentence: str, question_words: set[str]) -> float:
-    if qtype is None:
-        return 0.0
-    if qtype == "duration":
-        return 1.0 if _DURATION.search(sentence) else 0.0
-    if qtype == "number":
-        return 1.0 if _NUMBER.search(sentence) else 0.0
-    if qtype == "date":
-        return 1.0 if _DATE.search(sentence) else 0.0
-    if qtype == "place":
-        return 1.0 if _PLACE.search(sentence) else 0.0
-    if qtype == "reason":
-        return 1.0 if _REASON.search(sentence) else 0.0
-    names = [w for w in _CAPITALISED.findall(sentence) if w.lower() not in question_words]
-    return min(len(names) / 2, 1.0)
+    def _corroboration(self, evidence: Evidence, scores: np.ndarray, best: int) -> list[Quote]:
+        """A second quote from another article when it is nearly as likely to hold the answer."""
+        first = evidence.candidates[best]
+        article = evidence.retrieved[first.passage].row.article_id
+        p_best = 1 / (1 + np.exp(-scores[best]))
+        for i in np.argsort(-scores)[1:6]:
+            c = evidence.candidates[int(i)]
+            if evidence.retrieved[c.passage].row.article_id == article:
+                continue
+            p = 1 / (1 + np.exp(-scores[int(i)]))
+            if p >= SECOND_QUOTE_SHARE * p_best and p >= 0.5:
+                return [self._quote(evidence, c, float(scores[int(i)]))]
+            break
+        return []

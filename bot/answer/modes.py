@@ -1,10 +1,9 @@
 """Answer modes: one interface (`AnswerMode.answer`), an extractive and an LLM implementation.
 
-`answer()` does the shared work: the passages list, verifying every quote
-against the stored article text (unverifiable quotes are dropped, never
-shown), dropping `[n]` markers that have no verified source, renumbering, and
-the refusal. Each mode implements `_compose()`: which quotes to claim and the
-answer text.
+`answer()` does the shared work: the passages list, verifying every quote against the stored article
+text (unverifiable quotes are dropped, never shown), dropping `[n]` markers that have no verified source,
+renumbering, the highlights of a stated answer, and the refusal. Each mode implements `_compose()`: which
+quotes to claim and the answer text, in the reply language (`bot.answer.wording`).
 """
 
 from __future__ import annotations
@@ -17,18 +16,24 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from bot.answer.extractive import ExtractiveAnswerer
+from bot.answer import wording
+from bot.answer.evidence import HARD
+from bot.answer.extractive import Draft, ExtractiveAnswerer
 from bot.answer.llm import LLMClient, LLMError
 from bot.answer.prompts import Prompts
+from bot.answer.question import Question, analyse
 from bot.answer.quotes import locate_quote
 from bot.answer.result import AnswerResult, Citation, Passage
-from index.retriever import Retrieved
+from bot.i18n import Texts, texts
+from index.language import detect_language
+from index.retriever import Retrieved, Search
 
 log = logging.getLogger(__name__)
 
-REFUSAL = "I couldn't find this in the indexed articles."
-FALLBACK_NOTICE = "The language model is unavailable right now, so this answer quotes the articles directly."
-_MARKER = re.compile(r"\[(\d{1,2})\]")
+REFUSAL = wording.refusal(texts("en"))
+FALLBACK_NOTICE = wording.llm_unavailable(texts("en"))
+_MARKER = re.compile(r"\[(\d{1,3})\]")
+_YEAR_OR_NUMBER = re.compile(r"(?<!\d)\d{1,3}(?:,\d{3})+(?!\d)|(?<!\d)\d+(?!\d)")
 
 
 @dataclass
@@ -41,6 +46,8 @@ class Claim:
     # exact offsets in the article body, when the mode already knows them
     start: int | None = None
     end: int | None = None
+    # the stated answer inside the quote (offsets in the article body), shown highlighted
+    highlight: tuple[int, int] | None = None
 
 
 @dataclass
@@ -50,6 +57,23 @@ class Composition:
     refused: bool = False
     notice: str | None = None
     mode: str = "offline"
+    support: float = 0.0
+    partial: bool = False
+
+
+@dataclass(frozen=True)
+class Asked:
+    """One question as the modes see it."""
+
+    question: str  # as the user wrote it
+    standalone: str  # with a follow-up's references resolved
+    language: str  # of the question
+    tr: Texts  # the bot's words in the reply language
+    as_of: str | None = None  # the reference date, when the answer should say "As of …"
+
+    @property
+    def analysis(self) -> Question:
+        return analyse(self.standalone, self.language)
 
 
 class AnswerMode(ABC):
@@ -58,18 +82,21 @@ class AnswerMode(ABC):
     def __init__(self, article_text: Callable[[str], str]) -> None:
         self.article_text = article_text
 
-    def answer(self, question: str, standalone: str, language: str, retrieved: list[Retrieved]) -> AnswerResult:
+    def answer(self, asked: Asked, search: Search) -> AnswerResult:
+        retrieved = search.hits
         passages = [_passage(i, r) for i, r in enumerate(retrieved, 1)]
-        composition = self._compose(standalone, language, retrieved) if retrieved else \
-            Composition(REFUSAL, refused=True, mode=self.name)
+        composition = self._compose(asked, search) if retrieved else \
+            Composition(wording.refusal(asked.tr), refused=True, mode=self.name)
         citations, answer = ([], composition.answer) if composition.refused else \
             self._verified(composition, retrieved)
         refused = composition.refused or not citations
         return AnswerResult(
-            question=question, standalone_question=standalone,
-            answer=REFUSAL if refused and not composition.refused else answer,
+            question=asked.question, standalone_question=asked.standalone,
+            answer=wording.refusal(asked.tr) if refused else answer,
             citations=[] if refused else citations, refused=refused, passages=passages,
-            mode=composition.mode, notice=composition.notice, language=language,
+            mode=composition.mode, notice=composition.notice, language=asked.tr.language,
+            question_language=asked.language, support=round(composition.support, 4),
+            partial=composition.partial and not refused,
         )
 
     def _verified(self, composition: Composition, retrieved: list[Retrieved]) -> tuple[list[Citation], str]:
@@ -89,10 +116,13 @@ class AnswerMode(ABC):
                 continue
             if claim.n not in kept:
                 kept[claim.n] = len(kept) + 1
+            highlights = []
+            if claim.highlight and span[0] <= claim.highlight[0] < claim.highlight[1] <= span[1]:
+                highlights.append((claim.highlight[0] - span[0], claim.highlight[1] - span[0]))
             citations.append(Citation(
                 n=kept[claim.n], article_id=row.article_id, title=row.title, source=row.source, url=row.url,
                 published_at=row.published_at, quote=body[span[0]:span[1]], chunk_id=row.id,
-                start=span[0], end=span[1],
+                start=span[0], end=span[1], highlights=highlights,
             ))
 
         def renumber(match: re.Match) -> str:
@@ -103,40 +133,62 @@ class AnswerMode(ABC):
         return citations, answer
 
     @abstractmethod
-    def _compose(self, question: str, language: str, retrieved: list[Retrieved]) -> Composition:
+    def _compose(self, asked: Asked, search: Search) -> Composition:
         """Choose the quotes and write the answer text (with [n] markers)."""
 
 
 class ExtractiveMode(AnswerMode):
     name = "offline"
 
-    def __init__(self, article_text: Callable[[str], str], extractive: ExtractiveAnswerer, min_support: float) -> None:
+    def __init__(self, article_text: Callable[[str], str], extractive: ExtractiveAnswerer) -> None:
         super().__init__(article_text)
         self.extractive = extractive
-        self.min_support = min_support
 
-    def _compose(self, question: str, language: str, retrieved: list[Retrieved]) -> Composition:
-        draft = self.extractive.draft(question, language, retrieved)
-        if not draft.picks or draft.support < self.min_support:
-            return Composition(REFUSAL, refused=True)
-        numbers: dict[str, int] = {}
-        claims: list[Claim] = []
-        for pick in draft.picks:
-            row = pick.retrieved.row
-            n = numbers.setdefault(row.article_id, len(numbers) + 1)
-            passage = next(i for i, r in enumerate(retrieved) if r.row.id == row.id)
-            claims.append(Claim(n=n, passage=passage, quote=row.text[pick.start:pick.end],
-                                start=row.start + pick.start, end=row.start + pick.end))
-        return Composition(_lead(retrieved, claims, numbers), claims)
+    def _compose(self, asked: Asked, search: Search) -> Composition:
+        draft = self.extractive.draft(asked.analysis, search)
+        return compose_extractive(asked, search.hits, draft)
 
 
-def _lead(retrieved: list[Retrieved], claims: list[Claim], numbers: dict[str, int]) -> str:
-    outlets: list[str] = []
-    for article_id, n in numbers.items():
-        row = next(r.row for r in retrieved if r.row.article_id == article_id)
-        outlets.append(f"{row.source or row.title} [{n}]")
-    joined = outlets[0] if len(outlets) == 1 else ", ".join(outlets[:-1]) + " and " + outlets[-1]
-    return f"According to {joined}:"
+def compose_extractive(asked: Asked, retrieved: list[Retrieved], draft: Draft) -> Composition:
+    """The offline answer from a draft: stated answer, lead, partial support, or refusal."""
+    tr = asked.tr
+    if not draft.quotes or not (draft.supported or draft.partial):
+        return Composition(wording.refusal(tr), refused=True, support=draft.support)
+    quotes = draft.quotes if draft.supported else draft.quotes[:1]
+    numbers: dict[str, int] = {}
+    claims: list[Claim] = []
+    for i, q in enumerate(quotes):
+        row = q.retrieved.row
+        n = numbers.setdefault(row.article_id, len(numbers) + 1)
+        passage = next(j for j, r in enumerate(retrieved) if r.row.id == row.id)
+        highlight = None
+        if i == 0 and draft.span is not None and draft.supported:
+            highlight = (row.start + draft.span[0], row.start + draft.span[1])
+        claims.append(Claim(n=n, passage=passage, quote=row.text[q.start:q.end], start=row.start + q.start,
+                            end=row.start + q.end, highlight=highlight))
+    first = quotes[0].retrieved.row
+    if not draft.supported:
+        asked_for = [c.text for c in draft.partial.unmet if c.kind in HARD]
+        kinds = {c.kind for c in draft.partial.unmet if c.kind in HARD}
+        quote_text = first.text[quotes[0].start:quotes[0].end]
+        found = list(dict.fromkeys(m.group(0) for m in _YEAR_OR_NUMBER.finditer(quote_text)
+                                   if ("year" in kinds and len(m.group(0)) == 4) or "number" in kinds))[:3]
+        return Composition(wording.partial(tr, asked_for, found, 1), claims, support=draft.support, partial=True)
+    if draft.span is not None:
+        span_text = first.text[draft.span[0]:draft.span[1]]
+        answer = wording.stated(tr, wording.localise_span(tr, span_text, _language_of(first.text)), 1,
+                                asked.as_of)
+    else:
+        labels = []
+        for article_id, n in numbers.items():
+            row = next(q.retrieved.row for q in quotes if q.retrieved.row.article_id == article_id)
+            labels.append((wording.source_label(tr, row.source or row.title, row.published_at), n))
+        answer = wording.lead(tr, labels)
+    return Composition(answer, claims, support=draft.support)
+
+
+def _language_of(text: str) -> str:
+    return detect_language(text[:400])
 
 
 class LLMMode(AnswerMode):
@@ -149,24 +201,26 @@ class LLMMode(AnswerMode):
         self.prompts = prompts
         self.fallback = fallback
 
-    def _compose(self, question: str, language: str, retrieved: list[Retrieved]) -> Composition:
+    def _compose(self, asked: Asked, search: Search) -> Composition:
+        retrieved = search.hits
         nonce = secrets.token_hex(8)
         messages = [
             {"role": "system", "content": self.prompts.system},
             {"role": "user", "content": self.prompts.answer.format(
-                passages=render_passages(retrieved, nonce), question=question.replace(nonce, ""), nonce=nonce)},
+                passages=render_passages(retrieved, nonce), question=asked.standalone.replace(nonce, ""),
+                nonce=nonce)},
         ]
         try:
             reply = self.llm.complete(messages, json_mode=True)
             composition = parse_reply(reply, len(retrieved))
         except LLMError as exc:
             log.warning("LLM answer failed, falling back to the offline answer: %s", exc)
-            return self._fallback(question, language, retrieved)
+            return self._fallback(asked, search)
         if composition.refused:
             return composition
         if not any(self._verifies(c, retrieved) for c in composition.claims):
             log.warning("LLM answer had no verifiable quote, falling back to the offline answer")
-            return self._fallback(question, language, retrieved)
+            return self._fallback(asked, search)
         return composition
 
     def _verifies(self, claim: Claim, retrieved: list[Retrieved]) -> bool:
@@ -174,9 +228,9 @@ class LLMMode(AnswerMode):
             return False
         return locate_quote(claim.quote, self.article_text(retrieved[claim.passage].row.article_id)) is not None
 
-    def _fallback(self, question: str, language: str, retrieved: list[Retrieved]) -> Composition:
-        composition = self.fallback._compose(question, language, retrieved)
-        composition.notice = FALLBACK_NOTICE
+    def _fallback(self, asked: Asked, search: Search) -> Composition:
+        composition = self.fallback._compose(asked, search)
+        composition.notice = wording.llm_unavailable(asked.tr)
         composition.mode = "offline"
         return composition
 

@@ -164,7 +164,7 @@ def test_a_quote_repeated_in_the_article_is_located_where_it_occurs() -> None:
 
 
 def test_sentence_spans_of_a_body() -> None:
-    body = "Title-like line\nThe first sentence. The second one?\n\nA new paragraph\nwraps here. Done."
+    body = "Title-like line\nThe first sentence. The second one?\n\nA new paragraph\nwraps here. It is done."
     spans = [body[s:e] for s, e in sentence_spans(body)]
 
     assert spans == [
@@ -172,7 +172,23 @@ def test_sentence_spans_of_a_body() -> None:
         "The first sentence.",
         "The second one?",
         "A new paragraph\nwraps here.",
-        "Done.",
+        "It is done.",
+    ]
+
+
+def test_fragments_are_part_of_a_neighbouring_sentence() -> None:
+    """Pieces of fewer than two words are not sentences: alone they match every question (hubs)."""
+    body = ("Nicolaus Copernicus (c. 1455–1536). He was a mathematician. Done.\n"
+            "1. The first point is here. 2. The second point is there.\n"
+            "Tesla filed the patent:133–134:38-1–38-11")
+    spans = [body[s:e] for s, e in sentence_spans(body)]
+
+    assert spans == [
+        "Nicolaus Copernicus (c. 1455–1536).",
+        "He was a mathematician. Done.",
+        "1. The first point is here.",
+        "2. The second point is there.",
+        "Tesla filed the patent:133–134:38-1–38-11",
     ]
 
 

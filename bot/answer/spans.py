@@ -1,0 +1,263 @@
+"""Candidate answer spans in a quote, and the features that score them.
+
+A stated answer is a short span taken verbatim from the quoted text: a number with its unit, a
+duration, a date, a name (capitalised words, lists of them), a quoted phrase, or a short phrase of
+content words. `spans(text)` lists the candidates with their character offsets; `span_features`
+describes each against the question (kind × question type, overlap with the question's words, how far
+it sits from the words the quote shares with the question, its length and shape). A learned model
+(`bot.answer.model`) turns the features into a score; nothing here decides on its own.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from bot.answer.question import Question, fold
+
+MAX_SPAN_TOKENS = 8
+MAX_CANDIDATES = 400
+
+KINDS = ("number", "duration", "date", "name", "quote", "phrase")
+QTYPES = ("person", "place", "date", "duration", "number", "which", "definition", "reason", "yesno", "other")
+
+_TOKEN = re.compile(r"\d+(?:[.,:/]\d+)*%?|[^\W_]+(?:['’\-][^\W_]+)*|[^\w\s]", re.UNICODE)
+_UNITS = ("days|day|weeks|week|months|month|years|year|hours|hour|minutes|minute|seconds|decades|decade|centuries|"
+          "century|nights|percent|per cent|%|million|billion|trillion|thousand|hundred|people|persons|men|women|"
+          "children|km|kilometres|kilometers|miles|metres|meters|feet|kg|tons|tonnes|dollars|euros|pounds|points|"
+          "times|members|seats|votes|hostages|soldiers|troops|deaths|casualties")
+_TIME_UNITS = re.compile(r"^(?:days?|weeks?|months?|years?|hours?|minutes?|seconds?|decades?|centur(?:y|ies)|nights?)$",
+                         re.IGNORECASE)
+_UNIT = re.compile(rf"^(?:{_UNITS})$", re.IGNORECASE)
+_NUMBER_WORD = re.compile(
+    r"^(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|"
+    r"eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|"
+    r"dozen|dozens|hundreds|thousands|millions|half|several)$", re.IGNORECASE)
+_MONTH = re.compile(r"^(?:january|february|march|april|may|june|july|august|september|october|november|december|"
+                    r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?$", re.IGNORECASE)
+_YEARISH = re.compile(r"^(?:1[0-9]\d\d|20\d\d|21\d\d)s?$|^\d0s$")
+_CURRENCY = re.compile(r"^[$€£¥₪₽]$")
+_CONNECTORS = frozenset({"of", "de", "del", "da", "di", "du", "la", "le", "van", "von", "al", "bin", "and", "the", "&"})
+_PREPOSITIONS = frozenset({"in", "on", "at", "from", "by", "since", "during", "for", "to", "until", "near", "after",
+                           "before", "into", "across", "within", "around", "between"})
+STOPWORDS = frozenset((
+    "a an the and or but of to in on at for with by from as is are was were be been being has have had do does did "
+    "it its this that these those he she they them his her their we our you your i me my not no so than then there "
+    "which who whom whose what when where why how also into over under about after before while said says say "
+    "will would can could may might should must shall such only other some any each all both more most very just "
+    "if because though although however up out off again further once here").split())
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int  # character offsets in the text the spans were taken from
+    end: int
+    kind: str
+    tokens: int
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    start: int
+    end: int
+
+    @property
+    def word(self) -> bool:
+        return self.text[0].isalnum()
+
+
+def tokenize(text: str) -> list[Token]:
+    return [Token(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+
+
+def _is_capital(tok: Token) -> bool:
+    return tok.text[:1].isupper() and tok.word
+
+
+def _name_end(toks: list[Token], i: int) -> int:
+    """The last token of the name starting at token i."""
+    j = i
+    while j + 1 < len(toks) and (_is_capital(toks[j + 1]) or (toks[j + 1].text in _CONNECTORS - {"and", "&"}
+                                                              and j + 2 < len(toks) and _is_capital(toks[j + 2]))):
+        j += 2 if toks[j + 1].text in _CONNECTORS else 1
+    return j
+
+
+def _is_number(tok: Token) -> bool:
+    return tok.text[:1].isdigit() or bool(_NUMBER_WORD.match(tok.text))
+
+
+def spans(text: str) -> list[Span]:
+    """Every candidate span of `text` (deduplicated by offsets and kind), bounded in number."""
+    toks = tokenize(text)
+    found: dict[tuple[int, int, str], Span] = {}
+
+    def add(i: int, j: int, kind: str) -> None:  # tokens i..j inclusive
+        if 0 <= i <= j < len(toks) and j - i < MAX_SPAN_TOKENS + 2:
+            key = (toks[i].start, toks[j].end, kind)
+            found.setdefault(key, Span(toks[i].start, toks[j].end, kind, j - i + 1))
+
+    n = len(toks)
+    for i, tok in enumerate(toks):
+        # numbers with units and durations; "$5 million"; "11-year-old"; "40%"
+        if _is_number(tok) or (_CURRENCY.match(tok.text) and i + 1 < n and _is_number(toks[i + 1])):
+            j = i + 1 if _CURRENCY.match(tok.text) else i
+            while j + 1 < n and (_is_number(toks[j + 1]) or toks[j + 1].text in ("-", "to", "and")) \
+                    and _is_number(toks[min(j + 2, n - 1)]) and j - i < 4:
+                j += 2 if not _is_number(toks[j + 1]) else 1
+            if _YEARISH.match(toks[j].text):
+                add(i, j, "date")
+            add(i, j, "number")
+            k = j
+            while k + 1 < n and k - j < 2 and (_UNIT.match(toks[k + 1].text) or toks[k + 1].text == "-"
+                                                  or toks[k + 1].text.lower() in ("of", "per", "cent", "old")):
+                k += 1
+                if _UNIT.match(toks[k].text) or toks[k].text.lower() == "old":
+                    add(i, k, "duration" if _TIME_UNITS.match(toks[k].text) else "number")
+            if "year-old" in tok.text.lower() or "-old" in tok.text.lower():
+                add(i, i, "number")
+        # dates: "October 7, 2023", "7 October 2023", "February", "March 2025", "the 1990s"
+        if _MONTH.match(tok.text) and tok.text[:1].isupper():
+            j = i
+            if j + 1 < n and toks[j + 1].text.isdigit() and len(toks[j + 1].text) <= 2:
+                j += 1
+            if j + 2 < n and toks[j + 1].text == "," and _YEARISH.match(toks[j + 2].text):
+                j += 2
+            elif j + 1 < n and _YEARISH.match(toks[j + 1].text):
+                j += 1
+            add(i, j, "date")
+            if i > 0 and toks[i - 1].text.isdigit() and len(toks[i - 1].text) <= 2:
+                add(i - 1, j, "date")
+        # names: runs of capitalised words (with "of", "de", "al"… inside); lists "A, B and C"
+        if _is_capital(tok) and (i == 0 or not _is_capital(toks[i - 1])):
+            j = _name_end(toks, i)
+            if not (j == i and tok.text.lower() in STOPWORDS):
+                add(i, j, "name")
+                k = j
+                while k + 2 < n and toks[k + 1].text in (",", "and", "or", "&") and _is_capital(toks[k + 2]) \
+                        and k - i < MAX_SPAN_TOKENS:
+                    last_joiner = toks[k + 1].text
+                    k = _name_end(toks, k + 2)
+                    if last_joiner in ("and", "or", "&"):
+                        add(i, k, "name")
+                        break
+    # every part of a run of capitalised words ("Russia Alexander Boroda" → "Alexander Boroda")
+    i = 0
+    while i < n:
+        if not _is_capital(toks[i]):
+            i += 1
+            continue
+        j = i
+        while j + 1 < n and _is_capital(toks[j + 1]):
+            j += 1
+        if j > i:
+            for a in range(i, j + 1):
+                for b in range(a, min(j, a + 3) + 1):
+                    if (a, b) != (i, j) and not (a == b and toks[a].text.lower() in STOPWORDS):
+                        add(a, b, "name")
+        i = j + 1
+    # quoted phrases
+    for m in re.finditer(r"[\"“«]([^\"”»“]{2,80})[\"”»]", text):
+        inner = [t for t in toks if m.start(1) <= t.start and t.end <= m.end(1)]
+        if inner:
+            key = (inner[0].start, inner[-1].end, "quote")
+            found.setdefault(key, Span(inner[0].start, inner[-1].end, "quote", len(inner)))
+    # short phrases of content words that don't cross punctuation or start/end with a function word
+    for i in range(n):
+        if not toks[i].word or toks[i].text.lower() in STOPWORDS:
+            continue
+        for j in range(i, min(i + MAX_SPAN_TOKENS, n)):
+            if not toks[j].word:
+                break
+            if toks[j].text.lower() not in STOPWORDS:
+                add(i, j, "phrase")
+        if len(found) > MAX_CANDIDATES:
+            break
+    return list(found.values())[:MAX_CANDIDATES]
+
+
+def compatible(qtype: str | None, kind: str) -> bool:
+    table = {"person": {"name"}, "place": {"name"}, "date": {"date"}, "duration": {"duration"},
+             "number": {"number", "duration"}, "which": {"name", "phrase", "quote"}}
+    return kind in table.get(qtype or "other", {"phrase", "name", "quote"})
+
+
+#: names of the features `span_features` returns, in order (the model file lists them too)
+SPAN_FEATURES: tuple[str, ...] = (
+    *(f"{q}*{k}" for q in QTYPES for k in KINDS),
+    "compatible", "overlap", "any_overlap", "distance", "has_anchor", "after_anchor", "log_tokens",
+    "capital_ratio", "has_digit", "after_preposition", "before_punct", "stopword_ratio", "in_best_sentence",
+    "sentence_score", "maximal",
+)
+
+
+def span_features(text: str, candidates: list[Span], question: Question, anchors: list[tuple[int, int]],
+                  best_sentence: tuple[int, int], sentence_score: float,
+                  question_keys: set[str]) -> np.ndarray:
+    """Features (len(candidates) × len(SPAN_FEATURES)) of the candidate spans of one quote.
+
+    `anchors`: offsets in `text` of the words the quote shares with the question;
+    `question_keys`: folded words and stems of the question (for the overlap features).
+    """
+    qtype = question.qtype if question.qtype in QTYPES else "other"
+    out = np.zeros((len(candidates), len(SPAN_FEATURES)), dtype=np.float32)
+    base = len(QTYPES) * len(KINDS)
+    qi = QTYPES.index(qtype)
+    contained = _contained(candidates)
+    for row, s in enumerate(candidates):
+        words = [w for w in re.findall(r"[^\W_]+", text[s.start:s.end])]
+        folded = [fold(w) for w in words]
+        out[row, qi * len(KINDS) + KINDS.index(s.kind)] = 1.0
+        f = out[row, base:]
+        f[0] = float(compatible(qtype, s.kind))
+        shared = [w for w in folded if w in question_keys or _stem(w) in question_keys]
+        f[1] = len(shared) / max(len(folded), 1)
+        f[2] = float(bool(shared))
+        if anchors:
+            gaps = [max(a0 - s.end, s.start - a1, 0) for a0, a1 in anchors if not (s.start <= a0 and a1 <= s.end)]
+            f[3] = math.log1p(min(gaps) / 10) if gaps else 0.0
+            f[4] = 1.0
+            f[5] = float(s.start >= min(a1 for _, a1 in anchors))
+        else:
+            f[3] = math.log1p(5.0)
+        f[6] = math.log(s.tokens)
+        f[7] = sum(1 for w in words if w[:1].isupper()) / max(len(words), 1)
+        f[8] = float(any(ch.isdigit() for ch in text[s.start:s.end]))
+        before = re.findall(r"[^\W_]+", text[max(0, s.start - 12):s.start])
+        f[9] = float(bool(before) and before[-1].lower() in _PREPOSITIONS)
+        after = text[s.end:s.end + 2].strip()
+        f[10] = float(not after or after[0] in ",.;:)!?")
+        f[11] = sum(1 for w in folded if w in STOPWORDS) / max(len(folded), 1)
+        f[12] = float(best_sentence[0] <= s.start and s.end <= best_sentence[1])
+        f[13] = sentence_score
+        f[14] = float(not contained[row])
+    return out
+
+
+def _contained(candidates: list[Span]) -> list[bool]:
+    """Per span: another span of its kind strictly contains it."""
+    out = [False] * len(candidates)
+    by_kind: dict[str, list[int]] = {}
+    for i, s in enumerate(candidates):
+        by_kind.setdefault(s.kind, []).append(i)
+    for rows in by_kind.values():
+        rows.sort(key=lambda i: (candidates[i].start, -candidates[i].end))
+        reach = -1  # the furthest end of the spans that start earlier (or at the same start, longer)
+        for i in rows:
+            s = candidates[i]
+            out[i] = reach >= s.end
+            reach = max(reach, s.end)
+    return out
+
+
+@lru_cache(maxsize=65536)
+def _stem(word: str) -> str:
+    from index.lexical import terms
+
+    stems = terms(word)
+    return stems[0] if stems else word

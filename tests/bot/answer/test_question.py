@@ -1,0 +1,66 @@
+"""What a question asks for (its type) and what it insists on (its constraints), in many languages."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.answer.question import analyse
+
+
+@pytest.mark.parametrize("question, language, qtype", [
+    ("How long was Sasha Troufanov held in Gaza?", "en", "duration"),
+    ("Сколько дней Саша Труфанов провёл в плену?", "ru", "duration"),
+    ("Скільки часу він провів у полоні?", "uk", "duration"),
+    ("When were the three women freed?", "en", "date"),
+    ("Wann wurden die Frauen freigelassen?", "de", "date"),
+    ("מתי שוחררו הנשים?", "he", "date"),
+    ("How many hostages are believed to still be alive?", "en", "number"),
+    ("Combien d'otages sont encore en vie ?", "fr", "number"),
+    ("كم عدد الرهائن؟", "ar", "number"),
+    ("Who is the Chief Rabbi of Russia?", "en", "person"),
+    ("谁是俄罗斯的首席拉比？", "zh", "person"),
+    ("Ai là tổng thống?", "vi", "person"),
+    ("Where did Putin meet the freed hostages?", "en", "place"),
+    ("Nerede buluştular?", "tr", "place"),
+    ("Why did the truce collapse?", "en", "reason"),
+    ("Which television network published the video?", "en", "which"),
+    ("What is photosynthesis?", "en", "definition"),
+    ("Was the Nova festival his first rave?", "en", "yesno"),
+])
+def test_question_types(question: str, language: str, qtype: str) -> None:
+    assert analyse(question, language).qtype == qtype
+
+
+def kinds(question: str, language: str = "en") -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for c in analyse(question, language).constraints:
+        out.setdefault(c.kind, []).append(c.text)
+    return out
+
+
+def test_years_numbers_and_names_are_constraints() -> None:
+    assert kinds("Who won Wimbledon in 2018?") == {"year": ["2018"], "entity": ["Wimbledon"]}
+    found = kinds("Did 1,000 people attend the Nova festival near Re’im?")
+    assert found["number"] == ["1,000"] and "Nova" in found["entity"][0]
+
+
+def test_constraints_hold_in_every_language() -> None:
+    """Numbers, years and Latin-script names are constraints whatever the question's language."""
+    assert kinds("Кто выиграл Уимблдон в 2018 году?", "ru")["year"] == ["2018"]
+    assert kinds("谁在2018年赢得了Wimbledon？", "zh") == {"year": ["2018"], "entity": ["Wimbledon"]}
+    cyrillic = analyse("Сколько дней Саша Труфанов провёл в плену?", "ru").of_kind("entity")
+    assert "trufanov" in cyrillic[0].forms  # transliterated, to be matched against the article's spelling
+
+
+def test_quoted_phrases_superlatives_and_negations() -> None:
+    found = kinds('Who called it a "humanitarian act"?')
+    assert found["quote"] == ["humanitarian act"]
+    assert "superlative" in kinds("What is the largest city in Ukraine?")
+    assert "negation" in kinds("Which hostages were not released?")
+    assert "negation" in kinds("Какие заложники не были освобождены?", "ru")
+    assert "negation" not in kinds("Cine a fost cel mai bun?", "ro")  # "mai" is "more" in Romanian
+
+
+def test_question_words_are_not_names() -> None:
+    assert "entity" not in kinds("Who won?")
+    assert "entity" not in kinds("Wer hat gewonnen?", "de")

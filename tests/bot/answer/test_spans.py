@@ -1,0 +1,48 @@
+"""Candidate answer spans: numbers with units, durations, dates, names and lists of them, quoted phrases."""
+
+from __future__ import annotations
+
+from bot.answer.question import analyse
+from bot.answer.spans import SPAN_FEATURES, span_features, spans
+
+TEXT = ("Troufanov and Cohen were taken hostage from Kibbutz Nir Oz on October 7, 2023, while the truce was "
+        "mediated by the United States, Qatar and Egypt; he was held in Gaza for 498 days, "
+        "a “humanitarian act”, said the Federation of Jewish Communities of Russia Alexander Boroda.")
+
+
+def found(kind: str) -> set[str]:
+    return {TEXT[s.start:s.end] for s in spans(TEXT) if s.kind == kind}
+
+
+def test_typed_candidates() -> None:
+    assert "498 days" in found("duration")
+    assert "October 7, 2023" in found("date")
+    assert {"Kibbutz Nir Oz", "United States, Qatar and Egypt", "Alexander Boroda", "Troufanov"} <= found("name")
+    assert "humanitarian act" in found("quote")
+
+
+def test_phrases_never_start_or_end_with_a_function_word() -> None:
+    for phrase in found("phrase"):
+        words = phrase.lower().split()
+        assert words[0] not in {"the", "of", "and", "was"} and words[-1] not in {"the", "of", "and", "was"}
+
+
+def test_features_describe_each_candidate() -> None:
+    candidates = spans(TEXT)
+    question = analyse("How long was Troufanov held in Gaza?", "en")
+    anchor = TEXT.index("Gaza")
+    matrix = span_features(TEXT, candidates, question, [(anchor, anchor + 4)], (0, len(TEXT)), 1.0,
+                           {"troufanov", "held", "hold", "gaza"})
+    assert matrix.shape == (len(candidates), len(SPAN_FEATURES))
+    row = {TEXT[s.start:s.end] + "/" + s.kind: matrix[i] for i, s in enumerate(candidates)}
+    compatible = SPAN_FEATURES.index("compatible")
+    overlap = SPAN_FEATURES.index("overlap")
+    distance = SPAN_FEATURES.index("distance")
+    assert row["498 days/duration"][compatible] == 1 and row["Alexander Boroda/name"][compatible] == 0
+    assert row["Gaza/name"][overlap] == 1 and row["498 days/duration"][overlap] == 0
+    assert row["498 days/duration"][distance] < row["Alexander Boroda/name"][distance]
+
+
+def test_candidates_are_bounded() -> None:
+    long_text = " ".join(["Alpha Beta gamma delta, epsilon."] * 2000)
+    assert len(spans(long_text)) <= 400

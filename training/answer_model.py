@@ -1,0 +1,325 @@
+"""Train the offline answer model (sentence ranker, span scorer, support judgment) from ../shared/data.
+
+    python -m training.answer_model [--out bot/answer/models/answer-model.json] [--seed 7] [--no-cache]
+
+Reproducible: a fixed seed, deterministic solvers, the data in ../shared only (XQuAD en/ru/es/zh/ar, the
+SQuAD 2.0 slice, HeQ val), the product's own code for retrieval and features (`bot.answer`), so what is
+trained is what runs. Indexes and searches are cached under .bench/training/ (delete it, or pass
+--no-cache, after changing retrieval). Writes the model file and prints a cross-dataset report:
+each group held out in turn, trained on the others, tested on it.
+
+Labels:
+- sentence: a candidate sentence holds a gold answer (answerable questions only);
+- span: a candidate span is a gold answer, or holds one with at most two extra words (quotes that hold it);
+- support: the question is answerable from the index (XQuAD with its article indexed, SQuAD 2.0 and HeQ
+  answerable) against unanswerable (SQuAD 2.0 / HeQ impossible questions, XQuAD questions whose article
+  is not in the index).
+The support threshold is set so that at most TARGET_FAIR_REFUSED of the answerable training questions
+are refused; the span threshold so that stated answers are right for at least TARGET_SPAN_PRECISION of
+the questions that get one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import pickle
+import sys
+import time
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+from benchmarks import qa_data
+from benchmarks.common import DEFAULT_WORK, ROOT, quiet_logs, say, settings_for
+
+TARGET_FAIR_REFUSED = 0.05
+TARGET_SPAN_PRECISION = 0.6
+GROUPS = ("xquad-en", "xquad-other", "squad2", "heq")
+
+
+@dataclass
+class Item:
+    """One question with what retrieval found for it."""
+
+    group: str
+    question: qa_data.Question
+    answerable: bool
+    analysis: object  # bot.answer.question.Question
+    search: object  # index.retriever.Search
+    catalog: str  # which index
+
+
+def _group(q: qa_data.Question) -> str:
+    if q.dataset == "xquad":
+        return "xquad-en" if q.language == "en" else "xquad-other"
+    return q.dataset
+
+
+def collect(work: Path, use_cache: bool) -> tuple[list[Item], dict]:
+    """Every training question with its search results, over cached indexes; and the catalogues."""
+    from bot.answer.question import analyse
+    from bot.engine import build_engine
+    from index.embedders import build_embedder
+    from index.indexer import run_index
+    from index.language import detect_language
+
+    xq = qa_data.xquad()
+    indexed_half, _ = qa_data.halves(xq)
+    specs = [
+        ("xquad-all", xq, None, xq.questions, lambda q: True),
+        ("xquad-half", xq, indexed_half, xq.questions, lambda q: q.article_id in indexed_half),
+        ("squad2", qa_data.squad2(), None, None, lambda q: q.answerable),
+        ("heq", qa_data.heq(), None, None, lambda q: q.answerable),
+    ]
+    embedder = None
+    items: list[Item] = []
+    catalogs: dict = {}
+    for name, dataset, ids, questions, answerable in specs:
+        folder = work / name
+        settings = settings_for(folder)
+        cache = folder / "searches.pkl"
+        if not (folder / "indexed.json").exists():
+            embedder = embedder or build_embedder(settings)
+            say(f"training: indexing {name}")
+            dataset.write_corpus(settings.corpus_dir, ids)
+            (folder / "indexed.json").write_text(json.dumps(run_index(settings, embedder=embedder).to_dict()))
+        embedder = embedder or build_embedder(settings)
+        engine = build_engine(settings, embedder=embedder)
+        catalogs[name] = engine.catalog
+        questions = questions if questions is not None else dataset.questions
+        searches = pickle.loads(cache.read_bytes()) if use_cache and cache.exists() else {}
+        fresh = 0
+        for q in questions:
+            key = (q.language, q.id)
+            if key not in searches:
+                language = detect_language(q.question)
+                searches[key] = (language, engine.retriever.search(q.question, k=engine.settings.top_k,
+                                                                   language=language))
+                fresh += 1
+            language, search = searches[key]
+            items.append(Item(_group(q), q, answerable(q), analyse(q.question, language), search, name))
+        if fresh and use_cache:
+            cache.write_bytes(pickle.dumps(searches))
+        say(f"training: {name}: {len(questions)} questions ({fresh} searched now)")
+    return items, catalogs
+
+
+def _contains(text: str, answers: tuple[str, ...]) -> bool:
+    return any(a and a in text for a in answers)
+
+
+def _fit(x: np.ndarray, y: np.ndarray, seed: int, names: tuple[str, ...], c: float = 1.0,
+         balanced: bool = False):
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
+
+    from bot.answer.model import Logistic
+
+    scaler = StandardScaler().fit(x)
+    scale = np.where(scaler.scale_ > 1e-9, scaler.scale_, 1.0)
+    clf = LogisticRegression(C=c, max_iter=5000, random_state=seed,
+                             class_weight="balanced" if balanced else None)
+    clf.fit((x - scaler.mean_) / scale, y)
+    return Logistic(names, clf.coef_[0].astype(np.float64), float(clf.intercept_[0]), scaler.mean_.astype(np.float64),
+                    scale.astype(np.float64))
+
+
+def sentence_data(items: list[Item], answerer_for) -> tuple[np.ndarray, np.ndarray]:
+    from bot.answer.evidence import Evidence
+
+    xs, ys = [], []
+    for it in items:
+        if not it.answerable or not it.search.hits:
+            continue
+        answerer = answerer_for(it)
+        ev = Evidence.build(it.analysis, it.search.hits, answerer.catalog, it.search.background)
+        if not ev.candidates:
+            continue
+        labels = [float(ev.retrieved[c.passage].row.article_id == it.question.article_id
+                        and _contains(ev.text(c), it.question.answers)) for c in ev.candidates]
+        if not any(labels):
+            continue
+        xs.append(ev.sentence_features())
+        ys.extend(labels)
+    return np.vstack(xs), np.array(ys)
+
+
+def _span_label(span_text: str, answers: tuple[str, ...]) -> bool:
+    from bot.evaluation.metrics import normalize
+
+    norm = normalize(span_text)
+    for a in answers:
+        gold = normalize(a)
+        if gold and (norm == gold or (f" {gold} " in f" {norm} " and len(norm.split()) <= len(gold.split()) + 2)):
+            return True
+    return False
+
+
+def drafts(items: list[Item], answerer_for):
+    for it in items:
+        yield it, answerer_for(it).draft(it.analysis, it.search)
+
+
+def span_data(items: list[Item], answerer_for) -> tuple[np.ndarray, np.ndarray]:
+    xs, ys = [], []
+    for it, d in drafts([i for i in items if i.answerable], answerer_for):
+        if not d.quotes or d.span_matrix is None or not len(d.span_candidates):
+            continue
+        q = d.quotes[0]
+        text = q.retrieved.row.text[q.start:q.end]
+        if q.retrieved.row.article_id != it.question.article_id or not _contains(text, it.question.answers):
+            continue
+        labels = [float(_span_label(text[s.start:s.end], it.question.answers)) for s in d.span_candidates]
+        if not any(labels):
+            continue
+        xs.append(d.span_matrix)
+        ys.extend(labels)
+    return np.vstack(xs), np.array(ys)
+
+
+def support_data(items: list[Item], answerer_for) -> tuple[np.ndarray, np.ndarray, list[Item]]:
+    xs, ys, kept = [], [], []
+    for it, d in drafts(items, answerer_for):
+        if d.support_features is None:
+            continue
+        xs.append(d.support_features)
+        ys.append(float(it.answerable))
+        kept.append(it)
+    return np.vstack(xs), np.array(ys), kept
+
+
+def train(items: list[Item], catalogs: dict, seed: int):
+    """The three models trained on `items` (stage by stage: each uses the previous ones)."""
+    from bot.answer.evidence import SENTENCE_FEATURES, SUPPORT_FEATURES
+    from bot.answer.extractive import ExtractiveAnswerer
+    from bot.answer.model import AnswerModel
+    from bot.answer.spans import SPAN_FEATURES
+
+    model = AnswerModel.load()  # the shipped file gives the shape; every part is replaced below
+
+    def answerer_for(m):
+        cache: dict = {}
+        return lambda it: cache.setdefault(it.catalog, ExtractiveAnswerer(catalogs[it.catalog], m))
+
+    x, y = sentence_data(items, answerer_for(model))
+    model = replace(model, sentence=_fit(x, y, seed, SENTENCE_FEATURES))
+    say(f"training: sentence model on {len(y)} sentences ({int(y.sum())} hold an answer)")
+    x, y = span_data(items, answerer_for(model))
+    span = _fit(x, y, seed, SPAN_FEATURES, c=0.5)
+    model = replace(model, span=replace(span, threshold=0.01))  # every span passes while the support is trained
+    say(f"training: span model on {len(y)} spans ({int(y.sum())} are answers)")
+    x, y, kept = support_data(items, answerer_for(model))
+    support = _fit(x, y, seed, SUPPORT_FEATURES, balanced=True)
+    probabilities = support.probability(x)
+    threshold = float(np.quantile(probabilities[y == 1], TARGET_FAIR_REFUSED))
+    model = replace(model, support=replace(support, threshold=threshold))
+    say(f"training: support model on {len(y)} questions ({int(y.sum())} answerable), threshold {threshold:.3f}")
+    model = replace(model, span=replace(span, threshold=span_threshold(items, answerer_for(model))))
+    return model
+
+
+def span_threshold(items: list[Item], answerer_for) -> float:
+    """The lowest span probability at which stated answers are right for TARGET_SPAN_PRECISION of questions."""
+    from bot.evaluation.metrics import find_answer
+
+    scored = []
+    for it, d in drafts([i for i in items if i.answerable], answerer_for):
+        if not d.supported or d.span_matrix is None or not len(d.span_candidates):
+            continue
+        q = d.quotes[0]
+        text = q.retrieved.row.text[q.start:q.end]
+        probabilities = answerer_for(it).model.span.probability(d.span_matrix)
+        at = int(np.argmax(probabilities))
+        s = d.span_candidates[at]
+        right = find_answer(text[s.start:s.end], list(it.question.answers)) is not None
+        scored.append((float(probabilities[at]), right))
+    scored.sort(reverse=True)
+    best, right = 0.99, 0
+    for i, (p, ok) in enumerate(scored, 1):
+        right += ok
+        if right / i >= TARGET_SPAN_PRECISION:
+            best = p
+    return min(max(best, 0.05), 0.95)
+
+
+def evaluate(model, items: list[Item], catalogs: dict) -> dict:
+    """Per group: fair questions refused, unanswerable answered, first quote holds the answer, answer stated."""
+    from bot.answer.extractive import ExtractiveAnswerer
+
+    answerers = {name: ExtractiveAnswerer(cat, model) for name, cat in catalogs.items()}
+    stats: dict = defaultdict(lambda: defaultdict(int))
+    for it in items:
+        d = answerers[it.catalog].draft(it.analysis, it.search)
+        s = stats[it.group]
+        answered = bool(d.quotes) and (d.supported or d.partial is not None)
+        if it.answerable:
+            s["fair"] += 1
+            s["fair_refused"] += not answered
+            if answered:
+                q = d.quotes[0]
+                text = q.retrieved.row.text[q.start:q.end]
+                s["top_quote"] += _contains(text, it.question.answers)
+                if d.span is not None and d.supported:
+                    s["stated"] += 1
+                    s["stated_right"] += _contains(q.retrieved.row.text[d.span[0]:d.span[1]], it.question.answers)
+        else:
+            s["unanswerable"] += 1
+            s["unanswerable_answered"] += answered
+    out = {}
+    for group, s in sorted(stats.items()):
+        fair, neg = max(s["fair"], 1), max(s["unanswerable"], 1)
+        out[group] = {"fair": s["fair"], "unanswerable": s["unanswerable"],
+                      "fair_refused": round(s["fair_refused"] / fair, 4),
+                      "unanswerable_answered": round(s["unanswerable_answered"] / neg, 4) if s["unanswerable"] else None,
+                      "top_quote": round(s["top_quote"] / fair, 4),
+                      "stated": round(s["stated"] / fair, 4), "stated_right": round(s["stated_right"] / fair, 4)}
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m training.answer_model", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "bot" / "answer" / "models" / "answer-model.json")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--no-cache", action="store_true", help="search again instead of reusing cached searches")
+    parser.add_argument("--no-cross", action="store_true", help="skip the cross-dataset report")
+    args = parser.parse_args(argv)
+    quiet_logs()
+    if not qa_data.available():
+        print(f"The training data is missing at {qa_data.SHARED}.", file=sys.stderr)
+        return 2
+    np.random.seed(args.seed)
+    started = time.perf_counter()
+    items, catalogs = collect((DEFAULT_WORK / "training").resolve(), not args.no_cache)
+    cross = {}
+    if not args.no_cross:
+        for held in GROUPS:
+            say(f"training: cross-dataset, holding out {held}")
+            model = train([i for i in items if i.group != held], catalogs, args.seed)
+            cross[held] = evaluate(model, [i for i in items if i.group == held], catalogs)[held]
+    model = train(items, catalogs, args.seed)
+    in_sample = evaluate(model, items, catalogs)
+    counts = defaultdict(int)
+    for it in items:
+        counts[f"{it.group}/{'answerable' if it.answerable else 'unanswerable'}"] += 1
+    model = replace(model, info={
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "command": "python -m training.answer_model", "seed": args.seed,
+        "data": {"questions": dict(sorted(counts.items())),
+                 "sources": ["../shared/data/xquad (en ru es zh ar)", "../shared/data/squad2/squad2-slice.json",
+                             "../shared/data/heq/val-v1.1.json"]},
+        "targets": {"fair_refused": TARGET_FAIR_REFUSED, "span_precision": TARGET_SPAN_PRECISION},
+        "in_sample": in_sample, "cross_dataset": cross,
+    })
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(model.to_json(), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(json.dumps({"in_sample": in_sample, "cross_dataset": cross}, indent=1))
+    say(f"training: wrote {args.out} in {time.perf_counter() - started:.0f}s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
