@@ -1,0 +1,89 @@
+"""`load_corpus`: discover the files, read each with the loader of its format, report duplicates."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from index.loaders.decoding import read_text
+from index.loaders.discovery import Candidate, discover
+from index.loaders.html import HTML_SUFFIXES, load_html
+from index.loaders.markdown import load_markdown
+from index.loaders.records import load_json, load_jsonl
+from index.loaders.source import LoadError, Loader, LoadResult, SourceFile
+from index.loaders.text import load_txt
+from index.models import Article, LoadFailure
+
+log = logging.getLogger(__name__)
+
+LOADERS: dict[str, Loader] = {
+    ".txt": load_txt,
+    ".md": load_markdown,
+    ".markdown": load_markdown,
+    ".html": load_html,
+    ".htm": load_html,
+    ".json": load_json,
+    ".jsonl": load_jsonl,
+}
+
+
+def supported_suffixes() -> tuple[str, ...]:
+    return tuple(sorted(LOADERS))
+
+
+def load_corpus(paths: Sequence[Path], root: Path, *, max_bytes: int) -> tuple[list[Article], list[LoadFailure]]:
+    """Load every supported article under `paths` (files and/or folders).
+
+    Article ids and `Article.path` are posix paths relative to `root` (or to the
+    parent of an explicitly given path outside `root`); records of JSON files
+    use their `url` as id when they have one. A file reached twice is loaded once.
+    """
+    articles: list[Article] = []
+    failures: list[LoadFailure] = []
+    seen_files: set[Path] = set()
+    origin_of_id: dict[str, str] = {}
+    for found in discover(paths, Path(root), LOADERS.keys()):
+        if isinstance(found, LoadFailure):
+            failures.append(found)
+            continue
+        real = Path(os.path.realpath(found.path))
+        if real in seen_files:
+            log.debug("skipping %s: already loaded", found.path)
+            continue
+        seen_files.add(real)
+        for item in _load_file(found, max_bytes):
+            if isinstance(item, LoadFailure):
+                failures.append(item)
+            elif item.id in origin_of_id:
+                failures.append(_duplicate_failure(found.path, item, origin_of_id[item.id]))
+            else:
+                origin_of_id[item.id] = item.path
+                articles.append(item)
+    for failure in failures:
+        log.debug("cannot load %s", failure)
+    log.info("loaded %d articles; %d failures", len(articles), len(failures))
+    return articles, failures
+
+
+def _duplicate_failure(path: Path, article: Article, first_path: str) -> LoadFailure:
+    return LoadFailure(
+        path,
+        f'duplicate article id "{article.id}" (already loaded from {first_path}); '
+        "remove the duplicate record or give it a different url",
+    )
+
+
+def _load_file(candidate: Candidate, max_bytes: int) -> LoadResult:
+    """Read, decode and parse one file; every problem becomes a `LoadFailure`."""
+    path = candidate.path
+    suffix = path.suffix.lower()
+    try:
+        text = read_text(path, max_bytes, declared_charset=suffix in HTML_SUFFIXES)
+        return LOADERS[suffix](SourceFile(path, candidate.rel, text))
+    except LoadError as exc:
+        return [LoadFailure(path, str(exc))]
+    except Exception as exc:  # a loader bug must not stop the whole corpus
+        log.exception("unexpected error while loading %s", path)
+        return [LoadFailure(path, f"unexpected error ({type(exc).__name__}: {exc}); please report this")]

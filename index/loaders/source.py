@@ -1,0 +1,31 @@
+"""What every format loader receives and returns."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from index.loaders.fields import humanise_stem
+from index.models import Article, LoadFailure
+
+
+class LoadError(Exception):
+    """A file (or record) cannot be loaded; the message is the reason shown to the user."""
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A decoded, cleaned article file handed to a format loader."""
+
+    path: Path  # as given or walked, for failure messages
+    rel: str  # posix path relative to the corpus root: the article id of a file
+    text: str  # cleaned text (see `clean_text`)
+
+    @property
+    def stem_title(self) -> str:
+        return humanise_stem(self.path)
+
+
+LoadResult = list[Article | LoadFailure]
+Loader = Callable[[SourceFile], LoadResult]
