@@ -9,6 +9,7 @@ from pathlib import Path
 
 from index.loaders.decoding import read_text
 from index.loaders.discovery import Candidate, discover
+from index.loaders.fields import capped
 from index.loaders.html import HTML_SUFFIXES, load_html
 from index.loaders.markdown import load_markdown
 from index.loaders.records import load_json, load_jsonl
@@ -81,7 +82,8 @@ def _load_file(candidate: Candidate, max_bytes: int) -> LoadResult:
     suffix = path.suffix.lower()
     try:
         text = read_text(path, max_bytes, declared_charset=suffix in HTML_SUFFIXES)
-        return LOADERS[suffix](SourceFile(path, candidate.rel, text))
+        results = LOADERS[suffix](SourceFile(path, candidate.rel, text))
+        return [capped(item) if isinstance(item, Article) else item for item in results]
     except LoadError as exc:
         return [LoadFailure(path, str(exc))]
     except Exception as exc:  # a loader bug must not stop the whole corpus

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from collections.abc import Mapping
@@ -10,9 +11,26 @@ from pathlib import Path
 
 from dateutil import parser as date_parser
 
+from index.models import Article
 from index.textclean import clean_text
 
 log = logging.getLogger(__name__)
+
+#: the longest value kept for each metadata field (characters); longer ones end in "…".
+#: Titles and sources are shown with every cited quote and in /sources: they must stay short.
+FIELD_LIMITS: dict[str, int] = {"title": 300, "source": 200, "author": 200, "category": 200, "url": 2000}
+
+
+def cap(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters, ending in "…" when it was cut."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def capped(article: Article) -> Article:
+    """The article with every metadata field within `FIELD_LIMITS` (never a failure)."""
+    changes = {name: cap(getattr(article, name), limit) for name, limit in FIELD_LIMITS.items()
+               if len(getattr(article, name)) > limit}
+    return dataclasses.replace(article, **changes) if changes else article
 
 
 def humanise_stem(path: Path) -> str:
@@ -58,11 +76,18 @@ def _parse_date_text(text: str) -> str | None:
 
 
 def metadata_text(value: object) -> str:
-    """A front-matter/record value as clean single-line text."""
-    if value is None:
-        return ""
+    """A front-matter/record value as clean single-line text.
+
+    A list gives its scalar items joined by ", "; nested lists and mappings are ignored.
+    """
     if isinstance(value, (list, tuple)):
-        return ", ".join(metadata_text(item) for item in value if item is not None)
+        return ", ".join(text for text in map(_scalar_text, value) if text)
+    return _scalar_text(value)
+
+
+def _scalar_text(value: object) -> str:
+    if value is None or isinstance(value, (list, tuple, dict, set)):
+        return ""
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     return " ".join(clean_text(str(value)).split())
@@ -77,8 +102,7 @@ def first_value(record: Mapping[str, object], *keys: str) -> object:
 
 
 def title_from_body(body: str, limit: int = 100) -> str:
-    first_line = body.strip().split("\n", 1)[0].strip()
-    return first_line if len(first_line) <= limit else first_line[: limit - 1].rstrip() + "…"
+    return cap(body.strip().split("\n", 1)[0].strip(), limit)
 
 
 def same_text(a: str, b: str) -> bool:

@@ -11,6 +11,11 @@ from index.loaders.fields import first_value, metadata_text, normalise_date, sam
 from index.loaders.source import LoadError, LoadResult, SourceFile
 from index.models import Article
 
+#: front matter holds a few short fields; a bigger block is refused before YAML parses it
+MAX_FRONT_MATTER_BYTES = 64 * 1024
+#: nesting deeper than this is refused while the YAML is composed (no recursion blow-up)
+MAX_FRONT_MATTER_DEPTH = 20
+
 _H1_LINE = re.compile(r"^#[ \t]+(?P<title>.+?)(?:[ \t]+#+)?[ \t]*$", re.MULTILINE)
 _LEADING_BLANK_LINES = re.compile(r"\A(?:[ \t]*\n)+")
 
@@ -55,8 +60,14 @@ def _split_front_matter(text: str) -> tuple[dict[str, object], str]:
         raise LoadError(
             "front matter starts with '---' but is never closed; add a closing '---' line after it"
         ) from None
+    size = len(raw.encode("utf-8"))
+    if size > MAX_FRONT_MATTER_BYTES:
+        raise LoadError(
+            f"the front matter is {size:,} bytes, over the limit of {MAX_FRONT_MATTER_BYTES:,}; it holds only "
+            "title, source, url, published_at, author and category: move the rest into the body"
+        )
     try:
-        meta = handler.load(raw)
+        meta = yaml.load(raw, Loader=_FrontMatterLoader)  # noqa: S506 (a SafeLoader, stricter still)
     except yaml.YAMLError as exc:
         raise LoadError(f"malformed YAML front matter ({_yaml_problem(exc)}); {_FIX_FRONT_MATTER}") from None
     if meta is None:
@@ -64,6 +75,34 @@ def _split_front_matter(text: str) -> tuple[dict[str, object], str]:
     if not isinstance(meta, dict):
         raise LoadError(f"front matter must be 'key: value' lines (a YAML mapping); {_FIX_FRONT_MATTER}")
     return {str(key): value for key, value in meta.items()}, content
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """PyYAML's safe loader that refuses anchors and aliases and deep nesting while composing.
+
+    Aliases are how a few hundred bytes of YAML expand to gigabytes ("billion laughs");
+    front matter has no use for them, so the first anchor or alias ends the parse.
+    """
+
+    _depth = 0
+
+    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise LoadError(
+                f"the front matter uses YAML anchors and aliases (&name, *name) at line {event.start_mark.line + 1}; "
+                "they are not allowed: write each value out in full"
+            )
+        if self._depth >= MAX_FRONT_MATTER_DEPTH:
+            raise LoadError(
+                f"the front matter is nested more than {MAX_FRONT_MATTER_DEPTH} levels deep "
+                f"(line {event.start_mark.line + 1}); use plain 'key: value' lines"
+            )
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 def _yaml_problem(exc: Exception) -> str:

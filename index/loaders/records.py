@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from index.loaders.fields import first_value, metadata_text, normalise_date, title_from_body
+from index.loaders.fields import FIELD_LIMITS, cap, first_value, metadata_text, normalise_date, title_from_body
 from index.loaders.source import LoadError, LoadResult, SourceFile
 from index.models import Article, LoadFailure
 from index.textclean import clean_text
@@ -68,7 +68,7 @@ def record_to_article(record: object, *, rel: str, fallback_id: str) -> Article:
     body = clean_text(raw_body).strip()
     if not body:
         raise LoadError('the "body"/"text" field is blank; add the article text')
-    url = metadata_text(record.get("url"))
+    url = cap(metadata_text(record.get("url")), FIELD_LIMITS["url"])
     return Article(
         id=url or fallback_id,
         title=metadata_text(record.get("title")) or title_from_body(body),

@@ -597,3 +597,87 @@ def test_unparseable_date_still_loads(tmp_path: Path) -> None:
     article = load_one(tmp_path)
 
     assert article.published_at == ""
+
+
+# --------------------------------------------------------------------------- hostile front matter and oversized fields
+
+
+def alias_bomb(levels: int) -> str:
+    """Front matter whose title expands to 9**levels strings through YAML aliases (a "billion laughs")."""
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for n in range(1, levels):
+        lines.append(f"a{n}: &a{n} [" + ", ".join([f"*a{n - 1}"] * 9) + "]")
+    lines.append(f"title: *a{levels - 1}")
+    return "---\n" + "\n".join(lines) + "\n---\nThe body of the article.\n"
+
+
+def test_a_yaml_alias_bomb_is_refused_without_expanding_it(tmp_path: Path) -> None:
+    bomb = write_text(tmp_path, "bomb.md", alias_bomb(5))  # 59,049 strings if expanded
+    write_article(tmp_path, GOOD)
+
+    articles, failures = load(tmp_path)
+
+    assert ids(articles) == [GOOD]
+    assert [f.path for f in failures] == [bomb]
+    reason = failures[0].reason
+    assert "anchors and aliases" in reason and "line 2" in reason
+    assert "write each value out in full" in reason
+    assert len(reason) < 300
+
+
+def test_a_yaml_anchor_alone_is_refused_too(tmp_path: Path) -> None:
+    write_text(tmp_path, "anchor.md", "---\ntitle: &t Storm\n---\nWinds rose.\n")
+
+    articles, failures = load(tmp_path)
+
+    assert articles == [] and "anchors and aliases" in failures[0].reason
+
+
+def test_deeply_nested_front_matter_is_a_named_failure(tmp_path: Path) -> None:
+    deep = write_text(tmp_path, "deep.md", "---\ntitle: " + "[" * 5000 + "]" * 5000 + "\n---\nWinds rose.\n")
+    write_article(tmp_path, GOOD)
+
+    articles, failures = load(tmp_path)
+
+    assert ids(articles) == [GOOD] and [f.path for f in failures] == [deep]
+    assert "nested" in failures[0].reason and "unexpected error" not in failures[0].reason
+
+
+def test_oversized_front_matter_is_refused(tmp_path: Path) -> None:
+    big = write_text(tmp_path, "big.md", "---\ntitle: Storm\n" + "note: padding text\n" * 5000 + "---\nWinds rose.\n")
+
+    articles, failures = load(tmp_path)
+
+    assert articles == [] and [f.path for f in failures] == [big]
+    assert "front matter is" in failures[0].reason and "move" in failures[0].reason
+
+
+LONG = "word " * 2_000  # 10,000 characters
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda d: write_markdown(d, "a.md", front_matter={"title": LONG, "source": LONG, "author": LONG,
+                                                          "category": LONG, "url": "https://x.example/" + "a" * 10_000}),
+        lambda d: write_jsonl(d, "a.jsonl", [multihop_record(1, title=LONG, source=LONG, author=LONG, category=LONG,
+                                                             url="https://x.example/" + "a" * 10_000)]),
+        lambda d: write_article(d, "a.txt", title=LONG, source=LONG),
+        lambda d: write_text(d, "a.md", f"# {LONG}\n\nWinds rose.\n"),
+    ],
+    ids=["front matter", "record", "txt", "heading"],
+)
+def test_metadata_fields_are_capped_with_an_ellipsis(tmp_path: Path, write) -> None:
+    from index.loaders.fields import FIELD_LIMITS
+
+    write(tmp_path)
+
+    article = load_one(tmp_path)
+
+    for name, limit in FIELD_LIMITS.items():
+        value = getattr(article, name)
+        assert len(value) <= limit, name
+        if value:
+            assert value.endswith("…") and len(value) > limit // 2, name
+    assert FIELD_LIMITS["title"] == 300
+    assert len(article.id) <= FIELD_LIMITS["url"] + 10
