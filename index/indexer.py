@@ -30,6 +30,7 @@ from index.chunker import Chunker
 from index.embedders import Embedder, build_embedder
 from index.errors import IndexBusyError
 from index.loaders import load_corpus
+from index.loaders.discovery import relative
 from index.models import Article, ArticleInfo, Chunk, IndexReport
 from index.settings import IndexSettings
 from index.store import Store
@@ -207,10 +208,12 @@ def chunk_vector(sentence_vectors: np.ndarray) -> np.ndarray:
 
 
 def _relative(path: Path, root: Path) -> str:
-    """A path relative to the corpus root, as article paths are recorded ("" for the root itself)."""
-    try:
-        rel = Path(path).resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
+    """A path relative to the corpus root, as article paths are recorded ("" for the root itself).
+
+    Never raises, not even for a symlink loop (which `Path.resolve` refuses).
+    """
+    rel = relative(path, root)
+    if rel is None:
         return Path(path).name
     return "" if rel == "." else rel
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 from collections.abc import Collection, Iterator, Sequence
@@ -13,6 +14,7 @@ from index.models import LoadFailure
 log = logging.getLogger(__name__)
 
 OUTSIDE_ROOT_HINT = "symlinks out of the corpus are not followed; move the file into the corpus"
+SYMLINK_LOOP = "is a symlink loop (following it leads back to itself); remove the link or point it at a real file"
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,9 @@ def discover(paths: Sequence[Path], root: Path, suffixes: Collection[str]) -> It
     explicitly given file of another type is a failure.
     """
     for given in map(Path, paths):
+        if _is_symlink_loop(given):
+            yield LoadFailure(given, SYMLINK_LOOP)
+            continue
         if not given.exists() and not given.is_symlink():
             yield LoadFailure(given, "no such file or folder; check the path")
             continue
@@ -66,6 +71,9 @@ def _walk(folder: Path, base: Path, boundary: Path, suffixes: Collection[str],
         if name.startswith("."):
             continue
         path = folder / name
+        if _is_symlink_loop(path):
+            yield LoadFailure(path, SYMLINK_LOOP)
+            continue
         is_dir = path.is_dir()
         if not is_dir and path.suffix.lower() not in suffixes:
             log.debug("skipping %s: unsupported file type", path)
@@ -80,6 +88,16 @@ def _walk(folder: Path, base: Path, boundary: Path, suffixes: Collection[str],
             yield from _walk(path, base, boundary, suffixes, visited)
         else:
             yield Candidate(path, relative(path, base) or name)
+
+
+def _is_symlink_loop(path: Path) -> bool:
+    if not path.is_symlink():
+        return False
+    try:
+        path.stat()
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    return False
 
 
 def relative(path: Path, base: Path) -> str | None:

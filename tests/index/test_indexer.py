@@ -297,6 +297,29 @@ def test_a_file_over_the_size_cap_is_skipped(make_settings, corpus_dir: Path, tr
     assert "MAX_FILE_BYTES" in report.failed[0].reason
 
 
+def test_a_symlink_loop_is_one_named_failure_and_the_run_completes(settings: IndexSettings, corpus_dir: Path,
+                                                                   tracked: TrackedEmbedder, cli) -> None:
+    write_news_corpus(corpus_dir, 2)
+    run_index(settings, embedder=tracked)
+    (corpus_dir / "news-001.txt").unlink()  # a deletion the run must still apply
+    write_article(corpus_dir, "new.txt", title="Park approved")
+    (corpus_dir / "loop.txt").symlink_to("loop.txt")
+    (corpus_dir / "ring-a").symlink_to("ring-b")
+    (corpus_dir / "ring-b").symlink_to("ring-a")
+
+    report = run_index(settings, embedder=tracked)
+
+    assert (report.added, report.deleted, report.unchanged) == (["new.txt"], ["news-001.txt"], ["news-000.txt"])
+    assert [Path(f.path).name for f in report.failed] == ["loop.txt", "ring-a", "ring-b"]
+    assert all("symlink loop" in f.reason for f in report.failed)
+    assert_complete(open_store(settings, tracked), settings)
+
+    rerun = cli("index")
+    assert rerun.status == 1 and "Traceback" not in rerun.err + rerun.out
+    assert "loop.txt" in rerun.out and "symlink loop" in rerun.out
+    assert_complete(open_store(settings, tracked), settings)
+
+
 # --------------------------------------------------------------------------- rebuild
 
 

@@ -431,6 +431,22 @@ def test_symlink_inside_the_root_is_followed_once(tmp_path: Path) -> None:
     assert (ids(articles), failures) == (["alias/a.txt"], [])
 
 
+def test_symlink_loops_are_named_failures(tmp_path: Path) -> None:
+    write_article(tmp_path, GOOD)
+    (tmp_path / "loop.txt").symlink_to("loop.txt")
+    (tmp_path / "ring-a").symlink_to("ring-b")
+    (tmp_path / "ring-b").symlink_to("ring-a")
+
+    articles, failures = load(tmp_path)
+    explicit, explicit_failures = load(tmp_path, tmp_path / "loop.txt", tmp_path / "ring-a")
+
+    assert ids(articles) == [GOOD] and explicit == []
+    assert [f.path.name for f in failures] == ["loop.txt", "ring-a", "ring-b"]
+    assert [f.path.name for f in explicit_failures] == ["loop.txt", "ring-a"]
+    for failure in failures + explicit_failures:
+        assert "symlink loop" in failure.reason and "remove the link" in failure.reason
+
+
 # --------------------------------------------------------------------------- bad input
 
 GOOD = "good.txt"
