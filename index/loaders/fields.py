@@ -34,9 +34,12 @@ def capped(article: Article) -> Article:
 
 
 def humanise_stem(path: Path) -> str:
-    """`putin-hosts_ex-hostages.txt` -> `Putin hosts ex hostages`."""
-    words = re.sub(r"[-_\s]+", " ", path.stem).strip()
-    return words[:1].upper() + words[1:] if words else path.name
+    """`putin-hosts_ex-hostages.txt` -> `Putin hosts ex hostages`.
+
+    File names are cleaned like text (`clean_text`): no terminal escapes, no bidi overrides.
+    """
+    words = re.sub(r"[-_\s]+", " ", clean_text(path.stem)).strip()
+    return words[:1].upper() + words[1:] if words else clean_text(path.name)
 
 
 def normalise_date(value: object) -> str:

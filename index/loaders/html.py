@@ -14,7 +14,12 @@ def load_html(src: SourceFile) -> LoadResult:
     """HTML: main text and metadata extracted by trafilatura (comments, menus, footers dropped)."""
     import trafilatura  # imported on first use: it takes a quarter of a second
 
-    doc = trafilatura.bare_extraction(src.text, include_comments=False, with_metadata=True)
+    tree = trafilatura.load_html(src.text)
+    if tree is None:
+        raise LoadError("cannot parse the HTML; save the article page itself as HTML")
+    for hidden in tree.xpath("//noscript | //iframe"):  # fallback text: never shown beside the article
+        hidden.drop_tree()
+    doc = trafilatura.bare_extraction(tree, include_comments=False, with_metadata=True)
     text = clean_text(doc.text or "") if doc is not None else ""
     if not text.strip():
         raise LoadError("no article text found in the HTML; save the article page itself (not an index or empty page)")

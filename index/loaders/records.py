@@ -11,6 +11,10 @@ from index.models import Article, LoadFailure
 from index.textclean import clean_text
 
 
+_TOO_DEEP = ("nested too deeply for an article record (lists or objects inside each other hundreds of levels "
+             "deep); a record is one flat object: title, body, source, url, published_at, author, category")
+
+
 def load_json(src: SourceFile) -> LoadResult:
     """One record (an object) or a list of records; a bad record fails alone."""
     try:
@@ -20,6 +24,8 @@ def load_json(src: SourceFile) -> LoadResult:
             f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}; "
             "fix the syntax (for one record per line, name the file .jsonl)"
         ) from None
+    except RecursionError:
+        raise LoadError(f"the JSON is {_TOO_DEEP}") from None
     if isinstance(data, dict):
         return [_record_or_failure(src, data, where="the record", record_id=None)]
     if not isinstance(data, list):
@@ -44,6 +50,9 @@ def load_jsonl(src: SourceFile) -> LoadResult:
         except json.JSONDecodeError as exc:
             reason = f"{where}: not valid JSON ({exc.msg} at column {exc.colno}); each line must be one JSON object"
             results.append(LoadFailure(src.path, reason))
+            continue
+        except RecursionError:
+            results.append(LoadFailure(src.path, f"{where}: the JSON is {_TOO_DEEP}"))
             continue
         results.append(_record_or_failure(src, record, where=where, record_id=f"{src.rel}#{number}"))
     return results

@@ -117,6 +117,16 @@ def test_plain_txt_first_line_is_title_rest_is_body(tmp_path: Path) -> None:
     assert article.body == "First line of the body.\n\nSecond paragraph."
 
 
+@pytest.mark.parametrize("name", ["evil\x1b[2J\x1b]0;pwned\x07-news.txt", "rtl\u202eoverride\u2066-news.md"])
+def test_titles_from_file_names_carry_no_control_or_bidi_characters(tmp_path: Path, name: str) -> None:
+    write_text(tmp_path, name, "Only one line of news here.\n")
+
+    article = load_one(tmp_path)
+
+    assert article.title.endswith("news")
+    assert not any(ch in article.title for ch in "\x1b\x07\u202e\u2066")
+
+
 def test_single_line_txt_takes_its_title_from_the_file_name(tmp_path: Path) -> None:
     write_text(tmp_path, "breaking-news_today.txt", "Only one line of news here.\n")
 
@@ -247,6 +257,21 @@ def test_html_in_a_declared_legacy_charset(tmp_path: Path) -> None:
     assert "old café on the square" in article.body
 
 
+def test_noscript_and_iframe_text_stays_out_of_the_body(tmp_path: Path) -> None:
+    kept = ["The central bank kept interest rates unchanged on Thursday, citing slowing inflation in the region.",
+            "Analysts had expected the decision and markets barely moved after the announcement by the governor."]
+    page = html_page(title="Rates held", paragraphs=kept).replace(
+        "</p><p>",
+        "</p><noscript><p>Enable JavaScript to see the interactive chart of interest rates over the years.</p>"
+        "</noscript><iframe src='https://ads.example'><p>Your browser does not support frames, visit our sponsor."
+        "</p></iframe><p>", 1)
+    write_text(tmp_path, "rates.html", page)
+
+    article = load_one(tmp_path)
+
+    assert article.body == "\n\n".join(kept)
+
+
 # --------------------------------------------------------------------------- .json / .jsonl
 
 
@@ -309,6 +334,28 @@ def test_jsonl_records_and_bad_lines(tmp_path: Path) -> None:
     ]
     assert failures[0].reason.startswith("line 2: not valid JSON")
     assert failures[1].reason.startswith('line 4: no "body" or "text" field')
+
+
+@pytest.mark.parametrize("name", ["deep.json", "deep.jsonl"])
+def test_deeply_nested_json_is_a_named_failure(tmp_path: Path, name: str) -> None:
+    deep = write_text(tmp_path, name, "[" * 40_000 + "]" * 40_000 + "\n")
+    write_article(tmp_path, GOOD)
+
+    articles, failures = load(tmp_path)
+
+    assert ids(articles) == [GOOD] and [f.path for f in failures] == [deep]
+    assert "nested too deeply" in failures[0].reason and "unexpected error" not in failures[0].reason
+
+
+def test_nested_values_in_a_record_are_ignored(tmp_path: Path) -> None:
+    nested: object = "deep"
+    for _ in range(500):
+        nested = [nested]
+    write_jsonl(tmp_path, "a.jsonl", [multihop_record(1, author=nested, category=["world", ["x"], {"a": 1}])])
+
+    article = load_one(tmp_path)
+
+    assert (article.author, article.category) == ("", "world")
 
 
 def test_duplicate_record_url_is_a_failure(tmp_path: Path) -> None:
