@@ -31,7 +31,7 @@ from index.embedders import Embedder, build_embedder
 from index.errors import IndexBusyError
 from index.loaders import load_corpus
 from index.loaders.discovery import relative
-from index.models import Article, ArticleInfo, Chunk, IndexReport
+from index.models import Article, ArticleInfo, Chunk, IndexReport, LoadFailure
 from index.settings import IndexSettings
 from index.store import Store
 
@@ -122,7 +122,13 @@ class Indexer:
 
     # --- steps ------------------------------------------------------------------
     def _write(self, todo: list[tuple[Article, ArticleInfo | None]], report: IndexReport, progress: bool) -> None:
-        planned = [(article, info, self.chunker.chunk(article)) for article, info in todo]
+        planned = []
+        for article, info in todo:
+            chunks = self.chunker.chunk(article)
+            if len(chunks) > self.settings.max_chunks_per_article:
+                report.failed.append(self._too_many_chunks(article, len(chunks)))
+                continue  # an indexed version stays: the article is still loaded, so it is not deleted
+            planned.append((article, info, chunks))
         total = sum(len(chunks) for _, _, chunks in planned)
         bar = _progress(progress)
         with bar or nullcontext():
@@ -167,6 +173,17 @@ class Indexer:
             report.chunks_added += len(chunks)
             if bar is not None:
                 bar.update(task, advance=len(chunks))
+
+    def _too_many_chunks(self, article: Article, count: int) -> LoadFailure:
+        limit = self.settings.max_chunks_per_article
+        what = f'the article "{article.id}"' if article.id != article.path else "the article"
+        failure = LoadFailure(
+            self.settings.corpus_dir / article.path,
+            f"{what} splits into {count:,} chunks, over the limit of {limit:,} (MAX_CHUNKS_PER_ARTICLE); "
+            "split it into smaller articles or raise MAX_CHUNKS_PER_ARTICLE",
+        )
+        log.warning("skipped %s", failure)
+        return failure
 
     def _delete_missing(self, existing, articles, failures, paths, root, report: IndexReport) -> None:
         scopes = [_relative(p, root) for p in paths]

@@ -29,6 +29,9 @@ class IndexSettings(BaseSettings):
     chroma_port: int = Field(8000, description="Chroma server port.")
     collection: str = Field("newsbot", description="Name prefix of the Chroma collections.")
     max_file_bytes: int = Field(5_000_000, gt=0, description="Articles larger than this are skipped with an error.")
+    max_chunks_per_article: int = Field(
+        2000, ge=1, description="An article that splits into more chunks than this is skipped with an error."
+    )
 
     # --- chunking -------------------------------------------------------------
     chunk_size: int = Field(256, ge=32, description="Chunk size in tokens.")

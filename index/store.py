@@ -9,6 +9,9 @@ Two collections share a name prefix:
   the epoch (a random id given to new collections, so that snapshots of a
   dropped index are never taken for the rebuilt one).
 
+Every write and every read by ids goes to Chroma in batches within the client's
+`get_max_batch_size()` (5,461 records for the embedded store: SQLite's variable limit).
+
 Chroma's default embedding function is never triggered: collections carry
 `ExplicitEmbeddings`, which refuses to embed; vectors are always passed in.
 """
@@ -18,9 +21,10 @@ from __future__ import annotations
 import base64
 import json
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import cached_property
 
 import chromadb
 import numpy as np
@@ -183,6 +187,15 @@ class Store:
                 pass
         self._chunks = self._articles = None
 
+    @cached_property
+    def max_batch(self) -> int:
+        """Records per Chroma call: the client's limit (a server reports its own)."""
+        return max(1, int(self._client.get_max_batch_size()))
+
+    def _batches(self, count: int) -> Iterator[slice]:
+        for start in range(0, count, self.max_batch):
+            yield slice(start, start + self.max_batch)
+
     @property
     def chunks(self):
         if self._chunks is None:
@@ -219,10 +232,12 @@ class Store:
         return infos
 
     def article_bodies(self, ids: Sequence[str]) -> dict[str, str]:
-        if not ids:
-            return {}
-        got = self.articles_collection.get(ids=list(ids), include=["documents"])
-        return dict(zip(got["ids"], got["documents"]))
+        ids = list(ids)
+        bodies: dict[str, str] = {}
+        for part in self._batches(len(ids)):
+            got = self.articles_collection.get(ids=ids[part], include=["documents"])
+            bodies.update(zip(got["ids"], got["documents"]))
+        return bodies
 
     def put_article(self, article: Article, chunk_count: int) -> None:
         """The commit point of an article's (re-)indexing."""
@@ -233,12 +248,14 @@ class Store:
         if not items:
             return
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        self.articles_collection.upsert(
-            ids=[a.id for a, _ in items], embeddings=[[1.0]] * len(items), documents=[a.body for a, _ in items],
-            metadatas=[a.metadata() | {"content_hash": a.content_hash, "chunks": n,
-                                       "published_day": published_day(a.published_at), "indexed_at": now}
-                       for a, n in items],
-        )
+        for part in self._batches(len(items)):
+            batch = items[part]
+            self.articles_collection.upsert(
+                ids=[a.id for a, _ in batch], embeddings=[[1.0]] * len(batch), documents=[a.body for a, _ in batch],
+                metadatas=[a.metadata() | {"content_hash": a.content_hash, "chunks": n,
+                                           "published_day": published_day(a.published_at), "indexed_at": now}
+                           for a, n in batch],
+            )
 
     def delete_article(self, article_id: str) -> None:
         self.articles_collection.delete(ids=[article_id])
@@ -252,7 +269,7 @@ class Store:
 
     def add_chunk_groups(self, groups: Sequence[tuple[Article, Sequence[Chunk], np.ndarray,
                                                       Sequence[np.ndarray] | None]]) -> None:
-        """Write the chunks of several articles in one upsert."""
+        """Write the chunks of several articles: one upsert, or several when they exceed `max_batch`."""
         ids: list[str] = []
         documents: list[str] = []
         metas: list[dict] = []
@@ -279,8 +296,9 @@ class Store:
                               "sentences": json.dumps(c.sentences), "sv": encode_vectors(sv)}
                       for c, sv in zip(chunks, sentence_vectors)]
             vectors.append(embeddings)
-        if ids:
-            self.chunks.upsert(ids=ids, embeddings=np.vstack(vectors), documents=documents, metadatas=metas)
+        matrix = np.vstack(vectors) if vectors else None
+        for part in self._batches(len(ids)):
+            self.chunks.upsert(ids=ids[part], embeddings=matrix[part], documents=documents[part], metadatas=metas[part])
 
     def sentence_vectors_for_article(self, article_id: str) -> dict[str, np.ndarray]:
         """sentence text → vector, from the article's stored chunks (reused when an article changes)."""
@@ -302,8 +320,7 @@ class Store:
         if keep_hash is not None:
             where = {"$and": [{"article_id": article_id}, {"article_hash": {"$ne": keep_hash}}]}
         ids = self.chunks.get(where=where, include=[])["ids"]
-        if ids:
-            self.chunks.delete(ids=ids)
+        self._delete_chunks(ids)
         return len(ids)
 
     def orphan_chunk_ids(self, live: dict[str, str]) -> list[str]:
@@ -316,8 +333,12 @@ class Store:
         return orphans
 
     def delete_chunk_ids(self, ids: Sequence[str]) -> None:
-        for i in range(0, len(ids), _PAGE):
-            self.chunks.delete(ids=list(ids[i : i + _PAGE]))
+        self._delete_chunks(ids)
+
+    def _delete_chunks(self, ids: Sequence[str]) -> None:
+        ids = list(ids)
+        for part in self._batches(len(ids)):
+            self.chunks.delete(ids=ids[part])
 
     def chunk_count(self) -> int:
         return self.chunks.count()

@@ -155,6 +155,31 @@ class TrackedEmbedder(Embedder):
         return np.vstack([self._memo[(t, is_query)] for t in texts])
 
 
+class HashingEmbedder(Embedder):
+    """A fast stand-in for tests that write thousands of chunks: a deterministic unit vector per text.
+
+    Similar texts get unrelated vectors, so it is for storage tests, never for retrieval quality.
+    """
+
+    name = "test:hashing"
+    dim = 16
+
+    def _embed(self, texts: list[str], is_query: bool) -> Any:
+        import hashlib
+
+        import numpy as np
+
+        rows = [np.frombuffer(hashlib.sha256(f"{is_query}|{t}".encode()).digest()[:self.dim], dtype=np.uint8)
+                for t in texts]
+        vectors = np.vstack(rows).astype(np.float32) - 127.5
+        return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+@pytest.fixture
+def hashing() -> HashingEmbedder:
+    return HashingEmbedder()
+
+
 @pytest.fixture(scope="session")
 def _vector_memo() -> dict:
     return {}
