@@ -92,7 +92,8 @@ class Indexer:
         # catalogue snapshot of the previous index must not pass for this one
         self.store.set_state(dirty=1, **({} if state.get("epoch") else {"epoch": uuid.uuid4().hex}))
 
-        articles, failures = load_corpus(paths, root, max_bytes=self.settings.max_file_bytes)
+        articles, failures = load_corpus(paths, root, max_bytes=self.settings.max_file_bytes,
+                                         owners={info.id: info.path for info in existing.values()})
         report.failed.extend(failures)
         for failure in failures:
             log.warning("skipped %s", failure)

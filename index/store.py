@@ -37,7 +37,7 @@ from index.settings import IndexSettings
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2  # 2: sentence vectors in chunk metadata
+SCHEMA_VERSION = 3  # 2: sentence vectors in chunk metadata; 3: record ids `url:<url>` (index.loaders.ids)
 STATE_ID = "__state__"
 _PAGE = 1000
 

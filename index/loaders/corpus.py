@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from index.loaders.decoding import read_text
@@ -34,17 +35,19 @@ def supported_suffixes() -> tuple[str, ...]:
     return tuple(sorted(LOADERS))
 
 
-def load_corpus(paths: Sequence[Path], root: Path, *, max_bytes: int) -> tuple[list[Article], list[LoadFailure]]:
+def load_corpus(paths: Sequence[Path], root: Path, *, max_bytes: int,
+                owners: Mapping[str, str] | None = None) -> tuple[list[Article], list[LoadFailure]]:
     """Load every supported article under `paths` (files and/or folders).
 
-    Article ids and `Article.path` are posix paths relative to `root` (or to the
-    parent of an explicitly given path outside `root`); records of JSON files
-    use their `url` as id when they have one. A file reached twice is loaded once.
+    `Article.path` is the posix path relative to `root` (or to the parent of an
+    explicitly given path outside `root`); ids are described in `index.loaders.ids`.
+    A file reached twice is loaded once. When two articles claim one id, the one whose
+    path `owners` (id -> path, e.g. the index's articles) names keeps it, else the first
+    found; the others are failures.
     """
-    articles: list[Article] = []
+    loaded: list[tuple[Article, Path]] = []
     failures: list[LoadFailure] = []
     seen_files: set[Path] = set()
-    origin_of_id: dict[str, str] = {}
     for found in discover(paths, Path(root), LOADERS.keys()):
         if isinstance(found, LoadFailure):
             failures.append(found)
@@ -57,15 +60,27 @@ def load_corpus(paths: Sequence[Path], root: Path, *, max_bytes: int) -> tuple[l
         for item in _load_file(found, max_bytes):
             if isinstance(item, LoadFailure):
                 failures.append(item)
-            elif item.id in origin_of_id:
-                failures.append(_duplicate_failure(found.path, item, origin_of_id[item.id]))
             else:
-                origin_of_id[item.id] = item.path
-                articles.append(item)
+                loaded.append((item, found.path))
+    articles = _one_per_id(loaded, owners or {}, failures)
     for failure in failures:
         log.debug("cannot load %s", failure)
     log.info("loaded %d articles; %d failures", len(articles), len(failures))
     return articles, failures
+
+
+def _one_per_id(loaded: list[tuple[Article, Path]], owners: Mapping[str, str],
+                failures: list[LoadFailure]) -> list[Article]:
+    claims: dict[str, list[tuple[Article, Path]]] = defaultdict(list)
+    for article, path in loaded:
+        claims[article.id].append((article, path))
+    articles = []
+    for article_id, claimants in claims.items():
+        owner = next((c for c in claimants if c[0].path == owners.get(article_id)), claimants[0])
+        articles.append(owner[0])
+        failures.extend(_duplicate_failure(claim[1], claim[0], owner[0].path)
+                        for claim in claimants if claim is not owner)
+    return articles
 
 
 def _duplicate_failure(path: Path, article: Article, first_path: str) -> LoadFailure:

@@ -28,7 +28,7 @@ def load_html(src: SourceFile) -> LoadResult:
     if not body:
         raise LoadError("has a title but no body text; the HTML page holds no article text")
     article = Article(
-        id=src.rel,
+        id=src.id,
         title=title,
         body=body,
         source=metadata_text(doc.sitename),

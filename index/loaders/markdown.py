@@ -32,7 +32,7 @@ def load_markdown(src: SourceFile) -> LoadResult:
     if not body:
         raise LoadError("has a title but no body text; add the article text below the title or front matter")
     article = Article(
-        id=src.rel,
+        id=src.id,
         title=title or src.stem_title,
         body=body,
         source=metadata_text(meta.get("source")),

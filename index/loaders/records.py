@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from index.loaders.fields import FIELD_LIMITS, cap, first_value, metadata_text, normalise_date, title_from_body
+from index.loaders.ids import record_id
 from index.loaders.source import LoadError, LoadResult, SourceFile
 from index.models import Article, LoadFailure
 from index.textclean import clean_text
@@ -27,19 +28,19 @@ def load_json(src: SourceFile) -> LoadResult:
     except RecursionError:
         raise LoadError(f"the JSON is {_TOO_DEEP}") from None
     if isinstance(data, dict):
-        return [_record_or_failure(src, data, where="the record", record_id=None)]
+        return [_record_or_failure(src, data, where="the record", fallback_id=src.id)]
     if not isinstance(data, list):
         raise LoadError(f"expected a JSON object or a list of objects, found {_json_type(data)}")
     if not data:
         raise LoadError("the JSON list is empty; add article records or delete the file")
     return [
-        _record_or_failure(src, record, where=f"record {index}", record_id=f"{src.rel}#{index}")
+        _record_or_failure(src, record, where=f"record {index}", fallback_id=f"{src.id}#{index}")
         for index, record in enumerate(data)
     ]
 
 
 def load_jsonl(src: SourceFile) -> LoadResult:
-    """One JSON record per line (blank lines ignored); ids fall back to `<relpath>#<line>`."""
+    """One JSON record per line (blank lines ignored); ids are `url:<url>`, else `<relpath>#<line>`."""
     results: LoadResult = []
     for number, line in enumerate(src.text.split("\n"), start=1):
         if not line.strip():
@@ -54,19 +55,20 @@ def load_jsonl(src: SourceFile) -> LoadResult:
         except RecursionError:
             results.append(LoadFailure(src.path, f"{where}: the JSON is {_TOO_DEEP}"))
             continue
-        results.append(_record_or_failure(src, record, where=where, record_id=f"{src.rel}#{number}"))
+        results.append(_record_or_failure(src, record, where=where, fallback_id=f"{src.id}#{number}"))
     return results
 
 
-def _record_or_failure(src: SourceFile, record: object, *, where: str, record_id: str | None) -> Article | LoadFailure:
+def _record_or_failure(src: SourceFile, record: object, *, where: str, fallback_id: str) -> Article | LoadFailure:
     try:
-        return record_to_article(record, rel=src.rel, fallback_id=record_id or src.rel)
+        return record_to_article(record, rel=src.rel, fallback_id=fallback_id)
     except LoadError as exc:
         return LoadFailure(src.path, f"{where}: {exc}")
 
 
 def record_to_article(record: object, *, rel: str, fallback_id: str) -> Article:
-    """A MultiHop-RAG style record -> Article; raises LoadError for an unusable record."""
+    """A MultiHop-RAG style record -> Article (id `url:<url>`, else `fallback_id`); raises LoadError
+    for an unusable record."""
     if not isinstance(record, dict):
         raise LoadError(f"expected a JSON object, found {_json_type(record)}")
     raw_body = first_value(record, "body", "text")
@@ -79,7 +81,7 @@ def record_to_article(record: object, *, rel: str, fallback_id: str) -> Article:
         raise LoadError('the "body"/"text" field is blank; add the article text')
     url = cap(metadata_text(record.get("url")), FIELD_LIMITS["url"])
     return Article(
-        id=url or fallback_id,
+        id=record_id(url) if url else fallback_id,
         title=metadata_text(record.get("title")) or title_from_body(body),
         body=body,
         source=metadata_text(record.get("source")),

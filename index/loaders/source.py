@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from index.loaders.fields import humanise_stem
+from index.loaders.ids import file_id
 from index.models import Article, LoadFailure
 
 
@@ -19,8 +20,13 @@ class SourceFile:
     """A decoded, cleaned article file handed to a format loader."""
 
     path: Path  # as given or walked, for failure messages
-    rel: str  # posix path relative to the corpus root: the article id of a file
+    rel: str  # posix path relative to the corpus root (`Article.path`)
     text: str  # cleaned text (see `clean_text`)
+
+    @property
+    def id(self) -> str:
+        """The article id of the file itself (records of JSON files have their own)."""
+        return file_id(self.rel)
 
     @property
     def stem_title(self) -> str:

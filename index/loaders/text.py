@@ -25,11 +25,11 @@ def load_txt(src: SourceFile) -> LoadResult:
     source, text = _pop_source_line(src.text.strip())
     title, after_title = _pop_first_line(text)
     if not after_title.strip() and title and not source:
-        return [Article(id=src.rel, title=src.stem_title, body=title, path=src.rel)]
+        return [Article(id=src.id, title=src.stem_title, body=title, path=src.rel)]
     body = _drop_photo_credit(_drop_repeated_title(after_title, title)).strip()
     if not body:
         raise LoadError("has no body text (only a title or a Source line); add the article text below the title")
-    return [Article(id=src.rel, title=title or src.stem_title, body=body, source=source, path=src.rel)]
+    return [Article(id=src.id, title=title or src.stem_title, body=body, source=source, path=src.rel)]
 
 
 def _pop_source_line(text: str) -> tuple[str, str]:

@@ -152,7 +152,7 @@ def test_a_record_removed_from_a_jsonl_file_is_deleted(settings: IndexSettings, 
     write_jsonl(corpus_dir, "feed.jsonl", [records[0], records[2]])
     report = run_index(settings, embedder=tracked)
 
-    assert report.deleted == ["https://news.example.com/articles/2"]
+    assert report.deleted == ["url:https://news.example.com/articles/2"]
     assert len(report.unchanged) == 2
     assert_complete(open_store(settings, tracked), settings)
 
@@ -238,6 +238,26 @@ def test_a_file_over_the_size_cap_is_skipped(make_settings, corpus_dir: Path, tr
     assert report.added == ["small.txt"]
     assert [Path(f.path).name for f in report.failed] == ["big.txt"]
     assert "MAX_FILE_BYTES" in report.failed[0].reason
+
+
+def test_a_record_cannot_take_over_an_indexed_article(settings: IndexSettings, corpus_dir: Path,
+                                                     tracked: TrackedEmbedder) -> None:
+    write_article(corpus_dir, "park.txt", title="Park approved", source="City Times")
+    write_jsonl(corpus_dir, "zz.jsonl", [multihop_record(1, title="The original record")])
+    run_index(settings, embedder=tracked)
+    before = committed(open_store(settings, tracked))
+
+    write_jsonl(corpus_dir, "a.jsonl", [multihop_record(2, url="park.txt", title="Impostor",
+                                                        body="The park was cancelled, officials said."),
+                                        multihop_record(1, title="A copy of the original record")])
+    report = run_index(settings, embedder=tracked)
+
+    assert report.added == ["url:park.txt"] and sorted(report.unchanged) == sorted(before)
+    assert [Path(f.path).name for f in report.failed] == ["a.jsonl"]
+    assert "duplicate article id" in report.failed[0].reason and "zz.jsonl" in report.failed[0].reason
+    infos = open_store(settings, tracked).article_infos()
+    assert infos["park.txt"].title == "Park approved" and infos["park.txt"].content_hash == before["park.txt"]
+    assert infos["url:https://news.example.com/articles/1"].path == "zz.jsonl"
 
 
 def test_a_symlink_loop_is_one_named_failure_and_the_run_completes(settings: IndexSettings, corpus_dir: Path,

@@ -283,8 +283,8 @@ def test_json_list_of_multihop_records(tmp_path: Path) -> None:
 
     assert failures == []
     assert ids(articles) == [
-        "https://news.example.com/articles/1",
-        "https://news.example.com/articles/2",
+        "url:https://news.example.com/articles/1",
+        "url:https://news.example.com/articles/2",
         "data/corpus.json#2",
     ]
     first = articles[0]
@@ -309,7 +309,7 @@ def test_json_bad_records_fail_alone(tmp_path: Path) -> None:
 
     articles, failures = load(tmp_path)
 
-    assert ids(articles) == ["https://news.example.com/articles/1", "https://news.example.com/articles/4"]
+    assert ids(articles) == ["url:https://news.example.com/articles/1", "url:https://news.example.com/articles/4"]
     assert [f.path for f in failures] == [tmp_path / "news.json"] * 2
     assert failures[0].reason.startswith("record 1: expected a JSON object")
     assert failures[1].reason.startswith('record 2: no "body" or "text" field')
@@ -327,7 +327,7 @@ def test_jsonl_records_and_bad_lines(tmp_path: Path) -> None:
 
     articles, failures = load(tmp_path)
 
-    assert ids(articles) == ["https://news.example.com/articles/1", "news.jsonl#5"]
+    assert ids(articles) == ["url:https://news.example.com/articles/1", "news.jsonl#5"]
     assert [str(f) for f in failures] == [
         f"{tmp_path / 'news.jsonl'}: {failures[0].reason}",
         f"{tmp_path / 'news.jsonl'}: {failures[1].reason}",
@@ -356,6 +356,40 @@ def test_nested_values_in_a_record_are_ignored(tmp_path: Path) -> None:
     article = load_one(tmp_path)
 
     assert (article.author, article.category) == ("", "world")
+
+
+def test_a_record_whose_url_is_another_files_id_does_not_take_it_over(tmp_path: Path) -> None:
+    write_article(tmp_path, "world/park.txt", title="Park approved")
+    write_json(tmp_path, "a.json", multihop_record(1, url="world/park.txt", title="Impostor"))
+    write_text(tmp_path, "url:x.txt", "A file named like a record id\n\nIts body.\n")
+    write_text(tmp_path, "file:url:x.txt", "A file named like an escaped one\n\nIts body.\n")
+    write_jsonl(tmp_path, "b.jsonl", [multihop_record(2, url="x.txt")])
+
+    articles, failures = load(tmp_path)
+
+    assert failures == []
+    by_id = {a.id: a for a in articles}
+    assert by_id["world/park.txt"].title == "Park approved"
+    assert by_id["url:world/park.txt"].title == "Impostor"
+    assert by_id["url:x.txt"].path == "b.jsonl"
+    assert by_id["file:url:x.txt"].path == "url:x.txt"
+    assert by_id["file:file:url:x.txt"].path == "file:url:x.txt"
+    assert len(by_id) == len(articles) == 5
+
+
+def test_the_indexed_owner_of_an_id_keeps_it(tmp_path: Path) -> None:
+    write_jsonl(tmp_path, "z.jsonl", [multihop_record(1, title="The original")])
+    write_jsonl(tmp_path, "a.jsonl", [multihop_record(1, title="A later copy")])
+    owners = {"url:https://news.example.com/articles/1": "z.jsonl"}
+
+    articles, failures = load_corpus([tmp_path], tmp_path, max_bytes=MAX_BYTES, owners=owners)
+    unowned, unowned_failures = load(tmp_path)
+
+    assert [(a.title, a.path) for a in articles] == [("The original", "z.jsonl")]
+    assert [f.path for f in failures] == [tmp_path / "a.jsonl"]
+    assert "duplicate article id" in failures[0].reason and "z.jsonl" in failures[0].reason
+    assert [a.path for a in unowned] == ["a.jsonl"]  # with no index yet, the first found keeps it
+    assert [f.path for f in unowned_failures] == [tmp_path / "z.jsonl"]
 
 
 def test_duplicate_record_url_is_a_failure(tmp_path: Path) -> None:
