@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from index.crashpoints import ENV as CRASH_ENV
 from index.embedders import Embedder
 from index.settings import IndexSettings
 
@@ -48,6 +49,7 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     for name in list(os.environ):
         if name.lower() in names:
             monkeypatch.delenv(name)
+    monkeypatch.delenv(CRASH_ENV, raising=False)
     yield
     clear_chroma_cache()
 
@@ -99,7 +101,7 @@ def first_article(corpus_dir: Path) -> Path:
 
 def cli_env(settings: IndexSettings, **extra: str) -> dict[str, str]:
     """Environment for a `newsbot` subprocess using `settings`' folders (nothing inherited from the outer env)."""
-    env = {k: v for k, v in os.environ.items() if k.lower() not in IndexSettings.model_fields}
+    env = {k: v for k, v in os.environ.items() if k.lower() not in IndexSettings.model_fields and k != CRASH_ENV}
     env.update({
         "CORPUS_DIR": str(settings.corpus_dir),
         "DATA_DIR": str(settings.data_dir),
