@@ -180,7 +180,7 @@ def newsbot_index(settings: IndexSettings, *args: str, crash_at: str | None = No
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     env = cli_env(settings, EMBED_MODEL="all-MiniLM-L6-v2", **({ENV: crash_at} if crash_at else {}))
     done = subprocess.run([sys.executable, "-m", "bot.cli", "index", "--json", *args], cwd=settings.data_dir.parent,
-                          env=env, capture_output=True, text=True, timeout=600)
+                          env=env, capture_output=True, text=True, timeout=240)
     clear_chroma_cache()
     return done
 

@@ -43,7 +43,7 @@ class ChromaServer:
     log: Path
     process: subprocess.Popen | None = None
 
-    def start(self, timeout: float = 60.0) -> None:
+    def start(self, timeout: float = 300.0) -> None:  # a bound for a server that never comes up
         binary = chroma_binary()
         assert binary
         self.process = subprocess.Popen(

@@ -83,7 +83,7 @@ def test_a_rebuild_in_another_process_is_seen_by_a_reader_here(make_settings, co
 
     write_article(corpus_dir, "new.txt")
     subprocess.run([sys.executable, "-m", "bot.cli", "index", "--rebuild", "--json"], cwd=settings.data_dir.parent,
-                   env=env, capture_output=True, text=True, timeout=600, check=True)
+                   env=env, capture_output=True, text=True, timeout=240, check=True)
 
     assert reader.current_version().epoch != before.epoch
     with pytest.raises(IndexChangedError):
