@@ -21,9 +21,9 @@ from pathlib import Path
 import numpy as np
 
 from index.lexical import TOKENIZER_VERSION, LexicalIndex
-from index.models import ArticleInfo, SearchFilters
+from index.models import ArticleInfo, IndexVersion, SearchFilters
 from index.chroma import decode_vectors, published_day
-from index.store import IndexVersion, Store
+from index.store import Store
 
 log = logging.getLogger(__name__)
 

@@ -29,7 +29,6 @@ import json
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import cached_property
 
@@ -50,7 +49,7 @@ from index.chroma import (
 )
 from index.crashpoints import crash_hook_from_env
 from index.errors import EmbedderMismatchError, IndexChangedError, NewsbotError
-from index.models import Article, ArticleInfo, Chunk
+from index.models import Article, ArticleInfo, Chunk, Hit, IndexVersion
 from index.settings import IndexSettings
 
 log = logging.getLogger(__name__)
@@ -58,20 +57,6 @@ log = logging.getLogger(__name__)
 _PAGE = 1000
 
 WriteHook = Callable[[str], None]
-
-
-@dataclass(frozen=True)
-class Hit:
-    chunk_id: str
-    distance: float  # cosine distance
-
-
-@dataclass(frozen=True)
-class IndexVersion:
-    """Which index a reader serves: the epoch (new at every rebuild) and its generation."""
-
-    epoch: str
-    generation: int
 
 
 class Store:

@@ -18,8 +18,9 @@ from index.chroma import collection_names
 from index.embedders import build_embedder
 from index.errors import IndexChangedError, NewsbotError
 from index.indexer import run_index
+from index.models import IndexVersion
 from index.settings import IndexSettings
-from index.store import IndexVersion, Store
+from index.store import Store
 from tests.factories import write_article, write_news_corpus
 from tests.index.conftest import HashingEmbedder, clear_chroma_cache, cli_env
 from tests.index.invariants import assert_complete, committed, open_store
