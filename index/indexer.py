@@ -110,8 +110,8 @@ class Indexer:
             if changed or not state.get("updated_at") else state["updated_at"]
         if rebuild:
             self.target.publish(generation=generation, updated_at=updated_at)  # the new index goes live
-            self.target.drop_other_epochs()  # readers of the old one get IndexChangedError and reload
-            self.store.attach()  # the caller's store now serves the new index
+            self.store.attach()  # the caller's store (the bot's, for /reindex) serves it before the old one goes
+            self.target.drop_other_epochs()  # other readers of the old one get IndexChangedError and reload
         else:
             self.store.set_state(dirty=0, generation=generation, updated_at=updated_at)
         if changed:
