@@ -104,7 +104,7 @@ class Indexer:
         self._write(todo, report, progress)
         self._delete_missing(existing, articles, failures, paths, root, report)
 
-        changed = bool(todo or report.deleted or rebuild)
+        changed = bool(report.added or report.updated or report.deleted or rebuild)
         generation = int(state.get("generation", 0)) + (1 if changed else 0)
         updated_at = datetime.now(timezone.utc).isoformat(timespec="seconds") \
             if changed or not state.get("updated_at") else state["updated_at"]

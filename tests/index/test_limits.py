@@ -65,3 +65,17 @@ def test_an_article_over_the_chunk_cap_fails_alone_and_reruns_report_it_again(
         assert state["grows.txt"] == indexed, "the indexed version of a file that now fails is kept"
         assert "huge.txt" not in state and "fits.txt" in state
         assert store.state()["dirty"] == 0
+
+
+def test_a_run_whose_only_change_fails_keeps_the_generation(make_settings, corpus_dir: Path,
+                                                             hashing: HashingEmbedder) -> None:
+    settings = make_settings(max_chunks_per_article=5, **ONE_CHUNK_EACH)
+    write_news_corpus(corpus_dir, 2)
+    run_index(settings, embedder=hashing)
+    before = open_store(settings, hashing).current_version()
+
+    write_article(corpus_dir, "huge.txt", title="Huge", body=long_report(12))
+    report = run_index(settings, embedder=hashing)
+
+    assert [Path(f.path).name for f in report.failed] == ["huge.txt"]
+    assert open_store(settings, hashing).current_version() == before  # catalogue snapshots stay valid
