@@ -153,7 +153,7 @@ def _read_snapshot(folder: Path, articles: dict[str, ArticleInfo], generation: i
             payload = pickle.load(f)
         if payload["version"] != SNAPSHOT_VERSION or payload.get("epoch", "") != str(state.get("epoch", "")) \
                 or payload["hashes"] != {a.id: a.content_hash for a in articles.values()}:
-            return None  # another index (rebuilt: generations restart), or another state of this one
+            return None  # another index (another epoch), or another state of this one
         return Catalog(payload["rows"], LexicalIndex.load(folder / "bm25"), articles, generation,
                        str(state.get("updated_at", "")), np.load(folder / "sentences.npy", mmap_mode="r"),
                        payload["offsets"], epoch=payload["epoch"])
