@@ -111,7 +111,7 @@ def chroma_binary() -> Path:
 
 
 @contextlib.contextmanager
-def chroma_server(path: Path, timeout: float = 60.0) -> Iterator[int]:
+def chroma_server(path: Path, timeout: float = 300.0) -> Iterator[int]:
     """`chroma run --path PATH --port FREE`; yields the port; stops the process we started."""
     import urllib.request
 

@@ -55,6 +55,8 @@ def load() -> None:
     data = json.loads((xquad_data.SHARED / "xquad.en.json").read_text())["data"]
     texts = [p["context"] for article in data for p in article["paragraphs"]]
     embedder = build_embedder(settings_for(ROOT / ".bench" / "probe"))
+    embedder.embed_passages(texts[:1])
+    print("embedding", flush=True)  # the parent waits for this line, not for a guessed time
     while True:
         for i in range(0, len(texts), 32):
             embedder.embed_passages(texts[i : i + 32])
@@ -66,8 +68,10 @@ def competing(kind: str):
     if kind == "busy":
         procs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(2)]
     elif kind == "indexer":
-        procs = [subprocess.Popen([sys.executable, "-m", "benchmarks.embedder", "--load"], cwd=ROOT, env=env)]
-        time.sleep(3)  # model loaded, embedding
+        procs = [subprocess.Popen([sys.executable, "-m", "benchmarks.embedder", "--load"], cwd=ROOT, env=env,
+                                  stdout=subprocess.PIPE, text=True)]
+        if procs[0].stdout.readline().strip() != "embedding":  # model loaded, embedding from now on
+            raise RuntimeError("the competing indexer did not start")
     else:
         procs = []
     try:

@@ -68,7 +68,7 @@ def _llama(ctx: Context, articles, work: Path, chunk_size: int | None, chunk_ove
     from llama_index.core.node_parser import SentenceSplitter
     from llama_index.vector_stores.chroma import ChromaVectorStore
 
-    from index.store import ExplicitEmbeddings
+    from index.chroma import ExplicitEmbeddings
 
     fresh(work)
     documents = [Document(text=a.body, id_=a.id, metadata={"title": a.title, "source": a.source})

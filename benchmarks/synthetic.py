@@ -205,10 +205,10 @@ def synthetic_articles(seed: Seed, count: int, rng_seed: int = 7):
             source=real.source or "Synthetic", url=f"https://example.org/synthetic/{number}",
             published_at=(day0 + timedelta(days=number % 700)).isoformat(), path="synthetic.jsonl",
         )
-        chunks, start = [], 0
+        chunks, start, article_hash = [], 0, article.content_hash
         for i, (text, spans) in enumerate(zip(texts, spans_list)):
-            chunks.append(Chunk(id=chunk_id(article, i, text), article_id=article.id, index=i, text=text,
-                                start=start, end=start + len(text), sentences=spans))
+            chunks.append(Chunk(id=chunk_id(article.id, article_hash, i, text), article_id=article.id, index=i,
+                                text=text, start=start, end=start + len(text), sentences=spans))
             start += len(text) + 2
         made += len(chunks)
         yield article, chunks, np.vstack(vectors).astype(np.float32), \

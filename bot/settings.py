@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import NoDecode
 
 from index.settings import IndexSettings
@@ -16,6 +16,10 @@ PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
 
 
 class Settings(IndexSettings):
+    # --- paths (see IndexSettings: everything under DATA_DIR unless set) ------------
+    history_db: Path | None = Field(None, description="SQLite file of chat histories; empty: DATA_DIR/history.sqlite3.")
+    prompts_dir: Path = Field(PROMPTS, description="Folder of the prompt text files (empty: the project's prompts/).")
+
     # --- answering --------------------------------------------------------------
     answer_mode: Literal["auto", "offline", "llm"] = Field(
         "auto", description="auto: LLM when an endpoint is configured, else offline (extractive)."
@@ -25,7 +29,6 @@ class Settings(IndexSettings):
     llm_max_retries: int = Field(1, ge=0, description="Retries of a failed LLM call before falling back.")
     llm_temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature of the LLM.")
     llm_stream: bool = Field(False, description="Stream LLM replies (for endpoints that stream; fails over the same way).")
-    prompts_dir: Path = Field(PROMPTS, description="Folder of the prompt text files (empty: the project's prompts/).")
     answer_model: Path | None = Field(
         None, description="The offline answer model file (empty: the one shipped with newsbot; see docs/answers.md).")
     support_threshold: float | None = Field(
@@ -49,10 +52,11 @@ class Settings(IndexSettings):
         6, ge=1, le=20, description="Telegram messages one answer may take at most (longer answers are shortened)."
     )
     upload_max_bytes: int = Field(2_000_000, gt=0, description="Largest document an admin may upload.")
-    history_db: Path = Field(Path("data/history.sqlite3"), description="SQLite file of chat histories.")
     webhook_secret: SecretStr | None = Field(None, description="Secret token for webhook mode (required there).")
     webhook_listen: str = Field("0.0.0.0", description="Address the webhook server listens on.")
     webhook_port: int = Field(8443, description="Port the webhook server listens on.")
+
+    # --- logging ------------------------------------------------------------------
     log_level: str = Field("INFO", description="Logging level of newsbot's own loggers.")
 
     @field_validator("admin_user_ids", "allowed_user_ids", "allowed_chat_ids", mode="before")
@@ -66,6 +70,12 @@ class Settings(IndexSettings):
                 raise ValueError(f"expected comma-separated numeric Telegram ids, got {value!r}") from exc
         return value
 
+    @model_validator(mode="after")
+    def _history_under_data_dir(self) -> "Settings":
+        if self.history_db is None:
+            self.history_db = self.data_dir / "history.sqlite3"
+        return self
+
     @property
     def llm_configured(self) -> bool:
         return bool(self.openai_api_key or self.openai_base_url)
@@ -77,6 +87,30 @@ class Settings(IndexSettings):
         return self.answer_mode
 
 
+#: `.env.example` lists the settings in these groups, in this order (its test checks that all are listed)
+SECTIONS: dict[str, tuple[str, ...]] = {
+    "Paths: everything newsbot writes lives under DATA_DIR unless set here":
+        ("corpus_dir", "data_dir", "chroma_path", "history_db", "prompts_dir"),
+    "Chroma server (empty CHROMA_HOST: the embedded store at CHROMA_PATH)": ("chroma_host", "chroma_port", "collection"),
+    "Limits of what is indexed": ("max_file_bytes", "max_chunks_per_article"),
+    "Chunking": ("chunk_size", "chunk_overlap"),
+    "Embeddings": ("embed_backend", "embed_model", "embed_batch_size", "embed_base_url", "embed_api_key"),
+    "Retrieval": ("top_k", "candidates", "chunk_similarity_weight", "bm25_weight", "bm25_weight_other",
+                  "recency_weight"),
+    "The OpenAI-compatible endpoint (LLM answers; embeddings with EMBED_BACKEND=openai)":
+        ("openai_api_key", "openai_base_url"),
+    "Answering": ("answer_mode", "llm_model", "llm_timeout", "llm_max_retries", "llm_temperature", "llm_stream",
+                  "answer_model", "support_threshold", "history_turns"),
+    "Telegram": ("telegram_bot_token", "telegram_api_base_url", "admin_user_ids", "allowed_user_ids",
+                 "allowed_chat_ids", "max_question_chars", "questions_per_minute", "status_after",
+                 "answer_max_messages", "upload_max_bytes", "webhook_secret", "webhook_listen", "webhook_port"),
+    "Feeds (newsbot feeds, newsbot fetch; polled by newsbot serve)":
+        ("feed_interval", "feeds_allow_private", "feeds_private_hosts", "feed_timeout", "feed_max_bytes",
+         "feed_max_items", "feed_host_delay", "feed_user_agent"),
+    "Logging": ("log_level",),
+}
+
+
 def env_example() -> str:
     """The text of `.env.example`: every setting with its description and default (`make env-example`)."""
     lines = [
@@ -86,18 +120,22 @@ def env_example() -> str:
         "# Generated from bot/settings.py by `make env-example`.",
         "",
     ]
-    for name, field in Settings.model_fields.items():
-        default = field.default
-        if default is None or isinstance(default, SecretStr) or default == PROMPTS:
-            value = ""  # unset: None, or a default that depends on where the project is
-        elif isinstance(default, frozenset):
-            value = ",".join(str(v) for v in sorted(default))
-        elif isinstance(default, bool):
-            value = str(default).lower()
-        else:
-            value = str(default)
-        lines += [f"# {field.description}", f"{name.upper()}={value}", ""]
+    for title, names in SECTIONS.items():
+        lines += [f"# === {title} ===", ""]
+        for name in names:
+            field = Settings.model_fields[name]
+            lines += [f"# {field.description}", f"{name.upper()}={_example_value(field.default)}", ""]
     return "\n".join(lines)
+
+
+def _example_value(default: object) -> str:
+    if default is None or isinstance(default, SecretStr) or default == PROMPTS:
+        return ""  # unset: None, or a default that depends on where the project is
+    if isinstance(default, frozenset):
+        return ",".join(str(v) for v in sorted(default))
+    if isinstance(default, bool):
+        return str(default).lower()
+    return str(default)
 
 
 if __name__ == "__main__":

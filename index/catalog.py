@@ -21,8 +21,9 @@ from pathlib import Path
 import numpy as np
 
 from index.lexical import TOKENIZER_VERSION, LexicalIndex
-from index.models import ArticleInfo, SearchFilters
-from index.store import Store, decode_vectors, published_day
+from index.models import ArticleInfo, IndexVersion, SearchFilters
+from index.chroma import decode_vectors, published_day
+from index.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +48,8 @@ class ChunkRow:
 
 class Catalog:
     def __init__(self, rows: list[ChunkRow], lexical: LexicalIndex, articles: dict[str, ArticleInfo],
-                 generation: int, updated_at: str, sentence_vectors: np.ndarray, sentence_offsets: np.ndarray) -> None:
+                 generation: int, updated_at: str, sentence_vectors: np.ndarray, sentence_offsets: np.ndarray,
+                 epoch: str = "") -> None:
         self.rows = rows
         self.lexical = lexical
         #: float16 (sentences × dim); the vectors of row i are rows sentence_offsets[i]:sentence_offsets[i + 1]
@@ -55,6 +57,7 @@ class Catalog:
         self.sentence_offsets = sentence_offsets
         self.articles = articles
         self.generation = generation
+        self.epoch = epoch
         self.updated_at = updated_at
         self.position = {row.id: i for i, row in enumerate(rows)}
         self.sources = np.array([r.source.casefold() for r in rows], dtype=object)
@@ -66,6 +69,11 @@ class Catalog:
 
     def __len__(self) -> int:
         return len(self.rows)
+
+    @property
+    def version(self) -> IndexVersion:
+        """The index version this catalogue was read from: compare with `Store.current_version()`."""
+        return IndexVersion(self.epoch, self.generation)
 
     def mask(self, filters: SearchFilters | None) -> np.ndarray | None:
         """Boolean mask of rows that pass the filters (None when there are no filters)."""
@@ -96,9 +104,10 @@ class Catalog:
         folder = cache_dir / _snapshot_name(store, generation)
         catalog = None if state.get("dirty") else _read_snapshot(folder, articles, generation, state)
         if catalog is None:
-            catalog = cls._build(store, articles, generation, str(state.get("updated_at", "")), cache_dir)
+            catalog = cls._build(store, articles, generation, str(state.get("updated_at", "")), cache_dir,
+                                 epoch=str(state.get("epoch", "")))
             if not state.get("dirty"):
-                _write_snapshot(folder, catalog, str(state.get("epoch", "")))
+                _write_snapshot(folder, catalog, catalog.epoch)
         log.info("catalogue: %d chunks of %d articles (generation %d) in %.2fs",
                  len(catalog), len(articles), generation, time.perf_counter() - started)
         return catalog
@@ -124,7 +133,7 @@ class Catalog:
 
     @classmethod
     def _build(cls, store: Store, articles: dict[str, ArticleInfo], generation: int, updated_at: str,
-               scratch: Path) -> "Catalog":
+               scratch: Path, *, epoch: str) -> "Catalog":
         """Read every live chunk from the store, in the store's order.
 
         Sentence vectors are streamed to a scratch file and memory-mapped, so a cold start never
@@ -157,7 +166,7 @@ class Catalog:
         finally:
             path.unlink()  # the mapping stays valid; nothing is left behind
         lexical = LexicalIndex.build(f"{r.title}\n{r.text}" for r in rows)
-        return cls(rows, lexical, articles, generation, updated_at, matrix, offsets)
+        return cls(rows, lexical, articles, generation, updated_at, matrix, offsets, epoch=epoch)
 
 
 def _snapshot_name(store: Store, generation: int) -> str:
@@ -171,10 +180,10 @@ def _read_snapshot(folder: Path, articles: dict[str, ArticleInfo], generation: i
             payload = pickle.load(f)
         if payload["version"] != SNAPSHOT_VERSION or payload.get("epoch", "") != str(state.get("epoch", "")) \
                 or payload["hashes"] != {a.id: a.content_hash for a in articles.values()}:
-            return None  # another index (rebuilt: generations restart), or another state of this one
+            return None  # another index (another epoch), or another state of this one
         return Catalog(payload["rows"], LexicalIndex.load(folder / "bm25"), articles, generation,
                        str(state.get("updated_at", "")), np.load(folder / "sentences.npy", mmap_mode="r"),
-                       payload["offsets"])
+                       payload["offsets"], epoch=payload["epoch"])
     except FileNotFoundError:
         return None
     except Exception as exc:  # a damaged snapshot is rebuilt, never fatal

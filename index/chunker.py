@@ -38,6 +38,7 @@ class Chunker:
 
     def chunk(self, article: Article) -> list[Chunk]:
         body = article.body
+        article_hash = article.content_hash  # once: hashing the body per chunk is quadratic
         sentences = sentence_spans(body)
         starts = [s for s, _ in sentences]
         chunks: list[Chunk] = []
@@ -52,7 +53,7 @@ class Chunker:
             text = body[start:end]
             chunks.append(
                 Chunk(
-                    id=chunk_id(article, len(chunks), text),
+                    id=chunk_id(article.id, article_hash, len(chunks), text),
                     article_id=article.id,
                     index=len(chunks),
                     text=text,
@@ -64,9 +65,9 @@ class Chunker:
         return chunks
 
 
-def chunk_id(article: Article, index: int, text: str) -> str:
-    """Stable for an unchanged article; different whenever the article changes."""
-    digest = hashlib.sha256(f"{article.id}\x1f{article.content_hash}\x1f{index}\x1f{text}".encode()).hexdigest()
+def chunk_id(article_id: str, article_hash: str, index: int, text: str) -> str:
+    """Stable for an unchanged article; different whenever the article (its content hash) changes."""
+    digest = hashlib.sha256(f"{article_id}\x1f{article_hash}\x1f{index}\x1f{text}".encode()).hexdigest()
     return f"{digest[:32]}"
 
 

@@ -47,3 +47,16 @@ class StoreUnavailableError(NewsbotError):
     """The Chroma server could not be reached."""
 
     exit_status = 1
+
+class IndexChangedError(NewsbotError):
+    """The collections a reader had open were replaced or dropped under it (a rebuild went live).
+
+    Not a failure of the question: reopen the store (`Store.reopen()` then `ensure()`/`attach()`),
+    reload the catalogue and read again.
+    """
+
+    def __init__(self, location: str) -> None:
+        super().__init__(
+            f"The index at {location} was replaced while it was being read (a rebuild finished). "
+            "Reload it and try again."
+        )

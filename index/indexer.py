@@ -10,13 +10,16 @@ trust chunks whose `article_hash` matches the committed record, so a run
 killed at any point leaves the old or the new version of each article, never a
 mix. A run marks the index dirty while it works; the next run sweeps whatever
 an interrupted run left behind.
+
+`--rebuild` writes a whole new epoch beside the live index and makes it live at
+the end (one pointer write), so a rebuild killed at any point leaves the old index
+answering; the next run drops what it left.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-import uuid
 from collections.abc import Sequence
 from contextlib import nullcontext
 from datetime import datetime, timezone
@@ -30,7 +33,8 @@ from index.chunker import Chunker
 from index.embedders import Embedder, build_embedder
 from index.errors import IndexBusyError
 from index.loaders import load_corpus
-from index.models import Article, ArticleInfo, Chunk, IndexReport
+from index.loaders.discovery import relative
+from index.models import Article, ArticleInfo, Chunk, IndexReport, LoadFailure
 from index.settings import IndexSettings
 from index.store import Store
 
@@ -73,6 +77,7 @@ class Indexer:
         self.settings = settings
         self.embedder = embedder
         self.store = store
+        self.target = store  # where this run writes: the store, or a new epoch beside it (--rebuild)
         self.chunker = Chunker(settings.chunk_size, settings.chunk_overlap)
 
     def run(self, paths: Sequence[Path] | None, *, rebuild: bool, progress: bool) -> IndexReport:
@@ -80,18 +85,10 @@ class Indexer:
         report = IndexReport()
         root = self.settings.corpus_dir
         paths = [Path(p) for p in (paths or [root])]
-        if rebuild:
-            self.store.drop()
-        self.store.ensure(self.embedder.name, self.embedder.dim)
-        state = self.store.state()
-        existing = self.store.article_infos()
-        if state.get("dirty"):
-            self._sweep(existing, report)
-        # a new epoch for new collections: generations restart at 0 after a rebuild, and a
-        # catalogue snapshot of the previous index must not pass for this one
-        self.store.set_state(dirty=1, **({} if state.get("epoch") else {"epoch": uuid.uuid4().hex}))
+        state, existing = self._begin_rebuild() if rebuild else self._begin_update(report)
 
-        articles, failures = load_corpus(paths, root, max_bytes=self.settings.max_file_bytes)
+        articles, failures = load_corpus(paths, root, max_bytes=self.settings.max_file_bytes,
+                                         owners={info.id: info.path for info in existing.values()})
         report.failed.extend(failures)
         for failure in failures:
             log.warning("skipped %s", failure)
@@ -107,21 +104,51 @@ class Indexer:
         self._write(todo, report, progress)
         self._delete_missing(existing, articles, failures, paths, root, report)
 
-        generation = int(state.get("generation", 0)) + (1 if (todo or report.deleted or rebuild) else 0)
-        self.store.set_state(
-            dirty=0, generation=generation,
-            updated_at=datetime.now(timezone.utc).isoformat(timespec="seconds")
-            if generation != int(state.get("generation", 0)) or not state.get("updated_at") else state["updated_at"],
-        )
-        if generation != int(state.get("generation", 0)):
+        changed = bool(report.added or report.updated or report.deleted or rebuild)
+        generation = int(state.get("generation", 0)) + (1 if changed else 0)
+        updated_at = datetime.now(timezone.utc).isoformat(timespec="seconds") \
+            if changed or not state.get("updated_at") else state["updated_at"]
+        if rebuild:
+            self.target.publish(generation=generation, updated_at=updated_at)  # the new index goes live
+            self.store.attach()  # the caller's store (the bot's, for /reindex) serves it before the old one goes
+            self.target.drop_other_epochs()  # other readers of the old one get IndexChangedError and reload
+        else:
+            self.store.set_state(dirty=0, generation=generation, updated_at=updated_at)
+        if changed:
             # snapshot the catalogue now, so the bot's next start (or reload) does not build it
             Catalog.load(self.store, self.settings.cache_dir)
         report.seconds = time.perf_counter() - started
         return report
 
+    def _begin_update(self, report: IndexReport) -> tuple[dict, dict[str, ArticleInfo]]:
+        """Write into the live index: sweep what an interrupted run left, then mark it dirty."""
+        self.target = self.store
+        self.store.ensure(self.embedder.name, self.embedder.dim)
+        self.store.drop_other_epochs()  # collections of a rebuild that was killed before it went live
+        state = self.store.state()
+        existing = self.store.article_infos()
+        if state.get("dirty"):
+            self._sweep(existing, report)
+        self.store.set_state(dirty=1)
+        return state, existing
+
+    def _begin_rebuild(self) -> tuple[dict, dict[str, ArticleInfo]]:
+        """Write a new epoch beside the live index, which readers keep using until `publish`."""
+        self.target = self.store.fork()
+        self.target.drop_other_epochs()
+        live = self.target.current_version(strict=False)
+        self.target.start_epoch(self.embedder.name, self.embedder.dim)
+        return {"generation": live.generation if live else 0}, {}
+
     # --- steps ------------------------------------------------------------------
     def _write(self, todo: list[tuple[Article, ArticleInfo | None]], report: IndexReport, progress: bool) -> None:
-        planned = [(article, info, self.chunker.chunk(article)) for article, info in todo]
+        planned = []
+        for article, info in todo:
+            chunks = self.chunker.chunk(article)
+            if len(chunks) > self.settings.max_chunks_per_article:
+                report.failed.append(self._too_many_chunks(article, len(chunks)))
+                continue  # an indexed version stays: the article is still loaded, so it is not deleted
+            planned.append((article, info, chunks))
         total = sum(len(chunks) for _, _, chunks in planned)
         bar = _progress(progress)
         with bar or nullcontext():
@@ -143,7 +170,7 @@ class Indexer:
         known: dict[str, np.ndarray] = {}
         for article, info, _ in batch:
             if info is not None:
-                known |= self.store.sentence_vectors_for_article(article.id)
+                known |= self.target.sentence_vectors_for_article(article.id)
         missing = list(dict.fromkeys(t for _, _, chunks in batch for c in chunks for t in sentence_texts(c)
                                      if t not in known))
         if missing:
@@ -155,17 +182,28 @@ class Indexer:
             vectors = np.vstack([chunk_vector(v) for v in sentence_vectors]) if chunks else np.zeros((0, 0))
             groups.append((article, chunks, vectors, sentence_vectors))
             report.chunks_embedded += sum(1 for c in chunks if fresh.intersection(sentence_texts(c)))
-        self.store.add_chunk_groups(groups)  # new chunks: invisible until their article record changes
-        self.store.put_articles([(article, len(chunks)) for article, _, chunks in batch])  # commit points
+        self.target.add_chunk_groups(groups)  # new chunks: invisible until their article record changes
+        self.target.put_articles([(article, len(chunks)) for article, _, chunks in batch])  # commit points
         for article, info, chunks in batch:
             if info is not None:
-                report.chunks_deleted += self.store.delete_stale_chunks(article.id, article.content_hash)
+                report.chunks_deleted += self.target.delete_stale_chunks(article.id, article.content_hash)
                 report.updated.append(article.id)
             else:
                 report.added.append(article.id)
             report.chunks_added += len(chunks)
             if bar is not None:
                 bar.update(task, advance=len(chunks))
+
+    def _too_many_chunks(self, article: Article, count: int) -> LoadFailure:
+        limit = self.settings.max_chunks_per_article
+        what = f'the article "{article.id}"' if article.id != article.path else "the article"
+        failure = LoadFailure(
+            self.settings.corpus_dir / article.path,
+            f"{what} splits into {count:,} chunks, over the limit of {limit:,} (MAX_CHUNKS_PER_ARTICLE); "
+            "split it into smaller articles or raise MAX_CHUNKS_PER_ARTICLE",
+        )
+        log.warning("skipped %s", failure)
+        return failure
 
     def _delete_missing(self, existing, articles, failures, paths, root, report: IndexReport) -> None:
         scopes = [_relative(p, root) for p in paths]
@@ -178,15 +216,15 @@ class Indexer:
             if info.path in failed_paths:
                 continue  # keep the indexed version of a file that now fails to load
             if info.path in loaded_paths or not _exists(root, info.path):
-                self.store.delete_article(info.id)  # commit point
-                report.chunks_deleted += self.store.delete_stale_chunks(info.id, None)
+                self.target.delete_article(info.id)  # commit point
+                report.chunks_deleted += self.target.delete_stale_chunks(info.id, None)
                 report.deleted.append(info.id)
 
     def _sweep(self, existing: dict[str, ArticleInfo], report: IndexReport) -> None:
-        orphans = self.store.orphan_chunk_ids({i.id: i.content_hash for i in existing.values()})
+        orphans = self.target.orphan_chunk_ids({i.id: i.content_hash for i in existing.values()})
         if orphans:
             log.info("removing %d chunks left by an interrupted run", len(orphans))
-            self.store.delete_chunk_ids(orphans)
+            self.target.delete_chunk_ids(orphans)
             report.chunks_deleted += len(orphans)
 
 
@@ -207,10 +245,12 @@ def chunk_vector(sentence_vectors: np.ndarray) -> np.ndarray:
 
 
 def _relative(path: Path, root: Path) -> str:
-    """A path relative to the corpus root, as article paths are recorded ("" for the root itself)."""
-    try:
-        rel = Path(path).resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
+    """A path relative to the corpus root, as article paths are recorded ("" for the root itself).
+
+    Never raises, not even for a symlink loop (which `Path.resolve` refuses).
+    """
+    rel = relative(path, root)
+    if rel is None:
         return Path(path).name
     return "" if rel == "." else rel
 

@@ -1,4 +1,4 @@
-"""The records that flow through indexing: articles, chunks, and load failures."""
+"""The records that flow through indexing and retrieval: articles, chunks, load failures, hits, versions."""
 
 from __future__ import annotations
 
@@ -96,6 +96,22 @@ class ArticleInfo:
     chunks: int
     content_hash: str
     indexed_at: str
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A chunk found by a vector query."""
+
+    chunk_id: str
+    distance: float  # cosine distance
+
+
+@dataclass(frozen=True)
+class IndexVersion:
+    """Which index a reader serves: the epoch (new at every rebuild) and its generation."""
+
+    epoch: str
+    generation: int
 
 
 @dataclass

@@ -25,7 +25,8 @@ from index.catalog import Catalog, ChunkRow
 from index.embedders import Embedder
 from index.models import SearchFilters
 from index.settings import IndexSettings
-from index.store import Store, published_day
+from index.chroma import published_day
+from index.store import Store
 
 _RECENT = re.compile(
     r"\b(latest|most recent|newest|recent(ly)?|last|current(ly)?|now|today)\b|"

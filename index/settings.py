@@ -2,7 +2,8 @@
 
 `bot.settings.Settings` extends this class with the bot's and the LLM's
 settings; both read the same `.env`, so there is one source of configuration.
-Every field is listed, with a comment, in `.env.example`.
+Every field is listed, with a comment, in `.env.example`. Everything newsbot writes
+lives under DATA_DIR unless a path is set on its own (CHROMA_PATH, HISTORY_DB).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 EmbedBackend = Literal["local", "openai"]
@@ -22,14 +23,26 @@ class IndexSettings(BaseSettings):
         env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
     )
 
-    # --- corpus and storage -------------------------------------------------
+    # --- paths: everything newsbot writes lives under DATA_DIR unless set ---------
     corpus_dir: Path = Field(Path("corpus"), description="Folder of articles that `newsbot index` reads by default.")
-    data_dir: Path = Field(Path("data"), description="Working data: lock file, BM25 snapshot, chat history.")
-    chroma_path: Path = Field(Path("data/chroma"), description="Embedded Chroma folder (used when CHROMA_HOST is empty).")
+    data_dir: Path = Field(
+        Path("data"),
+        description="Working data: the embedded index, lock file, catalogue snapshots and chat history live here.",
+    )
+    chroma_path: Path | None = Field(
+        None, description="Embedded Chroma folder (used when CHROMA_HOST is empty); empty: DATA_DIR/chroma."
+    )
+
+    # --- Chroma server ------------------------------------------------------------
     chroma_host: str | None = Field(None, description="Chroma server host; when set, HttpClient is used.")
     chroma_port: int = Field(8000, description="Chroma server port.")
     collection: str = Field("newsbot", description="Name prefix of the Chroma collections.")
+
+    # --- limits of what is indexed --------------------------------------------------
     max_file_bytes: int = Field(5_000_000, gt=0, description="Articles larger than this are skipped with an error.")
+    max_chunks_per_article: int = Field(
+        2000, ge=1, description="An article that splits into more chunks than this is skipped with an error."
+    )
 
     # --- chunking -------------------------------------------------------------
     chunk_size: int = Field(256, ge=32, description="Chunk size in tokens.")
@@ -44,6 +57,8 @@ class IndexSettings(BaseSettings):
     embed_batch_size: int = Field(32, ge=1, description="Texts per embedding call.")
     embed_base_url: str | None = Field(None, description="Embeddings endpoint; defaults to OPENAI_BASE_URL.")
     embed_api_key: SecretStr | None = Field(None, description="Embeddings API key; defaults to OPENAI_API_KEY.")
+
+    # --- the OpenAI-compatible endpoint (embeddings with EMBED_BACKEND=openai, the LLM) ---
     openai_api_key: SecretStr | None = Field(None, description="Key for the OpenAI-compatible endpoint.")
     openai_base_url: str | None = Field(None, description="Base URL of an OpenAI-compatible endpoint (…/v1).")
 
@@ -72,6 +87,13 @@ class IndexSettings(BaseSettings):
             if not isinstance(field.default, (str, frozenset)):
                 return field.default
         return value
+
+    @model_validator(mode="after")
+    def _paths_under_data_dir(self) -> "IndexSettings":
+        """Paths left empty follow DATA_DIR, as its description promises."""
+        if self.chroma_path is None:
+            self.chroma_path = self.data_dir / "chroma"
+        return self
 
     @property
     def lock_path(self) -> Path:

@@ -1,13 +1,23 @@
 """The Chroma store: chunk vectors plus an article table, embedded or on a server.
 
-Two collections share a name prefix:
-- `<prefix>_chunks`: one record per chunk (vector, text, metadata with offsets).
-- `<prefix>_articles`: one record per article (body as the document, metadata
-  with the content hash); the record is the commit point of an article's
-  update, so readers only trust chunks whose `article_hash` matches it. A
-  special `__state__` record holds the index generation, a "dirty" flag and
-  the epoch (a random id given to new collections, so that snapshots of a
-  dropped index are never taken for the rebuilt one).
+The collections of one index (names in `index.chroma.Layout`):
+- the pointer: one record naming the live epoch and the index state — its generation
+  (+1 for every run that changed something), a "dirty" flag while a run writes, the time
+  of the last change. `current_version()` reads it in one small get;
+- per epoch, `…_chunks`: one record per chunk (vector, text, metadata with offsets), and
+  `…_articles`: one record per article (body as the document, metadata with the content
+  hash). The article record is the commit point of an article's update, so readers only
+  trust chunks whose `article_hash` matches it.
+
+A rebuild writes a new epoch beside the live one (`fork()` + `start_epoch()`), makes it live
+by rewriting the pointer (`publish()`: one write) and then drops the old epoch's collections.
+Readers keep using the old epoch until the flip; a read that hits collections dropped under
+it raises `IndexChangedError`, so the reader can reopen the store and read again.
+
+Every write and every read by ids goes to Chroma in batches within the client's
+`get_max_batch_size()` (5,461 records for the embedded store: SQLite's variable limit).
+Every write first calls the store's `on_write` hook with its kind (`index.crashpoints.WRITES`):
+none in production; `NEWSBOT_TEST_CRASH_AT` makes it a deterministic kill -9 for tests.
 
 Chroma's default embedding function is never triggered: collections carry
 `ExplicitEmbeddings`, which refuses to embed; vectors are always passed in.
@@ -15,114 +25,62 @@ Chroma's default embedding function is never triggered: collections carry
 
 from __future__ import annotations
 
-import base64
 import json
 import logging
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime, timezone
+from functools import cached_property
 
 import chromadb
 import numpy as np
-from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
-from chromadb.config import Settings as ChromaSettings
+from chromadb.errors import NotFoundError
 
-from index.errors import EmbedderMismatchError, NewsbotError, StoreUnavailableError
-from index.models import Article, ArticleInfo, Chunk
+from index.chroma import (
+    SCHEMA_VERSION,
+    ExplicitEmbeddings,
+    Layout,
+    Pointer,
+    collection_names,
+    decode_vectors,
+    encode_vectors,
+    open_client,
+    published_day,
+)
+from index.crashpoints import crash_hook_from_env
+from index.errors import EmbedderMismatchError, IndexChangedError, NewsbotError
+from index.models import Article, ArticleInfo, Chunk, Hit, IndexVersion
 from index.settings import IndexSettings
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2  # 2: sentence vectors in chunk metadata
-STATE_ID = "__state__"
 _PAGE = 1000
 
-
-class ExplicitEmbeddings(EmbeddingFunction[Documents]):
-    """Stands in for Chroma's default embedding function, which would download a model."""
-
-    def __init__(self) -> None:
-        pass
-
-    def __call__(self, input: Documents) -> Embeddings:
-        raise NewsbotError("newsbot passes embeddings to Chroma explicitly; nothing may be embedded by Chroma.")
-
-    @staticmethod
-    def name() -> str:
-        return "newsbot-explicit"
-
-    def get_config(self) -> dict:
-        return {}
-
-    @staticmethod
-    def build_from_config(config: dict) -> "ExplicitEmbeddings":
-        return ExplicitEmbeddings()
-
-
-@dataclass(frozen=True)
-class Hit:
-    chunk_id: str
-    distance: float  # cosine distance
-
-
-def _client(settings: IndexSettings) -> tuple[chromadb.api.ClientAPI, str]:
-    chroma_settings = ChromaSettings(anonymized_telemetry=False)
-    if settings.chroma_host:
-        location = f"server {settings.chroma_host}:{settings.chroma_port}"
-        try:
-            client = chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
-            client.heartbeat()
-        except Exception as exc:
-            raise StoreUnavailableError(
-                f"Cannot reach the Chroma server at {settings.chroma_host}:{settings.chroma_port} ({exc}). "
-                "Start it (`chroma run --path DIR --port PORT`) or unset CHROMA_HOST to use the embedded store."
-            ) from exc
-        return client, location
-    settings.chroma_path.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings), \
-        f"embedded {settings.chroma_path}"
-
-
-def encode_vectors(vectors: np.ndarray) -> str:
-    """Sentence vectors as compact metadata: float16, base64 (one row per sentence)."""
-    return base64.b64encode(np.asarray(vectors, dtype=np.float16).tobytes()).decode("ascii")
-
-
-def decode_vectors(text: str, dim: int) -> np.ndarray:
-    return np.frombuffer(base64.b64decode(text), dtype=np.float16).reshape(-1, dim)
-
-
-def published_day(iso: str) -> int:
-    """`2025-04-30T…` → 20250430 (0 when unknown): Chroma filters compare numbers."""
-    digits = iso[:10].replace("-", "")
-    return int(digits) if len(digits) == 8 and digits.isdigit() else 0
+WriteHook = Callable[[str], None]
 
 
 class Store:
     def __init__(self, client: chromadb.api.ClientAPI, prefix: str, location: str,
-                 connect: Callable[[], chromadb.api.ClientAPI] | None = None) -> None:
+                 connect: Callable[[], chromadb.api.ClientAPI] | None = None, *,
+                 on_write: WriteHook | None = None) -> None:
         self._client = client
         self.prefix = prefix
         self.location = location
+        self.layout = Layout(prefix)
         self._connect = connect or (lambda: client)  # a new client, for reopen()
+        self._on_write = on_write if on_write is not None else crash_hook_from_env()
         self._ef = ExplicitEmbeddings()
+        self.epoch: str | None = None  # the epoch whose collections this store reads and writes
+        self._pointer = Pointer(client, self.layout, self._ef, location)
         self._chunks = None
         self._articles = None
         self.dim = 0
 
     # --- opening ----------------------------------------------------------------
     @classmethod
-    def open(cls, settings: IndexSettings) -> "Store":
-        client, location = _client(settings)
-        return cls(client, settings.collection, location, connect=lambda: _client(settings)[0])
-
-    @property
-    def chunks_name(self) -> str:
-        return f"{self.prefix}_chunks"
-
-    @property
-    def articles_name(self) -> str:
-        return f"{self.prefix}_articles"
+    def open(cls, settings: IndexSettings, *, on_write: WriteHook | None = None) -> "Store":
+        client, location = open_client(settings)
+        return cls(client, settings.collection, location, connect=lambda: open_client(settings)[0], on_write=on_write)
 
     def reopen(self) -> "Store":
         """A fresh client on the same store, seeing what other processes wrote since this one opened.
@@ -134,54 +92,145 @@ class Store:
             from chromadb.api.shared_system_client import SharedSystemClient
 
             SharedSystemClient.clear_system_cache()
-        return type(self)(self._connect(), self.prefix, self.location, self._connect)
+        return type(self)(self._connect(), self.prefix, self.location, self._connect, on_write=self._on_write)
+
+    def fork(self) -> "Store":
+        """Another store on the same client, opened on nothing yet (a rebuild writes through it)."""
+        return type(self)(self._client, self.prefix, self.location, self._connect, on_write=self._on_write)
+
+    @property
+    def chunks_name(self) -> str:
+        return self.chunks.name
+
+    @property
+    def articles_name(self) -> str:
+        return self.articles_collection.name
+
+    def current_version(self, *, strict: bool = True) -> IndexVersion | None:
+        """The live index's epoch and generation (one get of the pointer record); None when there is none.
+
+        Raises NewsbotError for an index of another schema, unless not `strict`."""
+        pointer = self._pointer.read(strict=strict)
+        return None if pointer is None else IndexVersion(str(pointer["epoch"]), int(pointer.get("generation", 0)))
 
     def exists(self) -> bool:
-        names = {c if isinstance(c, str) else c.name for c in self._client.list_collections()}
-        return self.chunks_name in names and self.articles_name in names
+        return self._pointer.read() is not None
 
     def embedder_of_index(self) -> tuple[str, int] | None:
-        if not self.exists():
+        """(model, dimension) of the live index, or None when there is none."""
+        pointer = self._pointer.read()
+        if pointer is None:
             return None
-        meta = self._client.get_collection(self.chunks_name, embedding_function=self._ef).metadata or {}
+        meta = self._get_collection(self.layout.chunks(str(pointer["epoch"]))).metadata or {}
         return str(meta.get("embed_model", "?")), int(meta.get("embed_dim", 0))
 
     def attach(self) -> None:
-        """Open the existing collections for reading, whatever embedder made them (no model needed)."""
-        if not self.exists():
+        """Open the live index for reading, whatever embedder made it (no model needed)."""
+        if not self._open_live():
             raise NewsbotError(f"There is no index at {self.location} yet; run `newsbot index`.")
-        self._chunks = self._client.get_collection(self.chunks_name, embedding_function=self._ef)
-        self._articles = self._client.get_collection(self.articles_name, embedding_function=self._ef)
-        self.dim = int((self._chunks.metadata or {}).get("embed_dim", 0))
 
     def ensure(self, embed_model: str, dim: int) -> None:
-        """Open (creating if needed) the collections; fail clearly on another embedder's index."""
-        stored = self.embedder_of_index()
-        if stored is not None and stored != (embed_model, dim):
+        """Open the live index, creating an empty one if there is none; fail clearly on another
+        embedder's index or another version's."""
+        if not self._open_live():
+            self.start_epoch(embed_model, dim)
+            self.publish(generation=0, updated_at="")
+            return
+        meta = self.chunks.metadata or {}
+        stored = (str(meta.get("embed_model", "?")), int(meta.get("embed_dim", 0)))
+        if stored != (embed_model, dim):
             raise EmbedderMismatchError(f"{stored[0]} ({stored[1]} dimensions)", f"{embed_model} ({dim} dimensions)")
-        if stored is not None:
-            schema = (self._client.get_collection(self.chunks_name, embedding_function=self._ef).metadata or {}).get("schema")
-            if schema != SCHEMA_VERSION:
-                raise NewsbotError(f"The index at {self.location} was built by another version of newsbot "
-                                   f"(schema {schema}, this one needs {SCHEMA_VERSION}). "
-                                   "Run `newsbot index --rebuild`.")
-        self.dim = dim
-        self._chunks = self._client.get_or_create_collection(
-            self.chunks_name,
-            embedding_function=self._ef,
+
+    def start_epoch(self, embed_model: str, dim: int) -> None:
+        """Create the empty collections of a new epoch and use them; they are not live until `publish()`."""
+        epoch = self.layout.new_epoch()
+        self._write("create_collections")
+        self._chunks = self._client.create_collection(
+            self.layout.chunks(epoch), embedding_function=self._ef,
             metadata={"hnsw:space": "cosine", "embed_model": embed_model, "embed_dim": dim, "schema": SCHEMA_VERSION},
         )
-        self._articles = self._client.get_or_create_collection(
-            self.articles_name, embedding_function=self._ef, metadata={"schema": SCHEMA_VERSION}
-        )
+        self._articles = self._client.create_collection(
+            self.layout.articles(epoch), embedding_function=self._ef, metadata={"schema": SCHEMA_VERSION})
+        self.epoch, self.dim = epoch, dim
+
+    def publish(self, **state: object) -> None:
+        """Make this store's epoch the live index, with `state` (one write of the pointer record)."""
+        record = {"generation": 0, "updated_at": ""} | state | {
+            "epoch": self._opened_epoch(), "schema": SCHEMA_VERSION, "dirty": 0}
+        self._write("publish")
+        self._pointer.write(record)
+
+    def drop_other_epochs(self) -> list[str]:
+        """Drop the collections of every epoch but the live one (what a rebuild replaced or a killed one left)."""
+        pointer = self._pointer.read(strict=False)
+        live = str(pointer["epoch"]) if pointer else None
+        names = self.layout.data_collections(collection_names(self._client), keep_epoch=live)
+        for name in names:
+            self._write("drop_collections")
+            self._delete_collection(name)
+        return names
 
     def drop(self) -> None:
-        for name in (self.chunks_name, self.articles_name):
+        """Delete the whole index: every epoch and the pointer."""
+        names = collection_names(self._client)
+        for name in self.layout.data_collections(names) + [n for n in (self.layout.pointer,) if n in names]:
+            self._write("drop_collections")
+            self._delete_collection(name)
+        self.epoch = self._chunks = self._articles = None
+
+    def _open_live(self) -> bool:
+        """Open the live epoch's collections; False when there is no index (and no older one)."""
+        for _ in range(3):  # a rebuild may go live between reading the pointer and opening its epoch
+            pointer = self._pointer.read()
+            if pointer is None:
+                self._pointer.refuse_legacy()
+                return False
+            epoch = str(pointer["epoch"])
             try:
-                self._client.delete_collection(name)
-            except Exception:  # absent already
-                pass
-        self._chunks = self._articles = None
+                chunks = self._get_collection(self.layout.chunks(epoch))
+                articles = self._get_collection(self.layout.articles(epoch))
+            except IndexChangedError:
+                continue
+            self._chunks, self._articles, self.epoch = chunks, articles, epoch
+            self.dim = int((chunks.metadata or {}).get("embed_dim", 0))
+            return True
+        raise IndexChangedError(self.location)
+
+    def _get_collection(self, name: str):
+        with self._reading():
+            return self._client.get_collection(name, embedding_function=self._ef)
+
+    def _delete_collection(self, name: str) -> None:
+        try:
+            self._client.delete_collection(name)
+        except NotFoundError:  # gone already
+            pass
+
+    def _opened_epoch(self) -> str:
+        if self.epoch is None:
+            raise NewsbotError("The index is not open; run `newsbot index` first.")
+        return self.epoch
+
+    @cached_property
+    def max_batch(self) -> int:
+        """Records per Chroma call: the client's limit (a server reports its own)."""
+        return max(1, int(self._client.get_max_batch_size()))
+
+    def _batches(self, count: int) -> Iterator[slice]:
+        for start in range(0, count, self.max_batch):
+            yield slice(start, start + self.max_batch)
+
+    def _write(self, kind: str) -> None:
+        if self._on_write is not None:
+            self._on_write(kind)
+
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        """Collections dropped under a reader (a rebuild went live) surface as IndexChangedError."""
+        try:
+            yield
+        except NotFoundError as exc:
+            raise IndexChangedError(self.location) from exc
 
     @property
     def chunks(self):
@@ -197,20 +246,25 @@ class Store:
 
     # --- state ------------------------------------------------------------------
     def state(self) -> dict:
-        got = self.articles_collection.get(ids=[STATE_ID], include=["metadatas"])
-        return dict(got["metadatas"][0]) if got["ids"] else {"generation": 0, "dirty": 0, "updated_at": ""}
+        """The state of the index this store has open: epoch, generation, dirty, updated_at and any
+        other key given to `set_state`. Raises IndexChangedError when another epoch went live since."""
+        epoch = self._opened_epoch()
+        pointer = self._pointer.read()
+        if pointer is None or pointer["epoch"] != epoch:
+            raise IndexChangedError(self.location)
+        return pointer
 
     def set_state(self, **changes: object) -> None:
-        state = self.state() | changes
-        self.articles_collection.upsert(ids=[STATE_ID], embeddings=[[1.0]], documents=[""], metadatas=[state])
+        """Merge `changes` into the live index's state (this store's epoch must be the live one)."""
+        record = self.state() | changes
+        self._write("set_state")
+        self._pointer.write(record)
 
     # --- articles ---------------------------------------------------------------
     def article_infos(self) -> dict[str, ArticleInfo]:
         infos: dict[str, ArticleInfo] = {}
         for ids, metas, _ in self._pages(self.articles_collection, include=["metadatas"]):
             for id_, m in zip(ids, metas):
-                if id_ == STATE_ID:
-                    continue
                 infos[id_] = ArticleInfo(
                     id=id_, title=m.get("title", ""), source=m.get("source", ""), url=m.get("url", ""),
                     published_at=m.get("published_at", ""), path=m.get("path", ""), chunks=int(m.get("chunks", 0)),
@@ -219,10 +273,13 @@ class Store:
         return infos
 
     def article_bodies(self, ids: Sequence[str]) -> dict[str, str]:
-        if not ids:
-            return {}
-        got = self.articles_collection.get(ids=list(ids), include=["documents"])
-        return dict(zip(got["ids"], got["documents"]))
+        ids = list(ids)
+        bodies: dict[str, str] = {}
+        for part in self._batches(len(ids)):
+            with self._reading():
+                got = self.articles_collection.get(ids=ids[part], include=["documents"])
+            bodies.update(zip(got["ids"], got["documents"]))
+        return bodies
 
     def put_article(self, article: Article, chunk_count: int) -> None:
         """The commit point of an article's (re-)indexing."""
@@ -233,14 +290,18 @@ class Store:
         if not items:
             return
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        self.articles_collection.upsert(
-            ids=[a.id for a, _ in items], embeddings=[[1.0]] * len(items), documents=[a.body for a, _ in items],
-            metadatas=[a.metadata() | {"content_hash": a.content_hash, "chunks": n,
-                                       "published_day": published_day(a.published_at), "indexed_at": now}
-                       for a, n in items],
-        )
+        for part in self._batches(len(items)):
+            batch = items[part]
+            self._write("put_articles")
+            self.articles_collection.upsert(
+                ids=[a.id for a, _ in batch], embeddings=[[1.0]] * len(batch), documents=[a.body for a, _ in batch],
+                metadatas=[a.metadata() | {"content_hash": a.content_hash, "chunks": n,
+                                           "published_day": published_day(a.published_at), "indexed_at": now}
+                           for a, n in batch],
+            )
 
     def delete_article(self, article_id: str) -> None:
+        self._write("delete_articles")
         self.articles_collection.delete(ids=[article_id])
 
     # --- chunks -----------------------------------------------------------------
@@ -252,7 +313,7 @@ class Store:
 
     def add_chunk_groups(self, groups: Sequence[tuple[Article, Sequence[Chunk], np.ndarray,
                                                       Sequence[np.ndarray] | None]]) -> None:
-        """Write the chunks of several articles in one upsert."""
+        """Write the chunks of several articles: one upsert, or several when they exceed `max_batch`."""
         ids: list[str] = []
         documents: list[str] = []
         metas: list[dict] = []
@@ -279,12 +340,15 @@ class Store:
                               "sentences": json.dumps(c.sentences), "sv": encode_vectors(sv)}
                       for c, sv in zip(chunks, sentence_vectors)]
             vectors.append(embeddings)
-        if ids:
-            self.chunks.upsert(ids=ids, embeddings=np.vstack(vectors), documents=documents, metadatas=metas)
+        matrix = np.vstack(vectors) if vectors else None
+        for part in self._batches(len(ids)):
+            self._write("add_chunks")
+            self.chunks.upsert(ids=ids[part], embeddings=matrix[part], documents=documents[part], metadatas=metas[part])
 
     def sentence_vectors_for_article(self, article_id: str) -> dict[str, np.ndarray]:
         """sentence text → vector, from the article's stored chunks (reused when an article changes)."""
-        got = self.chunks.get(where={"article_id": article_id}, include=["documents", "metadatas"])
+        with self._reading():
+            got = self.chunks.get(where={"article_id": article_id}, include=["documents", "metadatas"])
         found: dict[str, np.ndarray] = {}
         for text, meta in zip(got["documents"], got["metadatas"]):
             if "sv" not in meta:
@@ -301,9 +365,9 @@ class Store:
         where: dict = {"article_id": article_id}
         if keep_hash is not None:
             where = {"$and": [{"article_id": article_id}, {"article_hash": {"$ne": keep_hash}}]}
-        ids = self.chunks.get(where=where, include=[])["ids"]
-        if ids:
-            self.chunks.delete(ids=ids)
+        with self._reading():
+            ids = self.chunks.get(where=where, include=[])["ids"]
+        self.delete_chunk_ids(ids)
         return len(ids)
 
     def orphan_chunk_ids(self, live: dict[str, str]) -> list[str]:
@@ -316,28 +380,32 @@ class Store:
         return orphans
 
     def delete_chunk_ids(self, ids: Sequence[str]) -> None:
-        for i in range(0, len(ids), _PAGE):
-            self.chunks.delete(ids=list(ids[i : i + _PAGE]))
+        ids = list(ids)
+        for part in self._batches(len(ids)):
+            self._write("delete_chunks")
+            self.chunks.delete(ids=ids[part])
 
     def chunk_count(self) -> int:
-        return self.chunks.count()
+        with self._reading():
+            return self.chunks.count()
 
     def all_chunks(self) -> Iterable[tuple[list[str], list[dict], list[str]]]:
         """Pages of (ids, metadatas, documents) of every chunk."""
         return self._pages(self.chunks, include=["metadatas", "documents"])
 
     def query(self, vector: np.ndarray, n: int, where: dict | None = None) -> list[Hit]:
-        got = self.chunks.query(  # Chroma returns fewer than n when there are fewer
-            query_embeddings=[np.asarray(vector, dtype=np.float32)], n_results=n, where=where,
-            include=["distances"],
-        )
+        with self._reading():
+            got = self.chunks.query(  # Chroma returns fewer than n when there are fewer
+                query_embeddings=[np.asarray(vector, dtype=np.float32)], n_results=n, where=where,
+                include=["distances"],
+            )
         return [Hit(chunk_id=i, distance=float(d)) for i, d in zip(got["ids"][0], got["distances"][0])]
 
-    @staticmethod
-    def _pages(collection, include: list[str]):
+    def _pages(self, collection, include: list[str]):
         offset = 0
         while True:
-            got = collection.get(include=include, limit=_PAGE, offset=offset)
+            with self._reading():
+                got = collection.get(include=include, limit=_PAGE, offset=offset)
             if not got["ids"]:
                 return
             yield got["ids"], got.get("metadatas") or [{}] * len(got["ids"]), got.get("documents") or []

@@ -27,3 +27,29 @@ def test_env_example_values_are_valid_defaults(tmp_path):
     assert settings.effective_mode == "offline"
     assert settings.telegram_bot_token is None and settings.chroma_host is None
     assert settings.admin_user_ids == frozenset()
+
+
+def test_paths_follow_data_dir_unless_set_on_their_own(tmp_path, monkeypatch):
+    from index.settings import IndexSettings
+
+    for name in ("DATA_DIR", "CHROMA_PATH", "HISTORY_DB"):
+        monkeypatch.delenv(name, raising=False)
+    env = tmp_path / ".env"
+    env.write_text(f"DATA_DIR={tmp_path / 'from-env'}\nCHROMA_PATH=\n")
+
+    derived = Settings(_env_file=None, data_dir=tmp_path / "d")
+    explicit = Settings(_env_file=None, data_dir=tmp_path / "d", chroma_path=tmp_path / "c", history_db=tmp_path / "h")
+    from_file = Settings(_env_file=env)
+
+    assert (derived.chroma_path, derived.history_db) == (tmp_path / "d" / "chroma", tmp_path / "d" / "history.sqlite3")
+    assert IndexSettings(_env_file=None, data_dir=tmp_path / "d").chroma_path == tmp_path / "d" / "chroma"
+    assert (explicit.chroma_path, explicit.history_db) == (tmp_path / "c", tmp_path / "h")
+    assert from_file.chroma_path == tmp_path / "from-env" / "chroma"
+    assert from_file.history_db == tmp_path / "from-env" / "history.sqlite3"
+
+
+def test_env_example_groups_the_settings_in_sections():
+    headers = [line for line in env_example().splitlines() if line.startswith("# === ")]
+    assert headers[0].startswith("# === Paths") and len(headers) >= 8
+    text = env_example()
+    assert text.index("DATA_DIR=") < text.index("CHROMA_PATH=") < text.index("HISTORY_DB=") < text.index("CHROMA_HOST=")

@@ -26,14 +26,15 @@ pytestmark = [
 ]
 
 
-@pytest.mark.timeout(600)
+@pytest.mark.timeout(1860)
 def test_every_benchmark_runs_once_on_a_tiny_input(tmp_path: Path) -> None:
     report = tmp_path / "benchmarks.md"
     # libgomp's busy-waiting makes the e5 engine many times slower on a loaded machine (see
     # docs/benchmarks.md); a quick run only has to prove the code works, so it waits passively
     env = dict(os.environ, OMP_WAIT_POLICY=os.environ.get("OMP_WAIT_POLICY", "PASSIVE"))
     done = subprocess.run([sys.executable, "-m", "benchmarks.run", "--quick", "--out", str(report)],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=590)
+                          cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=1800)  # a bound for a hung run; a busy machine is slow, not stuck
     assert done.returncode == 0, done.stderr[-5000:]
 
     text = report.read_text()

@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from index.crashpoints import ENV as CRASH_ENV
 from index.embedders import Embedder
 from index.settings import IndexSettings
 
@@ -48,6 +49,7 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     for name in list(os.environ):
         if name.lower() in names:
             monkeypatch.delenv(name)
+    monkeypatch.delenv(CRASH_ENV, raising=False)
     yield
     clear_chroma_cache()
 
@@ -99,7 +101,7 @@ def first_article(corpus_dir: Path) -> Path:
 
 def cli_env(settings: IndexSettings, **extra: str) -> dict[str, str]:
     """Environment for a `newsbot` subprocess using `settings`' folders (nothing inherited from the outer env)."""
-    env = {k: v for k, v in os.environ.items() if k.lower() not in IndexSettings.model_fields}
+    env = {k: v for k, v in os.environ.items() if k.lower() not in IndexSettings.model_fields and k != CRASH_ENV}
     env.update({
         "CORPUS_DIR": str(settings.corpus_dir),
         "DATA_DIR": str(settings.data_dir),
@@ -153,6 +155,31 @@ class TrackedEmbedder(Embedder):
             for text, vector in zip(missing, np.asarray(vectors, dtype=np.float32)):
                 self._memo[(text, is_query)] = vector
         return np.vstack([self._memo[(t, is_query)] for t in texts])
+
+
+class HashingEmbedder(Embedder):
+    """A fast stand-in for tests that write thousands of chunks: a deterministic unit vector per text.
+
+    Similar texts get unrelated vectors, so it is for storage tests, never for retrieval quality.
+    """
+
+    name = "test:hashing"
+    dim = 16
+
+    def _embed(self, texts: list[str], is_query: bool) -> Any:
+        import hashlib
+
+        import numpy as np
+
+        rows = [np.frombuffer(hashlib.sha256(f"{is_query}|{t}".encode()).digest()[:self.dim], dtype=np.uint8)
+                for t in texts]
+        vectors = np.vstack(rows).astype(np.float32) - 127.5
+        return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+@pytest.fixture
+def hashing() -> HashingEmbedder:
+    return HashingEmbedder()
 
 
 @pytest.fixture(scope="session")

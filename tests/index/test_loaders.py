@@ -117,6 +117,16 @@ def test_plain_txt_first_line_is_title_rest_is_body(tmp_path: Path) -> None:
     assert article.body == "First line of the body.\n\nSecond paragraph."
 
 
+@pytest.mark.parametrize("name", ["evil\x1b[2J\x1b]0;pwned\x07-news.txt", "rtl\u202eoverride\u2066-news.md"])
+def test_titles_from_file_names_carry_no_control_or_bidi_characters(tmp_path: Path, name: str) -> None:
+    write_text(tmp_path, name, "Only one line of news here.\n")
+
+    article = load_one(tmp_path)
+
+    assert article.title.endswith("news")
+    assert not any(ch in article.title for ch in "\x1b\x07\u202e\u2066")
+
+
 def test_single_line_txt_takes_its_title_from_the_file_name(tmp_path: Path) -> None:
     write_text(tmp_path, "breaking-news_today.txt", "Only one line of news here.\n")
 
@@ -247,6 +257,21 @@ def test_html_in_a_declared_legacy_charset(tmp_path: Path) -> None:
     assert "old café on the square" in article.body
 
 
+def test_noscript_and_iframe_text_stays_out_of_the_body(tmp_path: Path) -> None:
+    kept = ["The central bank kept interest rates unchanged on Thursday, citing slowing inflation in the region.",
+            "Analysts had expected the decision and markets barely moved after the announcement by the governor."]
+    page = html_page(title="Rates held", paragraphs=kept).replace(
+        "</p><p>",
+        "</p><noscript><p>Enable JavaScript to see the interactive chart of interest rates over the years.</p>"
+        "</noscript><iframe src='https://ads.example'><p>Your browser does not support frames, visit our sponsor."
+        "</p></iframe><p>", 1)
+    write_text(tmp_path, "rates.html", page)
+
+    article = load_one(tmp_path)
+
+    assert article.body == "\n\n".join(kept)
+
+
 # --------------------------------------------------------------------------- .json / .jsonl
 
 
@@ -258,8 +283,8 @@ def test_json_list_of_multihop_records(tmp_path: Path) -> None:
 
     assert failures == []
     assert ids(articles) == [
-        "https://news.example.com/articles/1",
-        "https://news.example.com/articles/2",
+        "url:https://news.example.com/articles/1",
+        "url:https://news.example.com/articles/2",
         "data/corpus.json#2",
     ]
     first = articles[0]
@@ -284,7 +309,7 @@ def test_json_bad_records_fail_alone(tmp_path: Path) -> None:
 
     articles, failures = load(tmp_path)
 
-    assert ids(articles) == ["https://news.example.com/articles/1", "https://news.example.com/articles/4"]
+    assert ids(articles) == ["url:https://news.example.com/articles/1", "url:https://news.example.com/articles/4"]
     assert [f.path for f in failures] == [tmp_path / "news.json"] * 2
     assert failures[0].reason.startswith("record 1: expected a JSON object")
     assert failures[1].reason.startswith('record 2: no "body" or "text" field')
@@ -302,13 +327,69 @@ def test_jsonl_records_and_bad_lines(tmp_path: Path) -> None:
 
     articles, failures = load(tmp_path)
 
-    assert ids(articles) == ["https://news.example.com/articles/1", "news.jsonl#5"]
+    assert ids(articles) == ["url:https://news.example.com/articles/1", "news.jsonl#5"]
     assert [str(f) for f in failures] == [
         f"{tmp_path / 'news.jsonl'}: {failures[0].reason}",
         f"{tmp_path / 'news.jsonl'}: {failures[1].reason}",
     ]
     assert failures[0].reason.startswith("line 2: not valid JSON")
     assert failures[1].reason.startswith('line 4: no "body" or "text" field')
+
+
+@pytest.mark.parametrize("name", ["deep.json", "deep.jsonl"])
+def test_deeply_nested_json_is_a_named_failure(tmp_path: Path, name: str) -> None:
+    deep = write_text(tmp_path, name, "[" * 40_000 + "]" * 40_000 + "\n")
+    write_article(tmp_path, GOOD)
+
+    articles, failures = load(tmp_path)
+
+    assert ids(articles) == [GOOD] and [f.path for f in failures] == [deep]
+    assert "nested too deeply" in failures[0].reason and "unexpected error" not in failures[0].reason
+
+
+def test_nested_values_in_a_record_are_ignored(tmp_path: Path) -> None:
+    nested: object = "deep"
+    for _ in range(500):
+        nested = [nested]
+    write_jsonl(tmp_path, "a.jsonl", [multihop_record(1, author=nested, category=["world", ["x"], {"a": 1}])])
+
+    article = load_one(tmp_path)
+
+    assert (article.author, article.category) == ("", "world")
+
+
+def test_a_record_whose_url_is_another_files_id_does_not_take_it_over(tmp_path: Path) -> None:
+    write_article(tmp_path, "world/park.txt", title="Park approved")
+    write_json(tmp_path, "a.json", multihop_record(1, url="world/park.txt", title="Impostor"))
+    write_text(tmp_path, "url:x.txt", "A file named like a record id\n\nIts body.\n")
+    write_text(tmp_path, "file:url:x.txt", "A file named like an escaped one\n\nIts body.\n")
+    write_jsonl(tmp_path, "b.jsonl", [multihop_record(2, url="x.txt")])
+
+    articles, failures = load(tmp_path)
+
+    assert failures == []
+    by_id = {a.id: a for a in articles}
+    assert by_id["world/park.txt"].title == "Park approved"
+    assert by_id["url:world/park.txt"].title == "Impostor"
+    assert by_id["url:x.txt"].path == "b.jsonl"
+    assert by_id["file:url:x.txt"].path == "url:x.txt"
+    assert by_id["file:file:url:x.txt"].path == "file:url:x.txt"
+    assert len(by_id) == len(articles) == 5
+
+
+def test_the_indexed_owner_of_an_id_keeps_it(tmp_path: Path) -> None:
+    write_jsonl(tmp_path, "z.jsonl", [multihop_record(1, title="The original")])
+    write_jsonl(tmp_path, "a.jsonl", [multihop_record(1, title="A later copy")])
+    owners = {"url:https://news.example.com/articles/1": "z.jsonl"}
+
+    articles, failures = load_corpus([tmp_path], tmp_path, max_bytes=MAX_BYTES, owners=owners)
+    unowned, unowned_failures = load(tmp_path)
+
+    assert [(a.title, a.path) for a in articles] == [("The original", "z.jsonl")]
+    assert [f.path for f in failures] == [tmp_path / "a.jsonl"]
+    assert "duplicate article id" in failures[0].reason and "z.jsonl" in failures[0].reason
+    assert [a.path for a in unowned] == ["a.jsonl"]  # with no index yet, the first found keeps it
+    assert [f.path for f in unowned_failures] == [tmp_path / "z.jsonl"]
 
 
 def test_duplicate_record_url_is_a_failure(tmp_path: Path) -> None:
@@ -429,6 +510,22 @@ def test_symlink_inside_the_root_is_followed_once(tmp_path: Path) -> None:
     articles, failures = load(tmp_path)
 
     assert (ids(articles), failures) == (["alias/a.txt"], [])
+
+
+def test_symlink_loops_are_named_failures(tmp_path: Path) -> None:
+    write_article(tmp_path, GOOD)
+    (tmp_path / "loop.txt").symlink_to("loop.txt")
+    (tmp_path / "ring-a").symlink_to("ring-b")
+    (tmp_path / "ring-b").symlink_to("ring-a")
+
+    articles, failures = load(tmp_path)
+    explicit, explicit_failures = load(tmp_path, tmp_path / "loop.txt", tmp_path / "ring-a")
+
+    assert ids(articles) == [GOOD] and explicit == []
+    assert [f.path.name for f in failures] == ["loop.txt", "ring-a", "ring-b"]
+    assert [f.path.name for f in explicit_failures] == ["loop.txt", "ring-a"]
+    for failure in failures + explicit_failures:
+        assert "symlink loop" in failure.reason and "remove the link" in failure.reason
 
 
 # --------------------------------------------------------------------------- bad input
@@ -597,3 +694,87 @@ def test_unparseable_date_still_loads(tmp_path: Path) -> None:
     article = load_one(tmp_path)
 
     assert article.published_at == ""
+
+
+# --------------------------------------------------------------------------- hostile front matter and oversized fields
+
+
+def alias_bomb(levels: int) -> str:
+    """Front matter whose title expands to 9**levels strings through YAML aliases (a "billion laughs")."""
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for n in range(1, levels):
+        lines.append(f"a{n}: &a{n} [" + ", ".join([f"*a{n - 1}"] * 9) + "]")
+    lines.append(f"title: *a{levels - 1}")
+    return "---\n" + "\n".join(lines) + "\n---\nThe body of the article.\n"
+
+
+def test_a_yaml_alias_bomb_is_refused_without_expanding_it(tmp_path: Path) -> None:
+    bomb = write_text(tmp_path, "bomb.md", alias_bomb(5))  # 59,049 strings if expanded
+    write_article(tmp_path, GOOD)
+
+    articles, failures = load(tmp_path)
+
+    assert ids(articles) == [GOOD]
+    assert [f.path for f in failures] == [bomb]
+    reason = failures[0].reason
+    assert "anchors and aliases" in reason and "line 2" in reason
+    assert "write each value out in full" in reason
+    assert len(reason) < 300
+
+
+def test_a_yaml_anchor_alone_is_refused_too(tmp_path: Path) -> None:
+    write_text(tmp_path, "anchor.md", "---\ntitle: &t Storm\n---\nWinds rose.\n")
+
+    articles, failures = load(tmp_path)
+
+    assert articles == [] and "anchors and aliases" in failures[0].reason
+
+
+def test_deeply_nested_front_matter_is_a_named_failure(tmp_path: Path) -> None:
+    deep = write_text(tmp_path, "deep.md", "---\ntitle: " + "[" * 5000 + "]" * 5000 + "\n---\nWinds rose.\n")
+    write_article(tmp_path, GOOD)
+
+    articles, failures = load(tmp_path)
+
+    assert ids(articles) == [GOOD] and [f.path for f in failures] == [deep]
+    assert "nested" in failures[0].reason and "unexpected error" not in failures[0].reason
+
+
+def test_oversized_front_matter_is_refused(tmp_path: Path) -> None:
+    big = write_text(tmp_path, "big.md", "---\ntitle: Storm\n" + "note: padding text\n" * 5000 + "---\nWinds rose.\n")
+
+    articles, failures = load(tmp_path)
+
+    assert articles == [] and [f.path for f in failures] == [big]
+    assert "front matter is" in failures[0].reason and "move" in failures[0].reason
+
+
+LONG = "word " * 2_000  # 10,000 characters
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda d: write_markdown(d, "a.md", front_matter={"title": LONG, "source": LONG, "author": LONG,
+                                                          "category": LONG, "url": "https://x.example/" + "a" * 10_000}),
+        lambda d: write_jsonl(d, "a.jsonl", [multihop_record(1, title=LONG, source=LONG, author=LONG, category=LONG,
+                                                             url="https://x.example/" + "a" * 10_000)]),
+        lambda d: write_article(d, "a.txt", title=LONG, source=LONG),
+        lambda d: write_text(d, "a.md", f"# {LONG}\n\nWinds rose.\n"),
+    ],
+    ids=["front matter", "record", "txt", "heading"],
+)
+def test_metadata_fields_are_capped_with_an_ellipsis(tmp_path: Path, write) -> None:
+    from index.loaders.fields import FIELD_LIMITS
+
+    write(tmp_path)
+
+    article = load_one(tmp_path)
+
+    for name, limit in FIELD_LIMITS.items():
+        value = getattr(article, name)
+        assert len(value) <= limit, name
+        if value:
+            assert value.endswith("…") and len(value) > limit // 2, name
+    assert FIELD_LIMITS["title"] == 300
+    assert len(article.id) <= FIELD_LIMITS["url"] + 10

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from index.catalog import Catalog
+from index.errors import IndexChangedError
 from index.indexer import run_index
 from index.models import SearchFilters
 from index.retriever import HybridRetriever
@@ -42,7 +43,7 @@ class ChromaServer:
     log: Path
     process: subprocess.Popen | None = None
 
-    def start(self, timeout: float = 60.0) -> None:
+    def start(self, timeout: float = 300.0) -> None:  # a bound for a server that never comes up
         binary = chroma_binary()
         assert binary
         self.process = subprocess.Popen(
@@ -158,3 +159,23 @@ def test_a_stopped_server_is_a_clear_error(settings: IndexSettings, corpus_dir: 
 
     assert result.status == 1  # a service that did not answer: the same command may work later
     assert f"127.0.0.1:{chroma_server.port}" in result.err and "chroma run" in result.err
+
+
+def test_reads_of_an_index_rebuilt_on_the_server_raise_index_changed(settings: IndexSettings, corpus_dir: Path,
+                                                                    tracked: TrackedEmbedder) -> None:
+    write_article(corpus_dir, "park.txt", title="Park approved", source="City Times")
+    run_index(settings, embedder=tracked)
+    reader = Store.open(settings)
+    reader.ensure(tracked.name, tracked.dim)
+    before = reader.current_version()
+
+    run_index(settings, embedder=tracked, rebuild=True)
+
+    assert reader.current_version().epoch != before.epoch
+    with pytest.raises(IndexChangedError):
+        reader.article_bodies(["park.txt"])
+    with pytest.raises(IndexChangedError):
+        reader.query(tracked.embed_query("park"), 1)
+    fresh = reader.reopen()
+    fresh.ensure(tracked.name, tracked.dim)
+    assert fresh.article_bodies(["park.txt"])

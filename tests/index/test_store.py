@@ -15,6 +15,7 @@ from chromadb.utils.embedding_functions.onnx_mini_lm_l6_v2 import ONNXMiniLM_L6_
 
 import index.store
 from index.catalog import Catalog
+from index.chroma import collection_names, published_day
 from index.chunker import Chunker
 from index.embedders import Embedder
 from index.errors import EmbedderMismatchError, NewsbotError, StoreUnavailableError
@@ -22,7 +23,7 @@ from index.indexer import run_index
 from index.models import Article, SearchFilters
 from index.retriever import HybridRetriever
 from index.settings import IndexSettings
-from index.store import STATE_ID, Store, published_day
+from index.store import Store
 from tests.factories import write_article
 from testing.openai_server import FakeOpenAI
 
@@ -184,12 +185,14 @@ def OpenAIFake(fake: FakeOpenAI) -> Embedder:
 
 
 def test_state_starts_empty_and_merges_changes(store: Store) -> None:
-    assert store.state() == {"generation": 0, "dirty": 0, "updated_at": ""}
+    fresh = store.state()
+    assert (fresh["generation"], fresh["dirty"], fresh["updated_at"], fresh["epoch"]) == (0, 0, "", store.epoch)
     store.set_state(dirty=1)
     store.set_state(generation=3)
 
-    assert store.state() == {"generation": 3, "dirty": 1, "updated_at": ""}
-    assert STATE_ID not in store.article_infos()
+    state = store.state()
+    assert (state["generation"], state["dirty"], state["updated_at"], state["epoch"]) == (3, 1, "", store.epoch)
+    assert store.article_infos() == {}
 
 
 def test_article_records_round_trip(store: Store) -> None:
@@ -261,13 +264,13 @@ def test_query_returns_cosine_distances_and_honours_where(store: Store) -> None:
     assert [h.chunk_id for h in store.query(unit(1), 10, {"published_day": {"$gte": 20250201}})] == [cb[0].id]
 
 
-def test_drop_removes_both_collections(settings: IndexSettings, store: Store) -> None:
+def test_drop_removes_every_collection(settings: IndexSettings, store: Store) -> None:
     add_article(store, make_article(1))
     assert store.exists()
 
     store.drop()
 
-    assert not store.exists()
+    assert not store.exists() and collection_names(store._client) == set()
     assert Store.open(settings).embedder_of_index() is None
     with pytest.raises(NewsbotError, match="newsbot index"):
         store.chunks
