@@ -67,7 +67,9 @@ class Engine:
             self.catalog = catalog
             self.retriever = HybridRetriever(self.settings, self.store, self.embedder, catalog)
             self.mode = mode
+            self.extractive = extractive  # `ask(offline=True)`: the same answer without the LLM
             self.condenser = Condenser(self.prompts, self.llm)
+            self.offline_condenser = Condenser(self.prompts, None) if self.llm else self.condenser
             self._bodies = {}
 
     def reload(self, *, reopen: bool = True) -> None:
@@ -84,12 +86,14 @@ class Engine:
     # --- questions --------------------------------------------------------------
     def ask(self, question: str, history: Sequence[Turn] = (), *, filters: SearchFilters | None = None,
             k: int | None = None, as_of: AsOf | None = None, user_language: str | None = None,
-            on_progress: ProgressCallback | None = None) -> AnswerResult:
+            on_progress: ProgressCallback | None = None, offline: bool = False) -> AnswerResult:
         started = time.perf_counter()
         timings: dict[str, float] = {}
         question = clean_text(question).strip()
+        use_llm = self.llm is not None and not offline
         with self._lock:
-            retriever, mode, condenser = self.retriever, self.mode, self.condenser
+            retriever = self.retriever
+            mode, condenser = (self.mode, self.condenser) if use_llm else (self.extractive, self.offline_condenser)
         reference = reference_time(as_of)
         if not question:
             tr = texts(reply_language(None, user_language))
@@ -108,9 +112,9 @@ class Engine:
             search = retriever.search(standalone, k=k or self.settings.top_k, language=language,
                                       filters=filters, timings=timings)
             t1 = time.perf_counter()
-            if self.llm is None:
+            if not use_llm:
                 result = mode.answer(asked, search)
-        if self.llm is not None:  # waits on the network: outside the CPU gate
+        if use_llm:  # waits on the network: outside the CPU gate
             if on_progress is not None and search.hits:
                 on_progress(Progress("writing", articles=len({r.row.article_id for r in search.hits}),
                                      passages=len(search.hits)))
@@ -123,10 +127,10 @@ class Engine:
 
     async def ask_async(self, question: str, history: Sequence[Turn] = (), *,
                         filters: SearchFilters | None = None, k: int | None = None, as_of: AsOf | None = None,
-                        user_language: str | None = None,
-                        on_progress: ProgressCallback | None = None) -> AnswerResult:
+                        user_language: str | None = None, on_progress: ProgressCallback | None = None,
+                        offline: bool = False) -> AnswerResult:
         return await asyncio.to_thread(self.ask, question, history, filters=filters, k=k, as_of=as_of,
-                                       user_language=user_language, on_progress=on_progress)
+                                       user_language=user_language, on_progress=on_progress, offline=offline)
 
     def _canonical(self, filters: SearchFilters | None) -> SearchFilters | None:
         """Match source names case-insensitively to the names stored in the index."""

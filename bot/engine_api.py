@@ -47,18 +47,20 @@ AsOf = date | datetime
 class EngineAPI(Protocol):
     def ask(self, question: str, history: Sequence[Turn] = (), *, filters: SearchFilters | None = None,
             k: int | None = None, as_of: AsOf | None = None, user_language: str | None = None,
-            on_progress: ProgressCallback | None = None) -> AnswerResult:
+            on_progress: ProgressCallback | None = None, offline: bool = False) -> AnswerResult:
         """Answer one question (blocking, thread-safe).
 
         `as_of` is the question's reference time (default: now): later articles don't exist for it,
         and "this week", "yesterday"… are resolved against it. `user_language` (Telegram's
         language_code) decides the reply language when the question's own can't be told.
+        `offline` answers extractively even when an LLM is configured: no LLM call (follow matching
+        runs many questions in the background and needs only the support judgment and a quote).
         """
 
     async def ask_async(self, question: str, history: Sequence[Turn] = (), *,
                         filters: SearchFilters | None = None, k: int | None = None, as_of: AsOf | None = None,
-                        user_language: str | None = None,
-                        on_progress: ProgressCallback | None = None) -> AnswerResult:
+                        user_language: str | None = None, on_progress: ProgressCallback | None = None,
+                        offline: bool = False) -> AnswerResult:
         """`ask` in a worker thread."""
 
     def article_text(self, article_id: str) -> str:

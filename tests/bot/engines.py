@@ -3,7 +3,9 @@ checks them against the Protocol, signature by signature).
 
 - `KeywordEngine`: a tiny but honest engine over real article files: retrieves the sentences
   sharing the most words with the (history-expanded) question and quotes them verbatim with
-  their offsets; refuses when nothing matches. `reindex(paths)` reads new files.
+  their offsets (only from `filters.article_ids` when given; `support` is the share of the
+  question's words the best sentence has); refuses when nothing matches. `reindex(paths)` reads
+  new files.
 - `ScriptedEngine`: returns whatever AnswerResult a function builds (long answers, hostile
   markup, failures).
 - `GatedEngine`: reports scripted `Progress`, then holds the answer until the test sets
@@ -96,12 +98,14 @@ class KeywordEngine:
 
     def ask(self, question: str, history: Sequence[Turn] = (), *, filters: SearchFilters | None = None,
             k: int | None = None, as_of: AsOf | None = None, user_language: str | None = None,
-            on_progress: ProgressCallback | None = None) -> AnswerResult:
+            on_progress: ProgressCallback | None = None, offline: bool = False) -> AnswerResult:
         standalone = f"{history[-1].standalone_question} {question}" if history else question
         wanted = _words(standalone)
         scored: list[tuple[int, _Article, tuple[int, int]]] = []
         with self._lock:
             articles = list(self._articles.values())
+        if filters is not None and filters.article_ids:
+            articles = [a for a in articles if a.info.id in filters.article_ids]
         for art in articles:
             for span in art.sentences:
                 overlap = len(wanted & _words(art.body[span[0] : span[1]]))
@@ -124,15 +128,16 @@ class KeywordEngine:
             passages.append(Passage(rank=n, chunk_id=f"{info.id}:0", article_id=info.id, title=info.title,
                                     text=quote, start=start, end=end, score=float(score)))
             parts.append(f"{quote.strip()} [{n}]")
+        support = min(1.0, best[0][0] / max(1, len(wanted)))  # the share of the question's words quoted
         return AnswerResult(question=question, standalone_question=standalone, answer=" ".join(parts),
-                            citations=citations, passages=passages, mode="offline")
+                            citations=citations, passages=passages, mode="offline", support=support)
 
     async def ask_async(self, question: str, history: Sequence[Turn] = (), *,
                         filters: SearchFilters | None = None, k: int | None = None, as_of: AsOf | None = None,
-                        user_language: str | None = None,
-                        on_progress: ProgressCallback | None = None) -> AnswerResult:
+                        user_language: str | None = None, on_progress: ProgressCallback | None = None,
+                        offline: bool = False) -> AnswerResult:
         return await asyncio.to_thread(self.ask, question, history, filters=filters, k=k, as_of=as_of,
-                                       user_language=user_language, on_progress=on_progress)
+                                       user_language=user_language, on_progress=on_progress, offline=offline)
 
     def article_text(self, article_id: str) -> str:
         with self._lock:
@@ -193,7 +198,7 @@ class ScriptedEngine(KeywordEngine):
 
     def ask(self, question: str, history: Sequence[Turn] = (), *, filters: SearchFilters | None = None,
             k: int | None = None, as_of: AsOf | None = None, user_language: str | None = None,
-            on_progress: ProgressCallback | None = None) -> AnswerResult:
+            on_progress: ProgressCallback | None = None, offline: bool = False) -> AnswerResult:
         return self.respond(question, history)
 
 
@@ -212,7 +217,7 @@ class GatedEngine(KeywordEngine):
 
     def ask(self, question: str, history: Sequence[Turn] = (), *, filters: SearchFilters | None = None,
             k: int | None = None, as_of: AsOf | None = None, user_language: str | None = None,
-            on_progress: ProgressCallback | None = None) -> AnswerResult:
+            on_progress: ProgressCallback | None = None, offline: bool = False) -> AnswerResult:
         self.last_progress_callback = on_progress
         for step in self.progress:
             if on_progress is not None:
@@ -223,7 +228,7 @@ class GatedEngine(KeywordEngine):
         if self.respond is not None:
             return self.respond(question, history)
         return super().ask(question, history, filters=filters, k=k, as_of=as_of, user_language=user_language,
-                           on_progress=on_progress)
+                           on_progress=on_progress, offline=offline)
 
 
 class RecordingEngine:
@@ -233,24 +238,26 @@ class RecordingEngine:
         self.inner = inner
         self.asked: list[tuple[str, list[Turn]]] = []
         self.user_languages: list[str | None] = []
+        self.offline: list[bool] = []  # the `offline` flag of each ask, in order
         self.reindexed: list[Any] = []
         self._lock = threading.Lock()
 
     def ask(self, question: str, history: Sequence[Turn] = (), *, filters: SearchFilters | None = None,
             k: int | None = None, as_of: AsOf | None = None, user_language: str | None = None,
-            on_progress: ProgressCallback | None = None) -> AnswerResult:
+            on_progress: ProgressCallback | None = None, offline: bool = False) -> AnswerResult:
         with self._lock:
             self.asked.append((question, list(history)))
             self.user_languages.append(user_language)
+            self.offline.append(offline)
         return self.inner.ask(question, history, filters=filters, k=k, as_of=as_of, user_language=user_language,
-                              on_progress=on_progress)
+                              on_progress=on_progress, offline=offline)
 
     async def ask_async(self, question: str, history: Sequence[Turn] = (), *,
                         filters: SearchFilters | None = None, k: int | None = None, as_of: AsOf | None = None,
-                        user_language: str | None = None,
-                        on_progress: ProgressCallback | None = None) -> AnswerResult:
+                        user_language: str | None = None, on_progress: ProgressCallback | None = None,
+                        offline: bool = False) -> AnswerResult:
         return await asyncio.to_thread(self.ask, question, history, filters=filters, k=k, as_of=as_of,
-                                       user_language=user_language, on_progress=on_progress)
+                                       user_language=user_language, on_progress=on_progress, offline=offline)
 
     def reindex(self, paths: Sequence[Path] | None = None, *, rebuild: bool = False,
                 progress: bool = False) -> IndexReport:

@@ -132,3 +132,19 @@ def test_failed_condense_falls_back_to_the_heuristic(server, llm_engine):
     server.enqueue(Fail(500))
     result = llm_engine.ask("When was he freed?", [Turn.from_result(first)])
     assert "Troufanov" in result.standalone_question
+
+
+def test_offline_asks_answer_extractively_without_calling_the_llm(server, llm_engine, offline_engine):
+    """`ask(offline=True)` (follow matching) never calls the LLM, not even to condense a follow-up."""
+    first = offline_engine.ask("Who met Sasha Troufanov at the Kremlin?")
+    before = len(server.chat_requests)
+    result = llm_engine.ask(QUESTION, offline=True)
+    follow_up = llm_engine.ask("When was he freed?", [Turn.from_result(first)], offline=True)
+    assert len(server.chat_requests) == before
+    assert result.mode == "offline" and result.notice is None
+    expected = offline_engine.ask(QUESTION)
+    assert [c.quote for c in result.citations] == [c.quote for c in expected.citations]
+    assert result.support == expected.support and result.refused == expected.refused
+    assert "Troufanov" in follow_up.standalone_question  # the offline heuristic condensed it
+    llm_engine.ask(QUESTION)  # without the flag, the same engine still asks the LLM
+    assert len(server.chat_requests) == before + 1
