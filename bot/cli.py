@@ -200,6 +200,64 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def cmd_feeds(args: argparse.Namespace, settings: Settings) -> int:
+    """`newsbot feeds add|list|remove`: the subscriptions (index/feeds, DATA_DIR/feeds.sqlite3)."""
+    from bot.console import print_feeds
+    from index.feeds import FeedService
+
+    out = Console()
+    with FeedService(settings) as feeds:
+        if args.action == "add":
+            feed = feeds.add_feed(args.url, args.name)
+            out.print(f"subscribed to {feed.url} as “{feed.name}”; `newsbot fetch` (or the bot, every "
+                      f"{settings.feed_interval:g} s) fetches its articles", markup=False, highlight=False,
+                      soft_wrap=True)
+        elif args.action == "remove":
+            feed = feeds.remove_feed(args.feed)
+            out.print(f"unsubscribed from “{feed.name}” ({feed.url}); its {feed.items} article(s) stay in the "
+                      "corpus and the index", markup=False, highlight=False, soft_wrap=True)
+        elif args.json:
+            print(json.dumps([f.to_dict() for f in feeds.feeds()], indent=2, ensure_ascii=False))
+        else:
+            print_feeds(out, feeds.feeds())
+    return EXIT_OK
+
+
+def cmd_fetch(args: argparse.Namespace, settings: Settings) -> int:
+    """`newsbot fetch`: poll every feed once; what is new is indexed. Exit 1 if anything failed."""
+    return _fetch(args, settings, None)
+
+
+def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
+    """`newsbot add URL`: fetch one article page into the corpus and index it."""
+    from index.feeds.urls import check_url
+
+    return _fetch(args, settings, check_url(args.url))
+
+
+def _fetch(args: argparse.Namespace, settings: Settings, page: str | None) -> int:
+    from functools import partial
+
+    from bot.console import print_fetch, print_note
+    from index.feeds import FeedService
+    from index.indexer import run_index
+
+    index_paths = partial(run_index, settings)  # the indexer `newsbot index` runs, incremental
+    with FeedService(settings) as feeds:
+        if page is not None:
+            report = feeds.add_page(page, index_paths)
+        elif not feeds.feeds():
+            print_note(Console(stderr=True), "no feeds are subscribed; add one with `newsbot feeds add URL`")
+            return EXIT_OK
+        else:
+            report = feeds.fetch_feeds(index_paths)
+    if args.json:
+        print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        print_fetch(Console(), report)
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
 # --- parsing --------------------------------------------------------------------------------
 
 
@@ -245,6 +303,28 @@ def _add_eval(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--export-ragas", metavar="OUT.jsonl", help="write user_input/retrieved_contexts/response/reference")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_eval)
+
+
+def _add_feeds(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("feeds", help="subscribe to RSS/Atom feeds, list or remove them (docs/feeds.md)",
+                       description="The feeds newsbot polls (`newsbot fetch`; `newsbot serve` every FEED_INTERVAL).")
+    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    add = actions.add_parser("add", help="subscribe to a feed (it is fetched once to check it)")
+    add.add_argument("url", metavar="URL")
+    add.add_argument("--name", metavar="NAME", help="the feed's name, also the articles' outlet (default: its title)")
+    listing = actions.add_parser("list", help="the feeds with their items, last success and last error")
+    listing.add_argument("--json", action="store_true", help="JSON for tools")
+    remove = actions.add_parser("remove", help="unsubscribe (its articles stay in the corpus and the index)")
+    remove.add_argument("feed", metavar="URL|NAME")
+    p.set_defaults(func=cmd_feeds)
+
+    p = sub.add_parser("fetch", help="poll every feed once and index what is new (exit 1 if anything failed)")
+    p.add_argument("--json", action="store_true", help="print the fetch report as JSON")
+    p.set_defaults(func=cmd_fetch)
+    p = sub.add_parser("add", help="fetch one article page into the corpus and index it")
+    p.add_argument("url", metavar="URL")
+    p.add_argument("--json", action="store_true", help="print the fetch report as JSON")
+    p.set_defaults(func=cmd_add)
 
 
 def _add_import(sub: argparse._SubParsersAction) -> None:
@@ -312,6 +392,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="the bot if TELEGRAM_BOT_TOKEN is set, else the terminal chat")
     p.set_defaults(func=cmd_run, webhook=None, as_of=None)
 
+    _add_feeds(sub)
     _add_eval(sub)
     _add_import(sub)
     return parser

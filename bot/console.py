@@ -1,10 +1,11 @@
-"""The terminal side of `newsbot`: rendering (rich) of answers, index runs, sources, imports and eval
-runs; the terminal chat loop; and the one way errors are shown ("error: …" on stderr)."""
+"""The terminal side of `newsbot`: rendering (rich) of answers, index runs, sources, feeds and fetch
+reports, imports and eval runs; the terminal chat loop; and the one way errors are shown ("error: …" on
+stderr)."""
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, TextIO
 
@@ -20,6 +21,7 @@ from index.models import ArticleInfo, IndexReport
 if TYPE_CHECKING:
     from bot.evaluation.report import EvalRun
     from bot.importers.common import ImportSummary
+    from index.feeds import Feed, FetchReport
 
 HELP = "Ask a question about the indexed articles. Commands: /reset forgets the conversation, /quit leaves."
 
@@ -83,6 +85,44 @@ def print_sources(console: Console, articles: Iterable[ArticleInfo]) -> None:
     for a in articles:
         table.add_row(escape(a.title), escape(a.source), a.published_at[:10], str(a.chunks), escape(a.id))
     console.print(table)
+
+
+def print_feeds(console: Console, feeds: Sequence["Feed"]) -> None:
+    """`newsbot feeds list`: each feed with its articles, last success and last error (with its reason)."""
+    if not feeds:
+        console.print("No feeds are subscribed; add one with `newsbot feeds add URL`.", markup=False, highlight=False)
+        return
+    table = Table(show_header=True)
+    for col in ("name", "url", "items", "last success", "last error"):
+        table.add_column(col, overflow="fold")
+    for f in feeds:
+        table.add_row(escape(f.name), escape(f.url), str(f.items), escape(f.last_success or "never"),
+                      f"[red]{escape(f.last_error)}[/]" if f.last_error else "—")
+    console.print(table)
+
+
+def print_fetch(console: Console, report: "FetchReport") -> None:
+    """`newsbot fetch` / `newsbot add`: per feed new/updated/unchanged/failed, every failure, the index run."""
+    table = Table(title="Fetch", show_header=True)
+    for col in ("feed", "status", "new", "updated", "unchanged", "failed"):
+        table.add_column(col, justify="left" if col in ("feed", "status") else "right")
+    rows = [(f.name, f.status, f.items) for f in report.feeds]
+    if report.pages:
+        rows.append(("(page)", "fetched", report.pages))
+    for name, status, items in rows:
+        counts = [sum(1 for i in items if i.status == s) for s in ("new", "updated", "unchanged", "failed")]
+        table.add_row(escape(name), status, *map(str, counts))
+    console.print(table)
+    if report.index is not None:
+        idx = report.index
+        console.print(f"indexed {len(idx.added)} added, {len(idx.updated)} updated article(s) "
+                      f"({idx.chunks_embedded} chunks embedded) in {report.seconds:.1f}s", highlight=False)
+    failures = report.failures()
+    for failure in failures:
+        console.print(f"[red]failed:[/] {escape(str(failure))}", soft_wrap=True)
+    if failures:
+        console.print(f"[red]{len(failures)} failure(s); everything else was fetched and indexed "
+                      "(failed feeds and pages are retried on the next fetch).[/]")
 
 
 def print_import(console: Console, summary: "ImportSummary") -> None:

@@ -43,9 +43,13 @@ class ResolveError(FetchError):
 class ConnectionFailedError(FetchError):
     """The server could not be reached, or the connection broke."""
 
+    exit_status = 1  # `newsbot feeds add` may work later
+
 
 class FetchTimeoutError(FetchError):
     """The server did not answer (or finish answering) in time."""
+
+    exit_status = 1
 
 
 class HTTPStatusError(FetchError):
@@ -54,6 +58,7 @@ class HTTPStatusError(FetchError):
     def __init__(self, url: str, reason: str, status: int) -> None:
         super().__init__(url, reason)
         self.status = status
+        self.exit_status = 1 if status >= 500 else 2  # a server error may pass; a 404 is the URL's fault
 
 
 class RedirectError(FetchError):
@@ -85,5 +90,7 @@ class FeedRegistryError(NewsbotError):
 
 
 class FeedsBusyError(NewsbotError):
+    exit_status = 1  # the same command works once the other fetch is done
+
     def __init__(self, lock_path: object) -> None:
         super().__init__(f"Another feed fetch is running (lock: {lock_path}). Wait for it to finish, then try again.")

@@ -8,6 +8,7 @@ builds the engine over a temporary index of the first corpus article.
 from __future__ import annotations
 
 import shutil
+import io
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -158,3 +159,29 @@ def start_bot(fake_api: FakeTelegramAPI, settings: Settings, engine: Any) -> Cal
             yield Harness(app, fake_api)
 
     return start
+
+
+@pytest.fixture
+def newsbot(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+            tmp_path: Path) -> Callable[..., tuple[int, str, str]]:
+    """Run `newsbot ARGS…` in tmp_path with only the given settings in the environment: (status, out, err)."""
+
+    def run(*argv: str, stdin: str | None = None, **env: str) -> tuple[int, str, str]:
+        for name in Settings.model_fields:
+            monkeypatch.delenv(name.upper(), raising=False)
+        base = {"EMBED_BACKEND": "local", "EMBED_MODEL": TEST_EMBED_MODEL, "ANSWER_MODE": "offline",
+                "DATA_DIR": str(tmp_path / "data"), "CHROMA_PATH": str(tmp_path / "data" / "chroma"),
+                "HISTORY_DB": str(tmp_path / "data" / "history.sqlite3"), "LOG_LEVEL": "WARNING", "COLUMNS": "200"}
+        for name, value in {**base, **env}.items():
+            monkeypatch.setenv(name, value)
+        monkeypatch.chdir(tmp_path)  # no .env here
+        if stdin is not None:
+            monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+        from bot.cli import main
+
+        capsys.readouterr()
+        status = main(list(argv))
+        captured = capsys.readouterr()
+        return status, captured.out, captured.err
+
+    return run

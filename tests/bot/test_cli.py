@@ -6,16 +6,14 @@ bridge, January and March 2025) built once per module with the fast local embedd
 
 from __future__ import annotations
 
-import io
 import json
 import shutil
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, build_parser, main
+from bot.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, build_parser
 from bot.settings import Settings
 from tests.bot.conftest import TEST_EMBED_MODEL
 from tests.bot.engines import KeywordEngine
@@ -44,30 +42,6 @@ def dated_index(tmp_path_factory: pytest.TempPathFactory, shared_embedder: Any) 
 
 
 @pytest.fixture
-def newsbot(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
-            tmp_path: Path) -> Callable[..., tuple[int, str, str]]:
-    """Run `newsbot ARGS…` in tmp_path with only the given settings in the environment: (status, out, err)."""
-
-    def run(*argv: str, stdin: str | None = None, **env: str) -> tuple[int, str, str]:
-        for name in Settings.model_fields:
-            monkeypatch.delenv(name.upper(), raising=False)
-        base = {"EMBED_BACKEND": "local", "EMBED_MODEL": TEST_EMBED_MODEL, "ANSWER_MODE": "offline",
-                "DATA_DIR": str(tmp_path / "data"), "CHROMA_PATH": str(tmp_path / "data" / "chroma"),
-                "HISTORY_DB": str(tmp_path / "data" / "history.sqlite3"), "LOG_LEVEL": "WARNING", "COLUMNS": "200"}
-        for name, value in {**base, **env}.items():
-            monkeypatch.setenv(name, value)
-        monkeypatch.chdir(tmp_path)  # no .env here
-        if stdin is not None:
-            monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
-        capsys.readouterr()
-        status = main(list(argv))
-        captured = capsys.readouterr()
-        return status, captured.out, captured.err
-
-    return run
-
-
-@pytest.fixture
 def indexed(dated_index: Path, tmp_path: Path) -> Path:
     shutil.copytree(dated_index / "data", tmp_path / "data")
     return tmp_path
@@ -88,6 +62,8 @@ def indexed(dated_index: Path, tmp_path: Path) -> Path:
     ["import", "multihop", "c.json", "q.json", "--out", "o", "--limit", "2", "--force"],
     ["import", "realtimeqa", "d", "--weeks", "20250103..20250110", "--refusal-weeks", "20250117", "--out", "o",
      "--force"],
+    ["feeds", "add", "https://news.example/rss.xml", "--name", "Example News"], ["feeds", "list", "--json"],
+    ["feeds", "remove", "Example News"], ["fetch", "--json"], ["add", "https://news.example/story", "--json"],
 ])
 def test_every_command_and_flag_keeps_its_name(argv: list[str]) -> None:
     args = build_parser().parse_args(argv)
