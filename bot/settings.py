@@ -18,6 +18,8 @@ PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
 class Settings(IndexSettings):
     # --- paths (see IndexSettings: everything under DATA_DIR unless set) ------------
     history_db: Path | None = Field(None, description="SQLite file of chat histories; empty: DATA_DIR/history.sqlite3.")
+    follows_db: Path | None = Field(
+        None, description="SQLite file of readers' follows and the alerts sent; empty: DATA_DIR/follows.sqlite3.")
     prompts_dir: Path = Field(PROMPTS, description="Folder of the prompt text files (empty: the project's prompts/).")
 
     # --- answering --------------------------------------------------------------
@@ -56,6 +58,14 @@ class Settings(IndexSettings):
     webhook_listen: str = Field("0.0.0.0", description="Address the webhook server listens on.")
     webhook_port: int = Field(8443, description="Port the webhook server listens on.")
 
+    # --- follows: readers' /follow alerts (bot/follows, docs/telegram.md) ------------
+    follow_alerts_per_hour: int = Field(
+        10, ge=1, le=100,
+        description="Follow alerts one chat gets at most per hour; the excess is dropped (never sent later).")
+    follow_min_support: float = Field(
+        0.55, ge=0, le=1,
+        description="Support (0-1) a new article must give a followed topic for an alert (see docs/telegram.md).")
+
     # --- logging ------------------------------------------------------------------
     log_level: str = Field("INFO", description="Logging level of newsbot's own loggers.")
 
@@ -71,9 +81,11 @@ class Settings(IndexSettings):
         return value
 
     @model_validator(mode="after")
-    def _history_under_data_dir(self) -> "Settings":
+    def _databases_under_data_dir(self) -> "Settings":
         if self.history_db is None:
             self.history_db = self.data_dir / "history.sqlite3"
+        if self.follows_db is None:
+            self.follows_db = self.data_dir / "follows.sqlite3"
         return self
 
     @property
@@ -90,7 +102,7 @@ class Settings(IndexSettings):
 #: `.env.example` lists the settings in these groups, in this order (its test checks that all are listed)
 SECTIONS: dict[str, tuple[str, ...]] = {
     "Paths: everything newsbot writes lives under DATA_DIR unless set here":
-        ("corpus_dir", "data_dir", "chroma_path", "history_db", "prompts_dir"),
+        ("corpus_dir", "data_dir", "chroma_path", "history_db", "follows_db", "prompts_dir"),
     "Chroma server (empty CHROMA_HOST: the embedded store at CHROMA_PATH)": ("chroma_host", "chroma_port", "collection"),
     "Limits of what is indexed": ("max_file_bytes", "max_chunks_per_article"),
     "Chunking": ("chunk_size", "chunk_overlap"),
@@ -104,6 +116,8 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "Telegram": ("telegram_bot_token", "telegram_api_base_url", "admin_user_ids", "allowed_user_ids",
                  "allowed_chat_ids", "max_question_chars", "questions_per_minute", "status_after",
                  "answer_max_messages", "upload_max_bytes", "webhook_secret", "webhook_listen", "webhook_port"),
+    "Follows (readers' /follow alerts about newly indexed articles)":
+        ("follow_alerts_per_hour", "follow_min_support"),
     "Feeds (newsbot feeds, newsbot fetch; polled by newsbot serve)":
         ("feed_interval", "feeds_allow_private", "feeds_private_hosts", "feed_timeout", "feed_max_bytes",
          "feed_max_items", "feed_host_delay", "feed_user_agent"),

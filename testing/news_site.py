@@ -22,7 +22,7 @@ import hashlib
 import html
 import threading
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
@@ -100,6 +100,18 @@ class NewsSite:
                 resource.modified = previous.modified.replace(year=previous.modified.year + 1)
             self._resources[path] = resource
         return resource
+
+    def publish(self, stories: list[tuple[str, str, list[str]]], *, feed: str = "/feed.xml", name: str = "City News",
+                published: datetime = datetime(2024, 5, 2, 10, tzinfo=timezone.utc)) -> dict[str, str]:
+        """Serve each (slug, title, paragraphs) as the page /2024/05/<slug> and an RSS feed listing them all
+        (the first is the newest); returns {slug: url}. Publishing again with more stories adds to the feed."""
+        urls = {slug: self.url(f"/2024/05/{slug}") for slug, _, _ in stories}
+        for slug, title, paragraphs in stories:
+            self.put(f"/2024/05/{slug}", article_page(title, paragraphs, canonical=urls[slug]))
+        items = [Story(title, urls[slug], published=published - timedelta(hours=n))
+                 for n, (slug, title, _) in enumerate(stories)]
+        self.put(feed, rss20(name, items), RSS)
+        return urls
 
     def redirect(self, path: str, location: str, status: int = 302) -> None:
         self.put(path, b"", "text/plain", status=status, headers={"Location": location})

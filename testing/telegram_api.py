@@ -19,7 +19,8 @@ What it does:
 - records every request on arrival (`calls`): decoded parameters, the status once answered
   (None while in progress, e.g. a long poll) and the visible text of sent messages;
 - on demand answers the next N calls of a method with 429 + retry_after, 400 "can't parse
-  entities" (only for requests that have a parse_mode), or a 5xx (`fail_next`).
+  entities" (only for requests that have a parse_mode), or a 5xx (`fail_next`);
+- answers every call for a chat that `block`ed the bot with 403 Forbidden, as Telegram does.
 """
 
 from __future__ import annotations
@@ -176,6 +177,7 @@ class _State:
     faults: dict[str, deque[Fault]] = field(default_factory=dict)
     files: dict[str, StoredFile] = field(default_factory=dict)
     chat_types: dict[int, str] = field(default_factory=dict)
+    blocked: set[int] = field(default_factory=set)
     webhook_url: str = ""
 
 
@@ -278,7 +280,8 @@ class FakeTelegramAPI:
         """Queue an update for getUpdates; returns its update_id."""
         update = dict(update)
         update.setdefault("update_id", next(self._update_ids))
-        message = update.get("message") or update.get("edited_message") or update.get("channel_post")
+        message = (update.get("message") or update.get("edited_message") or update.get("channel_post")
+                   or update.get("my_chat_member"))
         with self._lock:
             if message and "chat" in message:
                 self._state.chat_types[message["chat"]["id"]] = message["chat"]["type"]
@@ -294,6 +297,12 @@ class FakeTelegramAPI:
         with self._lock:
             self._state.files[stored.file_id] = stored
         return stored.file_id
+
+    def block(self, chat_id: int) -> None:
+        """From now on every call for `chat_id` gets 403, as when a user blocked the bot or removed it
+        from a group ("Forbidden: bot was blocked by the user" / "…bot was kicked…")."""
+        with self._lock:
+            self._state.blocked.add(int(chat_id))
 
     def fail_next(
         self,
@@ -431,6 +440,9 @@ class FakeTelegramAPI:
             self._state.calls.append(call)  # recorded on arrival; status set when answered
         if request.match_info["token"] != self.token:
             return self._finish(call, 401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
+        blocked = self._blocked(params.get("chat_id"))
+        if blocked:
+            return self._finish(call, 403, {"ok": False, "error_code": 403, "description": blocked})
         fault = self._take_fault(method, params)
         if fault is not None:
             return self._finish(call, *self._fault_response(fault))
@@ -447,6 +459,18 @@ class FakeTelegramAPI:
         call.result = body.get("result", body)
         call.status = status
         return web.json_response(body, status=status)
+
+    def _blocked(self, chat_id: Any) -> str:
+        """The Bot API's 403 description when `chat_id` blocked the bot or removed it, else ""."""
+        try:
+            cid = int(chat_id)
+        except (TypeError, ValueError):
+            return ""
+        with self._lock:
+            if cid not in self._state.blocked:
+                return ""
+        return ("Forbidden: bot was blocked by the user" if cid > 0
+                else "Forbidden: bot was kicked from the supergroup chat")
 
     def _take_fault(self, method: str, params: dict[str, Any]) -> Fault | None:
         with self._lock:

@@ -194,3 +194,26 @@ def make_callback_query_update(data: str, message: dict[str, Any], *, user_id: i
             "data": data,
         }
     }
+
+
+def make_my_chat_member_update(status: str, *, chat_id: int = GROUP_ID, chat_type: str = "supergroup",
+                               user_id: int = USER_ID, old_status: str = "member") -> dict[str, Any]:
+    """The bot's own membership changed (`status`: "kicked" when blocked or removed, "left", "member"…)."""
+    bot = {"id": BOT_ID, "is_bot": True, "first_name": BOT_FIRST_NAME, "username": BOT_USERNAME}
+    when = int(time.time())
+
+    def member(state: str) -> dict[str, Any]:
+        data: dict[str, Any] = {"status": state, "user": bot}
+        if state == "kicked":
+            data["until_date"] = 0
+        return data
+
+    return {
+        "my_chat_member": {
+            "chat": make_chat(chat_id, chat_type),
+            "from": make_user(user_id),
+            "date": when,
+            "old_chat_member": member(old_status),
+            "new_chat_member": member(status),
+        }
+    }

@@ -8,6 +8,9 @@
 - `chats`     the one definition of a group, conversations, whether the bot is addressed.
 - `handlers`  questions and user commands, the error handler; `admin` /reindex, /stats, uploads
               (`uploads` saves them safely and takes back what fails to index).
+- `feeds`     the admins' /feeds, /addfeed, /removefeed and the background feed poll (JobQueue).
+- `follows`   /follow, /following, /unfollow and the bot's membership changes; `alerts` tells
+              followers about newly indexed articles (after a poll, /reindex or an upload).
 - `waiting`   the status message of a slow answer, edited into the answer.
 - `replies`   the bot's own wording (through `bot.i18n`); `menu` its commands.
 - `render`    answers and listings → Telegram HTML (and plain text); `fragments` the escaping,

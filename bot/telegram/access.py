@@ -13,7 +13,8 @@ Both are enforced in one place each: `guard`, a `TypeHandler(Update, guard)` in 
 commands are wrapped in `@admin_only("/name")`. Refused attempts are logged (user id, chat id,
 what was attempted: a command name, "question", "document"…), never the message text. The guard
 answers only what the bot would have answered (a private message, a mention, a command, a
-button); other group chatter is dropped silently.
+button); other group chatter is dropped silently. Follow alerts are sent only to follows whose
+owner or chat is still allowed (`ids_allowed`).
 """
 
 from __future__ import annotations
@@ -92,6 +93,11 @@ class AccessPolicy:
             return True
         return chat is not None and chat.id in self.allowed_chat_ids
 
+    def ids_allowed(self, user_id: int, chat_id: int) -> bool:
+        """The same rule for stored ids (a follow's owner and chat), when there is no update to look at."""
+        return (not self.restricted or user_id in self.admin_user_ids or user_id in self.allowed_user_ids
+                or chat_id in self.allowed_chat_ids)
+
     # -- update-level helpers -------------------------------------------------------
 
     def update_is_admin(self, update: Update) -> bool:
@@ -131,8 +137,11 @@ def log_refusal(update: Update, action: str) -> None:
 
 
 async def guard(update: Update, context: "NewsContext") -> None:
-    """Let allowed users through; stop everyone else's updates (telling them when they asked)."""
-    if context.services.access.update_is_allowed(update):
+    """Let allowed users through; stop everyone else's updates (telling them when they asked).
+
+    The bot's own membership changes (`my_chat_member`: blocked, removed from a group) always pass:
+    they are never answered, only cleaned up after (`bot.telegram.follows`)."""
+    if update.my_chat_member is not None or context.services.access.update_is_allowed(update):
         return
     bot = context.bot
     if is_addressed(update, bot.username, bot.id):

@@ -7,6 +7,7 @@ holding the index lock surfaces as `IndexBusyError`, whose message is shown as i
 
 An upload is indexed at once; if it can't be indexed (binary, unparsable, no article…) it is
 removed from the corpus again and a file it replaced is restored (`uploads.SavedUpload`).
+After an index run, followers hear about its new articles (`alerts.notify_followers`).
 """
 
 from __future__ import annotations
@@ -21,9 +22,9 @@ from telegram.ext import Application, CommandHandler, MessageHandler, filters
 from bot.i18n import Texts
 from bot.telegram import replies
 from bot.telegram.access import admin_only
+from bot.telegram.alerts import notify_followers
 from bot.telegram.context import NewsContext
-from bot.telegram.render import render_lines
-from bot.telegram.send import reply_parts, say, typing
+from bot.telegram.send import say, say_lines, typing
 from bot.telegram.uploads import UploadRejected, check_upload, save_upload
 from index.errors import NewsbotError
 from index.models import ArticleInfo
@@ -39,10 +40,6 @@ async def _known_articles(context: NewsContext) -> dict[str, ArticleInfo]:
         return {}
 
 
-async def _say_lines(context: NewsContext, message: Message, lines: list[str], *, bold_first: bool = False) -> None:
-    await reply_parts(message, await context.render(render_lines, lines, bold_first=bold_first))
-
-
 @admin_only("/stats")
 async def cmd_stats(update: Update, context: NewsContext) -> None:
     message = update.effective_message
@@ -50,7 +47,7 @@ async def cmd_stats(update: Update, context: NewsContext) -> None:
     s = context.services
     info = await asyncio.to_thread(context.engine.index_info)
     conversations = await asyncio.to_thread(s.history.conversations)
-    await _say_lines(context, message, replies.stats_lines(context.tr, info, s.stats, conversations), bold_first=True)
+    await say_lines(context, message, replies.stats_lines(context.tr, info, s.stats, conversations), bold_first=True)
 
 
 @admin_only("/reindex")
@@ -86,7 +83,8 @@ async def _reindex_job(message: Message, context: NewsContext, tr: Texts) -> Non
         s.reindex_running = False
     log.info("Re-index done: %s", report.to_dict())
     lines = replies.report_lines(tr, report, await _known_articles(context), f"{s.settings.corpus_dir}/")
-    await _say_lines(context, message, lines)
+    await say_lines(context, message, lines)
+    await notify_followers(context, report)
 
 
 @admin_only("document upload")
@@ -126,7 +124,7 @@ async def on_document(update: Update, context: NewsContext) -> None:
                     raise  # the error handler logs it and tells the admin
                 log.warning("Indexing the upload %s failed: %s", saved.path.name, exc)
                 lines = replies.upload_not_kept(tr, saved.path.name, saved.replaced, [str(exc)])
-                await _say_lines(context, message, lines)
+                await say_lines(context, message, lines)
                 return
             if not replies.upload_indexed(report):
                 await asyncio.to_thread(saved.rollback)
@@ -134,13 +132,15 @@ async def on_document(update: Update, context: NewsContext) -> None:
                             "; ".join(str(f) for f in report.failed[:5]) or "no article")
                 lines = replies.upload_not_kept(tr, saved.path.name, saved.replaced,
                                                 [f.reason for f in report.failed])
-                await _say_lines(context, message, lines)
+                await say_lines(context, message, lines)
                 return
             await asyncio.to_thread(saved.commit)
     finally:
         s.reindex_running = False
     lines = replies.upload_lines(tr, saved.path.name, saved.replaced, report, await _known_articles(context))
-    await _say_lines(context, message, lines)
+    await say_lines(context, message, lines)
+    # the followers' alerts run in the background: the admin's conversation goes on meanwhile
+    context.application.create_task(notify_followers(context, report), update=update, name="newsbot:alerts")
 
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:

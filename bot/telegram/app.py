@@ -10,14 +10,15 @@
   previews and replies that survive a deleted question; one access guard runs before every
   handler (`access.register`, group -1).
 - Handlers: `access.register` (guard), `handlers.register` (questions, user commands, errors),
-  `admin.register` (/reindex, /stats, uploads), then `handlers.register_fallbacks` (unknown
-  commands, non-text). A new module adds its `register(application)` call in `build_application`
+  `admin.register` (/reindex, /stats, uploads), `follows.register` (/follow, /following,
+  /unfollow, the bot's membership changes), `feeds.register` (/feeds, /addfeed, /removefeed and
+  the feed poll job), then `handlers.register_fallbacks` (unknown commands, non-text). A new module adds its `register(application)` call in `build_application`
   (before the fallbacks), its commands to `menu.MENU`, and its jobs with
   `application.job_queue.run_repeating(callback, interval)` — a job's callback gets the same
   `NewsContext` (`context.engine`, `context.services`).
 - Start-up (`post_init`): refuse to start on an empty index, register the command menus (one
   per language with a catalogue), log which index and answer mode are used. `post_shutdown`
-  closes the services (history store, render threads).
+  closes the services (history and follow stores, the feed service, render and feed threads).
 - `serve` (what `newsbot serve` calls): builds the engine, runs the bot, closes the engine; start-up
   failures become `NewsbotError`s whose message says what to do (never the token).
 """
@@ -39,7 +40,7 @@ from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import AIORateLimiter, Application, BaseUpdateProcessor, Defaults
 
 from bot.i18n import DEFAULT, DOMAIN, LOCALE_DIR, SUPPORTED, texts
-from bot.telegram import access, admin, handlers
+from bot.telegram import access, admin, feeds, follows, handlers
 from bot.telegram.chats import conversation_key
 from bot.telegram.context import CONTEXT_TYPES, BotData
 from bot.telegram.logsafety import protect_token
@@ -159,6 +160,8 @@ def build_application(settings: "Settings", engine: "EngineAPI") -> Application:
     access.register(application)
     handlers.register(application)
     admin.register(application)
+    follows.register(application)
+    feeds.register(application)  # and the background poll, every FEED_INTERVAL
     handlers.register_fallbacks(application)
     return application
 

@@ -40,7 +40,8 @@ log = logging.getLogger(__name__)
 SOURCES_PAGE_SIZE = 10
 SOURCES_CALLBACK = "sources:"
 # Only what the bot acts on; edited messages and channel posts are deliberately not requested.
-ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+# MY_CHAT_MEMBER: the bot was blocked or removed from a group (its follows go, `follows`).
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
 
 
 # --------------------------------------------------------------------------- questions

@@ -27,10 +27,16 @@ MENU: tuple[MenuEntry, ...] = (
     # TRANSLATORS: the command descriptions are shown in Telegram's command menu and in /help (short: one line)
     MenuEntry("ask", lambda tr: tr.gettext("Ask a question about the news")),
     MenuEntry("sources", lambda tr: tr.gettext("List the indexed articles")),
+    MenuEntry("follow", lambda tr: tr.gettext("Follow a topic: I tell you about new articles on it")),
+    MenuEntry("following", lambda tr: tr.gettext("The topics you follow")),
+    MenuEntry("unfollow", lambda tr: tr.gettext("Stop following a topic (/unfollow N)")),
     MenuEntry("reset", lambda tr: tr.gettext("Forget our conversation")),
     MenuEntry("help", lambda tr: tr.gettext("What I know and how to ask")),
     MenuEntry("stats", lambda tr: tr.gettext("Index and usage statistics (admins)"), admin=True),
     MenuEntry("reindex", lambda tr: tr.gettext("Re-index the corpus (admins)"), admin=True),
+    MenuEntry("feeds", lambda tr: tr.gettext("The news feeds, with their last errors (admins)"), admin=True),
+    MenuEntry("addfeed", lambda tr: tr.gettext("Subscribe to a feed: /addfeed URL [NAME] (admins)"), admin=True),
+    MenuEntry("removefeed", lambda tr: tr.gettext("Unsubscribe from a feed: /removefeed NAME (admins)"), admin=True),
 )
 
 

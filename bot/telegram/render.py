@@ -11,6 +11,8 @@
 - Bounded whatever the input: titles, outlets and URLs are capped, the answer text and quotes are
   cut to what `max_messages` messages can hold before any splitting work, and an answer never
   takes more than `max_messages` messages (a note says when it was shortened; the sources stay).
+- A follow alert (`render_alert`) is one message: topic, linked headline with outlet and date, and
+  the best quote (capped at 1,000 characters).
 """
 
 from __future__ import annotations
@@ -271,6 +273,30 @@ def render_sources_page(articles: Sequence[ArticleInfo], page: int, tr: Texts, p
         if len(messages) == 1:
             break
     return SourcesPage(messages[0], page, pages)
+
+
+# --------------------------------------------------------------------------- follow alerts
+
+#: an alert quotes at most this much of the article (it is a pointer to the story, not the story)
+MAX_ALERT_QUOTE_CHARS = 1000
+MAX_ALERT_TOPIC_CHARS = 100
+
+
+def render_alert(topic: str, citation: Citation, tr: Texts, *, limit: int = MESSAGE_LIMIT) -> list[OutMessage]:
+    """A follow alert: the followed topic, the headline (linked) with outlet and date, the best quote.
+
+    One message (the quote is capped), in the follower's language `tr`; everything escaped."""
+    # TRANSLATORS: the first line of a follow alert; {topic} is what the reader follows (/follow)
+    heading = tr.gettext("New on “{topic}”", topic=clip(" ".join(topic.split()), MAX_ALERT_TOPIC_CHARS))
+    frags = [Fragment(f"<b>🔔 {esc(heading)}</b>", f"🔔 {heading}", PARAGRAPH),
+             source_line([], citation.title, citation.source, citation.published_at, citation.url, tr, limit=limit)]
+    quote = clip(citation.quote.strip(), MAX_ALERT_QUOTE_CHARS)
+    if quote:
+        frags += quote_fragments(quote, citation.highlights, "", "", limit=limit)
+    # TRANSLATORS: the last line of a follow alert; keep "/following" and "/unfollow" as they are
+    footer = tr.gettext("/following lists your topics, /unfollow stops one.")
+    frags.append(Fragment(f"<i>{esc(footer)}</i>", footer, PARAGRAPH))
+    return pack(frags)
 
 
 def render_lines(lines: Sequence[str], *, bold_first: bool = False) -> list[OutMessage]:

@@ -20,6 +20,7 @@ from bot.i18n import Texts
 from bot.telegram.fragments import clip
 from bot.telegram.menu import MENU
 from bot.telegram.services import BotStats
+from index.feeds import Feed
 from index.models import ArticleInfo, IndexReport
 
 #: how many outlets /help names, and how long a name or a reported failure may be
@@ -259,3 +260,117 @@ def upload_not_kept(tr: Texts, file_name: str, replaced: bool, reasons: Sequence
             if replaced else tr.gettext("I couldn't index {name}, so I didn't add it to the corpus.", name=file_name))
     reasons = [clip(r, MAX_REASON_CHARS) for r in reasons if r][:5] or [tr.gettext("I found no article in it.")]
     return [head, *(tr.gettext("Reason: {reason}", reason=r) for r in reasons)]
+
+
+# --------------------------------------------------------------------------- feeds (admins)
+
+#: feeds listed by /feeds before "… and N more"
+FEED_LINES = 30
+MAX_URL_CHARS = 200
+
+
+def feed_lines(tr: Texts, feeds: Sequence[Feed], interval: float, now: float | None = None) -> list[str]:
+    """/feeds: each feed with its articles, last success and last error (with its reason)."""
+    if not feeds:
+        # TRANSLATORS: keep "/addfeed" as it is
+        return [tr.gettext("No feeds are subscribed. Add one with /addfeed URL [NAME].")]
+    lines = [tr.ngettext("{n} feed, polled every {seconds} s:", "{n} feeds, polled every {seconds} s:", len(feeds),
+                         seconds=tr.number(round(interval)))]
+    for i, feed in enumerate(feeds[:FEED_LINES], start=1):
+        lines.append("")
+        lines.append(f"{i}. {clip(feed.name, MAX_NAME_CHARS)} — {clip(feed.url, MAX_URL_CHARS)}")
+        success = ago(tr, feed.last_success, now) if feed.last_success else tr.gettext("never")
+        lines.append(tr.ngettext("{n} article · last success: {when}", "{n} articles · last success: {when}",
+                                 feed.items, when=success))
+        if feed.last_error:
+            lines.append(tr.gettext("Last error: {reason}", reason=clip(feed.last_error, MAX_REASON_CHARS)))
+    if len(feeds) > FEED_LINES:
+        lines.append(tr.ngettext("… and {n} more", "… and {n} more", len(feeds) - FEED_LINES))
+    return lines
+
+
+def addfeed_usage(tr: Texts) -> str:
+    # TRANSLATORS: keep "/addfeed" as it is
+    return tr.gettext("Send the feed's address, and a name if you like: /addfeed https://example.com/rss.xml "
+                      "Example News")
+
+
+def feed_added(tr: Texts, feed: Feed, interval: float) -> str:
+    return tr.gettext("Subscribed to “{name}” ({url}). Its new articles are fetched and indexed at the next poll "
+                      "(every {seconds} s).", name=clip(feed.name, MAX_NAME_CHARS), url=clip(feed.url, MAX_URL_CHARS),
+                      seconds=tr.number(round(interval)))
+
+
+def feed_not_added(tr: Texts, reason: str) -> str:
+    return tr.gettext("I couldn't subscribe to that feed: {reason}", reason=clip(reason, MAX_REASON_CHARS))
+
+
+def removefeed_usage(tr: Texts) -> str:
+    # TRANSLATORS: keep "/removefeed" and "/feeds" as they are
+    return tr.gettext("Which feed? /removefeed NAME or /removefeed URL (/feeds lists them).")
+
+
+def feed_unknown(tr: Texts, wanted: str) -> str:
+    # TRANSLATORS: keep "/feeds" as it is
+    return tr.gettext("No feed has the name or address “{wanted}”. /feeds lists them.",
+                      wanted=clip(wanted, MAX_NAME_CHARS))
+
+
+def feed_removed(tr: Texts, feed: Feed) -> str:
+    return tr.ngettext("Unsubscribed from “{name}”. Its {n} article stays in the archive.",
+                       "Unsubscribed from “{name}”. Its {n} articles stay in the archive.", feed.items,
+                       name=clip(feed.name, MAX_NAME_CHARS))
+
+
+# --------------------------------------------------------------------------- follows
+
+
+def follow_usage(tr: Texts) -> str:
+    # TRANSLATORS: keep "/follow" as it is; the example topic may be translated
+    return tr.gettext("Tell me what to follow, in a few words or as a question, e.g. /follow airport tram line")
+
+
+def follow_too_long(tr: Texts, limit: int, got: int) -> str:
+    return tr.ngettext("A topic can be at most {limit} characters; this one has {n}. Try a few words.",
+                       "A topic can be at most {limit} characters; this one has {n}. Try a few words.", got,
+                       limit=limit)
+
+
+def follow_added(tr: Texts, topic: str, number: int) -> str:
+    # TRANSLATORS: keep "/following" as it is
+    return tr.gettext("Following “{topic}” (number {number}). When a new article is about it, I'll send you its "
+                      "headline and the passage; /following lists your topics.", topic=topic, number=number)
+
+
+def follow_exists(tr: Texts, number: int) -> str:
+    return tr.gettext("You already follow that (number {number}).", number=number)
+
+
+def follow_full(tr: Texts, limit: int) -> str:
+    # TRANSLATORS: keep "/unfollow" as it is
+    return tr.ngettext("You follow {n} topic already, the most I keep. /unfollow one first.",
+                       "You follow {n} topics already, the most I keep. /unfollow one first.", limit)
+
+
+def following_lines(tr: Texts, topics: Sequence[str]) -> list[str]:
+    if not topics:
+        # TRANSLATORS: keep "/follow" as it is
+        return [tr.gettext("You don't follow any topic yet. /follow TOPIC, and I'll tell you about new articles "
+                           "on it.")]
+    return [tr.gettext("Your topics:"), *(f"{n}. {topic}" for n, topic in enumerate(topics, start=1)), "",
+            # TRANSLATORS: keep "/unfollow" as it is
+            tr.gettext("/unfollow N stops following number N.")]
+
+
+def unfollow_usage(tr: Texts) -> str:
+    # TRANSLATORS: keep "/unfollow" and "/following" as they are
+    return tr.gettext("Which one? /unfollow N, with N from /following.")
+
+
+def unfollow_unknown(tr: Texts, number: int) -> str:
+    # TRANSLATORS: keep "/following" as it is
+    return tr.gettext("You have no topic number {number}. /following lists yours.", number=number)
+
+
+def unfollowed(tr: Texts, topic: str) -> str:
+    return tr.gettext("Stopped following “{topic}”.", topic=topic)

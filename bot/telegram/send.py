@@ -20,6 +20,7 @@ from telegram.error import BadRequest, TelegramError
 
 from bot.telegram.chats import is_group
 from bot.telegram.fragments import OutMessage, render_text
+from bot.telegram.render import render_lines
 
 if TYPE_CHECKING:
     from bot.telegram.context import NewsContext
@@ -62,6 +63,22 @@ async def reply_parts(
     return sent
 
 
+async def send_parts(bot: Bot, chat_id: int, parts: Sequence[OutMessage]) -> list[Message]:
+    """Send `parts` to a chat on the bot's own initiative (alerts): no message to reply to.
+
+    The same plain-text fallback as `reply_parts`; other errors (Forbidden: blocked) propagate."""
+    sent: list[Message] = []
+    for part in parts:
+        try:
+            sent.append(await bot.send_message(chat_id, part.html))
+        except BadRequest as exc:
+            if not is_parse_error(exc):
+                raise
+            log.warning("Telegram could not parse a message's HTML (%s); sending it as plain text", exc)
+            sent.append(await bot.send_message(chat_id, part.plain, parse_mode=None))
+    return sent
+
+
 async def edit_part(message: Message, part: OutMessage, reply_markup: InlineKeyboardMarkup | None = None) -> None:
     """Replace a message's text (paging, the status line), with the same plain-text fallback."""
     try:
@@ -78,6 +95,12 @@ async def edit_part(message: Message, part: OutMessage, reply_markup: InlineKeyb
 async def say(context: "NewsContext", message: Message, text: str) -> list[Message]:
     """Send a short text of the bot's (already in the reader's language), escaped and split."""
     return await reply_parts(message, await context.render(render_text, text))
+
+
+async def say_lines(context: "NewsContext", message: Message, lines: Sequence[str], *,
+                    bold_first: bool = False) -> list[Message]:
+    """Send the bot's lines (help, listings, reports), escaped; the first line optionally bold."""
+    return await reply_parts(message, await context.render(render_lines, lines, bold_first=bold_first))
 
 
 @contextlib.asynccontextmanager

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 from filelock import FileLock
 
 from bot.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE
-from testing.news_site import RSS, NewsSite, Story, article_page, rss20
+from testing.news_site import RSS, NewsSite, article_page
 
 pytestmark = pytest.mark.e2e
 
@@ -26,7 +25,6 @@ PARK = ["The city council voted on Tuesday to turn the old freight yard into a r
 TRAM = ["The regional transport authority said on Thursday that the new tram line to the airport will open in "
         "September, after three years of construction.",
         "Building the airport tram line cost 212 million euros, financed partly by the European Investment Bank."]
-WHEN = datetime(2024, 5, 2, 10, 0, tzinfo=timezone.utc)
 Run = Callable[..., tuple[int, str, str]]
 
 
@@ -47,16 +45,6 @@ def cli(newsbot: Run, tmp_path: Path) -> Run:
     return run
 
 
-def publish(site: NewsSite, *stories: tuple[str, str, list[str]]) -> dict[str, str]:
-    """Serve each (slug, title, paragraphs) page and a feed listing them; {slug: url}."""
-    urls = {slug: site.url(f"/2024/05/{slug}") for slug, _, _ in stories}
-    for slug, title, paragraphs in stories:
-        site.put(f"/2024/05/{slug}", article_page(title, paragraphs, canonical=urls[slug]))
-    site.put("/feed.xml", rss20("City News", [Story(title, urls[slug], published=WHEN)
-                                              for slug, title, _ in stories]), RSS)
-    return urls
-
-
 def indexed_urls(cli: Run) -> set[str]:
     status, out, err = cli("sources", "--json")
     assert status == EXIT_OK, err
@@ -64,8 +52,8 @@ def indexed_urls(cli: Run) -> set[str]:
 
 
 def test_subscribe_fetch_list_and_remove(cli: Run, site: NewsSite, tmp_path: Path) -> None:
-    urls = publish(site, ("park", "Council approves riverside park", PARK),
-                   ("tram", "Airport tram line opens in September", TRAM))
+    urls = site.publish([("park", "Council approves riverside park", PARK),
+                         ("tram", "Airport tram line opens in September", TRAM)])
     status, out, err = cli("feeds", "add", site.url("/feed.xml"), "--name", "City Desk")
     assert status == EXIT_OK, err
     assert "City Desk" in out and site.url("/feed.xml") in out
@@ -98,8 +86,8 @@ def test_subscribe_fetch_list_and_remove(cli: Run, site: NewsSite, tmp_path: Pat
 
 
 def test_fetch_names_each_failure_indexes_the_rest_and_exits_1(cli: Run, site: NewsSite) -> None:
-    urls = publish(site, ("park", "Council approves riverside park", PARK),
-                   ("tram", "Airport tram line opens in September", TRAM))
+    urls = site.publish([("park", "Council approves riverside park", PARK),
+                         ("tram", "Airport tram line opens in September", TRAM)])
     site.put("/2024/05/tram", "gone", status=404)
     assert cli("feeds", "add", site.url("/feed.xml"))[0] == EXIT_OK
 
@@ -136,7 +124,7 @@ def test_add_one_page(cli: Run, site: NewsSite) -> None:
 
 
 def test_subscription_errors_say_what_to_do(cli: Run, site: NewsSite) -> None:
-    publish(site, ("park", "Council approves riverside park", PARK))
+    site.publish([("park", "Council approves riverside park", PARK)])
     feed = site.url("/feed.xml")
     status, _, err = cli("feeds", "add", feed, FEEDS_ALLOW_PRIVATE="false")
     assert status == EXIT_USAGE and "FEEDS_ALLOW_PRIVATE" in err and "127.0.0.1" in err
@@ -155,7 +143,7 @@ def test_subscription_errors_say_what_to_do(cli: Run, site: NewsSite) -> None:
 def test_fetch_without_feeds_and_while_another_fetch_runs(cli: Run, site: NewsSite, tmp_path: Path) -> None:
     status, out, err = cli("fetch")
     assert status == EXIT_OK and "no feeds are subscribed" in err and out == ""
-    publish(site, ("park", "Council approves riverside park", PARK))
+    site.publish([("park", "Council approves riverside park", PARK)])
     assert cli("feeds", "add", site.url("/feed.xml"))[0] == EXIT_OK
     with FileLock(str(tmp_path / "data" / "feeds.lock")):  # what the bot's poll holds
         status, out, err = cli("fetch")

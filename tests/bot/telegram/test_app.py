@@ -78,9 +78,9 @@ async def test_command_menus_are_set_per_language_and_for_admins(start_bot, fake
     menus = {(c.params.get("language_code"), c.params.get("scope", {}).get("chat_id")): c.params["commands"]
              for c in fake_api.calls("setMyCommands")}
     everyone = {c["command"]: c["description"] for c in menus[(None, None)]}
-    assert set(everyone) == {"ask", "sources", "reset", "help"}
+    assert set(everyone) == {"ask", "sources", "follow", "following", "unfollow", "reset", "help"}
     assert everyone["ask"] == "Ask a question about the news"
-    assert {c["command"] for c in menus[(None, ADMIN_ID)]} >= {"reindex", "stats"}
+    assert {c["command"] for c in menus[(None, ADMIN_ID)]} >= {"reindex", "stats", "feeds", "addfeed", "removefeed"}
     russian = {c["command"]: c["description"] for c in menus[("ru", None)]}
     assert russian["ask"] == "Задать вопрос о новостях"
     assert "reindex" in {c["command"] for c in menus[("ru", ADMIN_ID)]}

@@ -250,3 +250,18 @@ def test_sources_page_with_huge_fields_is_one_message():
     page = render_sources_page(arts, 0, EN, 10)
     assert_valid([page.message])
     assert "10. " in page.message.html  # every line of the page is there
+
+
+def test_a_follow_alert_is_one_escaped_message_with_headline_outlet_date_quote_and_link():
+    from bot.telegram.render import render_alert
+
+    hostile = citation(1, "Cost: <b>212</b> million & more " * 200, title="Tram <i>opens</i> & more",
+                       source="City <News>", url="https://news.example/tram?a=1&b=2")
+    [message] = render_alert("tram <script>", hostile, texts("ru"))
+    [visible] = assert_valid([message])
+    assert visible.startswith("🔔 Новое по теме «tram <script>»")
+    assert f"Tram <i>opens</i> & more — City <News> · {texts('ru').date('2025-04-16')}" in visible
+    assert "Cost: <b>212</b> million & more" in visible and len(visible) < 1400  # the quote is capped
+    assert 'href="https://news.example/tram?a=1&amp;b=2"' in message.html and "<blockquote" in message.html
+    [unlinked] = render_alert("tram", citation(1, "A quote.", url="javascript:alert(1)"), EN)
+    assert "<a " not in unlinked.html and "javascript" not in unlinked.html
