@@ -165,7 +165,7 @@ def sentence_data(items: list[Item], answerer_for) -> tuple[np.ndarray, np.ndarr
         ev = Evidence.build(it.analysis, it.search, answerer.catalog)
         if not ev.candidates:
             continue
-        labels = [float(ev.retrieved[c.passage].row.article_id == it.question.article_id
+        labels = [float(ev.retrieved[c.passage].row.url == it.question.article_id
                         and _contains(ev.text(c), it.question.answers)) for c in ev.candidates]
         if not any(labels):
             continue
@@ -197,7 +197,7 @@ def span_data(items: list[Item], answerer_for) -> tuple[np.ndarray, np.ndarray]:
             continue
         q = d.quotes[0]
         text = q.retrieved.row.text[q.start:q.end]
-        if q.retrieved.row.article_id != it.question.article_id or not _contains(text, it.question.answers):
+        if q.retrieved.row.url != it.question.article_id or not _contains(text, it.question.answers):
             continue
         labels = [float(_span_label(text[s.start:s.end], it.question.answers)) for s in d.span_candidates]
         if not any(labels):
