@@ -92,7 +92,7 @@ def ask_all(engine, questions: list[qa_data.Question], set_name: str, expect_ans
                     question=q.question, answer=result.answer)
         if result.passages:
             first = result.passages[0]
-            o.hit1 = answerable and first.article_id == q.article_id and _contains(first.text, q.answers)
+            o.hit1 = answerable and first.url == q.article_id and _contains(first.text, q.answers)
         if not result.refused and result.citations:
             o.top_quote = answerable and _contains(result.citations[0].quote, q.answers)
             o.any_quote = answerable and any(_contains(c.quote, q.answers) for c in result.citations)

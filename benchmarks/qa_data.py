@@ -26,7 +26,7 @@ class Question:
     id: str
     question: str
     answers: tuple[str, ...]  # gold answer texts; empty for unanswerable questions
-    article_id: str
+    article_id: str  # the article record's url (newsbot indexes it as the id "url:<url>")
     language: str
     dataset: str
     answerable: bool = True

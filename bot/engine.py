@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from datetime import datetime, time as dtime, timezone
 from pathlib import Path
 
-from bot.answer import wording
+from bot.answer import background, wording
 from bot.answer.condense import Condenser
 from bot.answer.extractive import ExtractiveAnswerer
 from bot.answer.llm import LLMClient
@@ -61,11 +61,12 @@ class Engine:
     # --- wiring -----------------------------------------------------------------
     def _load(self) -> None:
         catalog = Catalog.load(self.store, self.settings.cache_dir)
+        generic = background.vectors(self.embedder, catalog.main_language(), self.settings.cache_dir)
         extractive = ExtractiveMode(self.article_text, ExtractiveAnswerer(catalog, self.model))
         mode = LLMMode(self.article_text, self.llm, self.prompts, extractive) if self.llm else extractive
         with self._lock:
             self.catalog = catalog
-            self.retriever = HybridRetriever(self.settings, self.store, self.embedder, catalog)
+            self.retriever = HybridRetriever(self.settings, self.store, self.embedder, catalog, generic)
             self.mode = mode
             self.extractive = extractive  # `ask(offline=True)`: the same answer without the LLM
             self.condenser = Condenser(self.prompts, self.llm)

@@ -63,7 +63,9 @@ class Catalog:
         self.sources = np.array([r.source.casefold() for r in rows], dtype=object)
         self.days = np.array([published_day(r.published_at) for r in rows], dtype=np.int64)
         self._df: np.ndarray | None = None
-        self._background: np.ndarray | None = None
+        self._background: tuple[np.ndarray, np.ndarray] | None = None
+        self._language: str | None = None
+        self._article_index: dict[str, int] | None = None
         #: the newest article's publication date (ISO), "" when none is dated
         self.newest = max((a.published_at for a in articles.values() if a.published_at), default="")
 
@@ -118,15 +120,38 @@ class Catalog:
             self._df = self.lexical.document_frequencies()
         return int(self._df[term_id]) if 0 <= term_id < len(self._df) else 0
 
-    def background(self) -> np.ndarray:
-        """A fixed sample of up to BACKGROUND sentence vectors (evenly spaced), for normalising a question's
-        similarities: how similar the question is to sentences in general, in this archive."""
+    def background(self) -> tuple[np.ndarray, np.ndarray]:
+        """A fixed sample of up to BACKGROUND sentence vectors (evenly spaced) and the article of each
+        (an index into `article_ids`), for normalising a question's similarities against this archive."""
         if self._background is None:
             total = len(self.sentence_vectors)
-            picks = np.linspace(0, total - 1, num=min(BACKGROUND, total), dtype=np.int64) if total else []
-            self._background = np.asarray(self.sentence_vectors[picks], dtype=np.float32) if total \
-                else np.zeros((0, 1), dtype=np.float32)
+            picks = np.linspace(0, total - 1, num=min(BACKGROUND, total), dtype=np.int64) if total \
+                else np.zeros(0, dtype=np.int64)
+            owners = np.searchsorted(self.sentence_offsets, picks, side="right") - 1
+            article_index = self.article_index
+            self._background = (np.asarray(self.sentence_vectors[picks], dtype=np.float32).reshape(len(picks), -1),
+                                np.array([article_index[self.rows[o].article_id] for o in owners], dtype=np.int64))
         return self._background
+
+    @property
+    def article_index(self) -> dict[str, int]:
+        """Article id → a stable small number (the position in the sorted ids)."""
+        if self._article_index is None:
+            self._article_index = {a: i for i, a in enumerate(sorted(self.articles))}
+        return self._article_index
+
+    def main_language(self) -> str:
+        """The language most of the archive is written in (from a sample of passages; "en" when empty)."""
+        if self._language is None:
+            from collections import Counter
+
+            from index.language import guess_language
+
+            step = max(1, len(self.rows) // 50)
+            votes = Counter(guess_language(row.text[:600]) for row in self.rows[::step])
+            votes.pop(None, None)
+            self._language = votes.most_common(1)[0][0] if votes else "en"
+        return self._language
 
     def sentence_block(self, position: int) -> np.ndarray:
         return self.sentence_vectors[self.sentence_offsets[position]:self.sentence_offsets[position + 1]]

@@ -40,7 +40,7 @@ _CYRILLIC_LANGS = ["ru", "uk", "be", "bg", "sr", "mk", "kk"]
 _ARABIC_LANGS = ["ar", "fa", "ur"]
 _DEVANAGARI_LANGS = ["hi", "mr", "ne"]
 #: letters only Vietnamese uses among Latin-script languages (with its stacked tone marks)
-_VIETNAMESE = re.compile(r"[ăơưđĂƠƯĐ\u1ea0-\u1ef9]")
+_VIETNAMESE = re.compile(r"[ơưđƠƯĐ\u1ea0-\u1ef9]")
 _UKRAINIAN = re.compile(r"[іїєґІЇЄҐ]")
 _KANA = re.compile(r"[\u3040-\u30ff]")
 #: below this probability (or with fewer letters) a Latin-script text's language is unknown

@@ -48,18 +48,25 @@ class Retrieved:
 @dataclass(frozen=True)
 class Search:
     """What one search found: the passages, and the question's similarity to background sentences
-    (mean, standard deviation) that normalises similarities per question (cross-lingual ones are compressed)."""
+    (mean, standard deviation), which normalises similarities per question (cross-lingual ones are
+    compressed): to a fixed set of generic sentences, and to the archive's sentences from articles
+    other than the best match (`archive_size`: how many of those there were; 0 in a one-article archive)."""
 
     hits: list[Retrieved]
     background: tuple[float, float] = (0.0, 1.0)
+    archive_background: tuple[float, float] = (0.0, 1.0)
+    archive_size: int = 0
 
 
 class HybridRetriever:
-    def __init__(self, settings: IndexSettings, store: Store, embedder: Embedder, catalog: Catalog) -> None:
+    def __init__(self, settings: IndexSettings, store: Store, embedder: Embedder, catalog: Catalog,
+                 background: np.ndarray | None = None) -> None:
         self.settings = settings
         self.store = store
         self.embedder = embedder
         self.catalog = catalog
+        #: vectors of generic sentences (see bot.answer.background); None: no per-question normalisation
+        self.background = background
 
     def retrieve(self, question: str, *, k: int, language: str, filters: SearchFilters | None = None,
                  timings: dict[str, float] | None = None) -> list[Retrieved]:
@@ -78,8 +85,7 @@ class HybridRetriever:
 
         t0 = time.perf_counter()
         vector = self.embedder.embed_query(question)
-        background = catalog.background() @ vector
-        stats = (float(background.mean()), float(background.std())) if len(background) > 1 else (0.0, 1.0)
+        generic = _stats(self.background @ vector) if self.background is not None else (0.0, 1.0)
         t1 = time.perf_counter()
         dense = self._dense(vector, depth, filters)
         t2 = time.perf_counter()
@@ -91,7 +97,7 @@ class HybridRetriever:
         if mask is not None:
             candidates = [pos for pos in candidates if mask[pos]]
         if not candidates:
-            return Search([], stats)
+            return Search([], generic)
         best, chunk_sims, per_sentence = self._sentence_scores(vector, candidates)
         dense_scores = best + self.settings.chunk_similarity_weight * chunk_sims
         top_bm25 = max(lexical.values(), default=0.0) or 1.0
@@ -104,11 +110,14 @@ class HybridRetriever:
         order = np.argsort(-scores, kind="stable")[:k]
         timings.update(embed=(t1 - t0) * 1000, dense=(t2 - t1) * 1000, bm25=(t3 - t2) * 1000,
                        rerank=(time.perf_counter() - t3) * 1000)
-        return Search([
+        hits = [
             Retrieved(catalog.rows[candidates[i]], float(scores[i]), dense_order.get(candidates[i]),
                       bm25_order.get(candidates[i]), float(best[i]), per_sentence[i])
             for i in order
-        ], stats)
+        ]
+        sample, owners = catalog.background()
+        others = sample[owners != catalog.article_index[hits[0].row.article_id]] if hits else sample
+        return Search(hits, generic, _stats(others @ vector) if len(others) > 1 else (0.0, 1.0), len(others))
 
     def _dense(self, vector: np.ndarray, depth: int, filters: SearchFilters | None) -> list[int]:
         out = []
@@ -154,6 +163,10 @@ class HybridRetriever:
             return np.zeros(len(candidates))
         rank = np.searchsorted(known, days) / (len(known) - 1)
         return np.where(days > 0, self.settings.recency_weight * rank, 0.0)
+
+
+def _stats(similarities: np.ndarray) -> tuple[float, float]:
+    return (float(similarities.mean()), float(similarities.std())) if len(similarities) > 1 else (0.0, 1.0)
 
 
 def _where(filters: SearchFilters | None) -> dict | None:

@@ -37,6 +37,8 @@ from benchmarks import qa_data
 from benchmarks.common import DEFAULT_WORK, ROOT, quiet_logs, say, settings_for
 
 TARGET_FAIR_REFUSED = 0.05
+#: every how many XQuAD articles one is also indexed alone (a one-article archive)
+SINGLE_EVERY = 3
 TARGET_SPAN_PRECISION = 0.6
 GROUPS = ("xquad-en", "xquad-other", "squad2", "heq")
 
@@ -59,6 +61,35 @@ def _group(q: qa_data.Question) -> str:
     return q.dataset
 
 
+def _specs() -> list[tuple]:
+    """(index name, embedder model, dataset, article ids to index or None, questions, which are answerable).
+
+    Archives of every size: the 48 XQuAD articles, half of them (questions about the other half can't be
+    answered), single XQuAD articles (a one-article archive, asked its own questions and two other
+    articles'), the SQuAD 2.0 article and HeQ; with multilingual-e5-small, and the English questions also
+    with all-MiniLM-L6-v2 so that the model does not depend on one embedder's scale.
+    """
+    xq = qa_data.xquad()
+    half, _ = qa_data.halves(xq)
+    ids = [a["url"] for a in xq.articles]
+    specs = [
+        ("xquad-all", "multilingual-e5-small", xq, None, xq.questions, lambda q: True),
+        ("xquad-half", "multilingual-e5-small", xq, half, xq.questions, lambda q: q.article_id in half),
+        ("squad2", "multilingual-e5-small", qa_data.squad2(), None, None, lambda q: q.answerable),
+        ("heq", "multilingual-e5-small", qa_data.heq(), None, None, lambda q: q.answerable),
+    ]
+    english = [q for q in xq.questions if q.language == "en"]
+    specs.append(("minilm-xquad-half", "all-MiniLM-L6-v2", xq, half, english, lambda q: q.article_id in half))
+    for i in range(0, len(ids), SINGLE_EVERY):
+        own, others = ids[i], {ids[(i + 1) % len(ids)], ids[(i + 2) % len(ids)]}
+        asked = [q for q in xq.questions if q.article_id == own or q.article_id in others]
+        specs.append((f"xquad-single-{i}", "multilingual-e5-small", xq, {own}, asked,
+                      lambda q, own=own: q.article_id == own))
+        specs.append((f"minilm-single-{i}", "all-MiniLM-L6-v2", xq, {own}, [q for q in asked if q.language == "en"],
+                      lambda q, own=own: q.article_id == own))
+    return specs
+
+
 def collect(work: Path, use_cache: bool) -> tuple[list[Item], dict]:
     """Every training question with its search results, over cached indexes; and the catalogues."""
     from bot.answer.question import analyse
@@ -67,27 +98,20 @@ def collect(work: Path, use_cache: bool) -> tuple[list[Item], dict]:
     from index.indexer import run_index
     from index.language import detect_language
 
-    xq = qa_data.xquad()
-    indexed_half, _ = qa_data.halves(xq)
-    specs = [
-        ("xquad-all", xq, None, xq.questions, lambda q: True),
-        ("xquad-half", xq, indexed_half, xq.questions, lambda q: q.article_id in indexed_half),
-        ("squad2", qa_data.squad2(), None, None, lambda q: q.answerable),
-        ("heq", qa_data.heq(), None, None, lambda q: q.answerable),
-    ]
-    embedder = None
+    embedders: dict = {}
     items: list[Item] = []
     catalogs: dict = {}
-    for name, dataset, ids, questions, answerable in specs:
+    for name, model, dataset, ids, questions, answerable in _specs():
         folder = work / name
-        settings = settings_for(folder)
+        settings = settings_for(folder, embed_model=model)
         cache = folder / "searches.pkl"
+        if model not in embedders:
+            embedders[model] = build_embedder(settings)
+        embedder = embedders[model]
         if not (folder / "indexed.json").exists():
-            embedder = embedder or build_embedder(settings)
             say(f"training: indexing {name}")
             dataset.write_corpus(settings.corpus_dir, ids)
             (folder / "indexed.json").write_text(json.dumps(run_index(settings, embedder=embedder).to_dict()))
-        embedder = embedder or build_embedder(settings)
         engine = build_engine(settings, embedder=embedder)
         catalogs[name] = engine.catalog
         questions = questions if questions is not None else dataset.questions
@@ -104,7 +128,9 @@ def collect(work: Path, use_cache: bool) -> tuple[list[Item], dict]:
             items.append(Item(_group(q), q, answerable(q), analyse(q.question, language), search, name))
         if fresh and use_cache:
             cache.write_bytes(pickle.dumps(searches))
-        say(f"training: {name}: {len(questions)} questions ({fresh} searched now)")
+        engine.close()
+        if fresh:
+            say(f"training: {name}: {len(questions)} questions ({fresh} searched now)")
     return items, catalogs
 
 
@@ -136,10 +162,10 @@ def sentence_data(items: list[Item], answerer_for) -> tuple[np.ndarray, np.ndarr
         if not it.answerable or not it.search.hits:
             continue
         answerer = answerer_for(it)
-        ev = Evidence.build(it.analysis, it.search.hits, answerer.catalog, it.search.background)
+        ev = Evidence.build(it.analysis, it.search, answerer.catalog)
         if not ev.candidates:
             continue
-        labels = [float(ev.retrieved[c.passage].row.article_id == it.question.article_id
+        labels = [float(ev.retrieved[c.passage].row.url == it.question.article_id
                         and _contains(ev.text(c), it.question.answers)) for c in ev.candidates]
         if not any(labels):
             continue
@@ -171,7 +197,7 @@ def span_data(items: list[Item], answerer_for) -> tuple[np.ndarray, np.ndarray]:
             continue
         q = d.quotes[0]
         text = q.retrieved.row.text[q.start:q.end]
-        if q.retrieved.row.article_id != it.question.article_id or not _contains(text, it.question.answers):
+        if q.retrieved.row.url != it.question.article_id or not _contains(text, it.question.answers):
             continue
         labels = [float(_span_label(text[s.start:s.end], it.question.answers)) for s in d.span_candidates]
         if not any(labels):

@@ -21,10 +21,12 @@ from rapidfuzz import fuzz, process
 from bot.answer.question import Constraint, Question, fold, number_forms
 from bot.answer.spans import STOPWORDS as EN_STOPWORDS
 from index.catalog import Catalog
-from index.retriever import Retrieved
+from index.retriever import Retrieved, Search
 
 PASSAGES = 5
-MIN_WORDS = 3  # shorter "sentences" are fragments ("1455–1536).") that match everything
+MIN_WORDS = 3
+#: archive sentences (other articles) from which the archive's own background counts fully
+ARCHIVE_FULL = 200  # shorter "sentences" are fragments ("1455–1536).") that match everything
 HARD = ("year", "number", "quote", "entity")
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -79,12 +81,14 @@ class Candidate:
 class Evidence:
     """The candidate sentences for one question and the question's matching keys and weights."""
 
-    def __init__(self, question: Question, retrieved: list[Retrieved], catalog: Catalog,
-                 background: tuple[float, float], extra_keys: list[str]) -> None:
+    def __init__(self, question: Question, search: Search, catalog: Catalog, extra_keys: list[str]) -> None:
         self.question = question
-        self.retrieved = retrieved
+        self.retrieved = search.hits
         self.catalog = catalog
-        self.mu, self.sd = background
+        self.mu, self.sd = search.background
+        self.archive_mu, self.archive_sd = search.archive_background
+        #: 0 for a one-article archive; the archive's own background is then not used
+        self.archive_weight = min(search.archive_size / ARCHIVE_FULL, 1.0)
         self.keys = word_keys(question.text) | set(extra_keys)
         self.weights = {k: self._idf(k) for k in self.keys}
         self.total = sum(self.weights.values()) or 1.0
@@ -92,10 +96,9 @@ class Evidence:
         self._sentence_keys: dict[tuple[int, int], set[str]] = {}
 
     @classmethod
-    def build(cls, question: Question, retrieved: list[Retrieved], catalog: Catalog,
-              background: tuple[float, float]) -> "Evidence":
+    def build(cls, question: Question, search: Search, catalog: Catalog) -> "Evidence":
         extra = catalog.lexical.query_terms(question.text, question.language) if question.language != "en" else []
-        return cls(question, retrieved, catalog, background, extra)
+        return cls(question, search, catalog, extra)
 
     def _idf(self, key: str) -> float:
         vocab = self.catalog.lexical.vocab
@@ -154,8 +157,12 @@ class Evidence:
         return out
 
     def z(self, similarity: float) -> float:
-        """The similarity in standard deviations above the question's similarity to background sentences."""
+        """The similarity in standard deviations above the question's similarity to generic sentences."""
         return (similarity - self.mu) / max(self.sd, 1e-3)
+
+    def z_archive(self, similarity: float) -> float:
+        """The same against the archive's other articles, weighted by how many there are (0 for one article)."""
+        return self.archive_weight * (similarity - self.archive_mu) / max(self.archive_sd, 1e-3)
 
     # --- features -------------------------------------------------------------------------
     def sentence_features(self) -> np.ndarray:
@@ -164,7 +171,7 @@ class Evidence:
         out = np.zeros((len(cands), len(SENTENCE_FEATURES)), dtype=np.float32)
         if not cands:
             return out
-        best_sim = max(c.similarity for c in cands)
+        best_z = self.z(max(c.similarity for c in cands))
         top_score = self.retrieved[0].score or 1.0
         qtype_fit = _type_fit_fn(self.question)
         for i, c in enumerate(cands):
@@ -173,14 +180,15 @@ class Evidence:
             quote = self.quote_span(c)
             cons = constraint_report(self.question.constraints, text)
             cons_quote = constraint_report(self.question.constraints, hit.row.text[quote[0]:quote[1]])
+            z = self.z(c.similarity)
             out[i] = (
-                c.similarity, c.similarity - best_sim, self.z(c.similarity),
+                z, z - best_z, self.z_archive(c.similarity), self.archive_weight,
                 hit.score / top_score if top_score else 0.0, 1.0 / (1 + c.passage),
                 self.coverage(c.passage, c.start, c.end), self.coverage(c.passage, *quote),
                 qtype_fit(text), cons.met_share, cons_quote.met_share, float(bool(self.question.constraints)),
                 math.log(len(_WORD.findall(text)) + 1),
-                max((s for j, s in enumerate(hit.sentence_similarities) if abs(j - c.sentence) == 1),
-                    default=c.similarity) - c.similarity,
+                self.z(max((s for j, s in enumerate(hit.sentence_similarities) if abs(j - c.sentence) == 1),
+                           default=c.similarity)) - z,
             )
         return out
 
@@ -196,8 +204,9 @@ class Evidence:
         sims = sorted((x.similarity for x in self.candidates), reverse=True)
         return np.array([
             float(scores[best]), float(scores[best] - max(others, default=scores[best] - 5.0)),
-            c.similarity, self.z(c.similarity), self.z(sims[0]),
-            self.z(sims[0]) - self.z(sims[min(4, len(sims) - 1)]),
+            self.z(c.similarity), self.z(sims[0]), self.z(sims[0]) - self.z(sims[min(4, len(sims) - 1)]),
+            self.z_archive(c.similarity), self.z_archive(sims[0]) - self.z_archive(sims[min(4, len(sims) - 1)]),
+            self.archive_weight, _article_share(self.retrieved),
             self.coverage(c.passage, *quote), self.coverage(c.passage, 0, len(hit.row.text)),
             cons.met_share, float(cons.hard_unmet), wide.met_share, float(wide.hard_unmet),
             float(len(self.question.constraints)), _type_fit_fn(self.question)(quote_text), span_score,
@@ -207,14 +216,21 @@ class Evidence:
 
 
 SENTENCE_FEATURES: tuple[str, ...] = (
-    "similarity", "similarity_to_best", "z", "passage_score", "passage_prior", "coverage", "quote_coverage",
+    "z", "z_to_best", "z_archive", "archive_weight", "passage_score", "passage_prior", "coverage", "quote_coverage",
     "type_fit", "constraints_met", "quote_constraints_met", "has_constraints", "log_words", "neighbour_gain",
 )
 SUPPORT_FEATURES: tuple[str, ...] = (
-    "sentence_score", "margin", "similarity", "z", "z_best", "z_spread", "quote_coverage", "passage_coverage",
+    "sentence_score", "margin", "z", "z_best", "z_spread", "z_archive", "z_archive_spread", "archive_weight",
+    "article_share", "quote_coverage", "passage_coverage",
     "constraints_met", "hard_unmet", "passage_constraints_met", "passage_hard_unmet", "constraints",
     "type_fit", "span_score", "cross_script", "log_question_words", "no_keys",
 )
+
+
+def _article_share(retrieved: list[Retrieved]) -> float:
+    """The share of the top passages that come from the first passage's article (answers concentrate)."""
+    top = retrieved[:PASSAGES]
+    return sum(1 for h in top if h.row.article_id == top[0].row.article_id) / len(top) if top else 0.0
 
 
 @dataclass(frozen=True)

@@ -64,7 +64,7 @@ class ExtractiveAnswerer:
     def draft(self, question: Question, search: Search) -> Draft:
         if not search.hits:
             return Draft()
-        evidence = Evidence.build(question, search.hits, self.catalog, search.background)
+        evidence = Evidence.build(question, search, self.catalog)
         if not evidence.candidates:
             return Draft(evidence=evidence)
         features = evidence.sentence_features()

@@ -30,7 +30,7 @@ def test_archive_corpus_is_pooled_by_url_with_dates_sources_and_authors(sample: 
     by_url = {a.url: a for a in articles}
     assert summary.articles == len(articles) == 3  # the library story thrice in the results, once here
     library = by_url[LIBRARY_URL]
-    assert library.id == LIBRARY_URL and library.title == "Tallinn opens a floating library"
+    assert library.id == f"url:{LIBRARY_URL}" and library.url == LIBRARY_URL and library.title == "Tallinn opens a floating library"
     assert (library.source, library.published_at[:10], library.author) == (
         "example-news.com", "2025-01-02", "Mari Tamm, Jaan Kask")
     assert by_url["https://news.example.net/archive/old"].published_at == ""  # no publish_date: undated

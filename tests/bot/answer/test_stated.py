@@ -1,0 +1,122 @@
+"""Issue 9's offline behaviour end to end (real Chroma, the default embedder, the shipped answer model):
+stated answers, partial support, the reply language, hubs."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.engine import build_engine
+from bot.evaluation.metrics import find_answer
+from index.indexer import run_index
+from tests.bot.answer.conftest import _settings
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("How long was Sasha Troufanov held in Gaza?", ["498 days"]),
+    ("When were Troufanov and Cohen taken hostage?", ["October 7, 2023"]),
+    ("How many hostages are believed to still be alive?", ["24"]),
+    ("Who is the Chief Rabbi of Russia?", ["Berel Lazar"]),
+])
+def test_fact_questions_get_the_answer_stated_and_highlighted(offline_engine, question: str, expected: list[str]):
+    result = offline_engine.ask(question)
+    assert not result.refused
+    assert find_answer(result.answer, expected), result.answer  # stated in the answer text itself…
+    assert result.answer.rstrip(".").endswith("[1]")  # …and cited
+    first = result.citations[0]
+    highlighted = [first.quote[a:b] for a, b in first.highlights]
+    assert highlighted and any(find_answer(h, expected) for h in highlighted)  # bold in the quote
+
+
+def test_a_stated_duration_is_in_the_question_language(offline_engine):
+    result = offline_engine.ask("Сколько дней Саша Труфанов провёл в плену в Газе?")
+    assert result.language == "ru" and not result.refused
+    assert "498" in result.answer and "days" not in result.answer  # "498 дней", the quote stays English
+    assert any("498 days" in c.quote for c in result.citations)
+
+
+@pytest.mark.parametrize("question, language, words", [
+    ("Где Путин встретился с освобождёнными заложниками?", "ru", ["По данным", "Кремл"]),
+    ("Какая погода будет завтра в Москве?", "ru", ["не нашёл"]),
+])
+def test_lead_or_refusal_in_the_question_language(offline_engine, question, language, words):
+    result = offline_engine.ask(question)
+    assert result.language == language
+    assert any(w in result.answer for w in words) or any(w in c.quote for c in result.citations for w in words)
+
+
+def test_a_short_question_is_answered_in_the_users_language(offline_engine):
+    result = offline_engine.ask("Troufanov?", user_language="ru-RU")
+    assert result.language == "ru"
+
+
+def test_vietnamese_is_detected_and_answered_in_vietnamese(offline_engine):
+    result = offline_engine.ask("Sasha Troufanov bị giam ở Gaza bao lâu?")
+    assert result.question_language == "vi" and result.language == "vi"
+
+
+@pytest.fixture(scope="module")
+def wimbledon(tmp_path_factory: pytest.TempPathFactory, answer_embedder):
+    """A small archive about the 2022 Wimbledon final (and something unrelated)."""
+    root = tmp_path_factory.mktemp("wimbledon")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    (corpus / "final.md").write_text(
+        "---\ntitle: Djokovic wins seventh Wimbledon title\nsource: Sports Desk\npublished_at: 2022-07-10\n---\n"
+        "Novak Djokovic won the 2022 Wimbledon final on Sunday, beating Nick Kyrgios in four sets on Centre Court.\n\n"
+        "It was the Serbian's seventh Wimbledon title and his 21st Grand Slam trophy.\n\n"
+        "Kyrgios, playing his first Grand Slam final, won the opening set before Djokovic took control.\n",
+        encoding="utf-8")
+    (corpus / "bakery.md").write_text(
+        "---\ntitle: A bakery reopens\nsource: City News\npublished_at: 2022-07-11\n---\n"
+        "The old bakery on Main Street reopened after a long renovation, and queues formed before dawn.\n\n"
+        "The owners said the recipes have not changed in fifty years.\n", encoding="utf-8")
+    assert run_index(_settings(root), embedder=answer_embedder).ok
+    engine = build_engine(_settings(root), embedder=answer_embedder)
+    yield engine
+    engine.close()
+
+
+def test_a_constraint_the_articles_dont_meet_gets_partial_support(wimbledon):
+    result = wimbledon.ask("Who won Wimbledon in 2018?")
+    assert result.partial and not result.refused
+    assert "2018" in result.answer and "2022" in result.answer  # what is missing, and what they do report
+    assert "Djokovic" in result.citations[0].quote
+
+
+def test_the_same_question_without_the_constraint_is_answered(wimbledon):
+    result = wimbledon.ask("Who won the Wimbledon final?")
+    assert not result.refused and not result.partial
+    assert "Djokovic" in result.answer or "Djokovic" in result.citations[0].quote
+
+
+def test_an_unrelated_question_is_refused_without_sources(wimbledon):
+    result = wimbledon.ask("What is the capital of Australia?")
+    assert result.refused and result.citations == []
+
+
+def test_a_hub_sentence_does_not_win_unrelated_questions(tmp_path: Path, answer_embedder):
+    """Reference fragments ("1455–1536).") sit close to every question in the vector space; they are part of
+    their sentence, never a quote of their own."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "painter.md").write_text(
+        "---\ntitle: The painter\n---\n"
+        "The painter Hans Holbein worked in Basel and London (c. 1497–1543). :12–14:38-1–38-11\n\n"
+        "His portraits of the court are kept in several museums.\n", encoding="utf-8")
+    (corpus / "river.md").write_text(
+        "---\ntitle: The river\n---\nThe river flooded the lower town after three days of heavy rain.\n\n"
+        "Engineers raised the dikes by half a metre.\n", encoding="utf-8")
+    settings = _settings(tmp_path)
+    assert run_index(settings, embedder=answer_embedder).ok
+    engine = build_engine(settings, embedder=answer_embedder)
+    try:
+        for question in ("How high were the dikes raised?", "Почему затопило нижний город?", "河水为什么泛滥？"):
+            result = engine.ask(question)
+            assert all("38-11" not in c.quote or "Holbein" in c.quote for c in result.citations)
+            if result.citations:
+                assert result.citations[0].article_id.endswith("river.md")
+    finally:
+        engine.close()
