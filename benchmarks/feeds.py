@@ -1,8 +1,11 @@
-"""Publication -> answerable: how long after a story appears in a feed the engine quotes it.
+"""Publication -> answerable: how long after a story appears in a feed the engine, and the bot in a chat, quote it.
 
-    python -m benchmarks.feeds                 # 5 stories, polls every 5 s (default host delay)
-    python -m benchmarks.feeds --quick         # 1 story, polls every 2 s
+    python -m benchmarks.feeds                 # 6 stories, polls every 5 s (default host delay)
+    python -m benchmarks.feeds --quick         # 1 story, polls every 2 s (the bot: 5 s, its minimum)
     python -m benchmarks.feeds --interval 60   # the default FEED_INTERVAL
+
+Three parts, in one run: this module's poller around the engine (below), the real bot in a chat
+(`benchmarks.feeds_chat`), and the supports that chose FOLLOW_MIN_SUPPORT (`benchmarks.follow_support`).
 
 A local news site (testing/news_site.py, 127.0.0.1) serves an RSS feed. A poller thread calls
 `FeedService.fetch_feeds(engine.reindex)` at a fixed rate (what `newsbot serve` does with PTB's
@@ -220,12 +223,31 @@ def chosen_stories(quick: bool, count: int | None = None) -> list[Story]:
     return stories[: max(1, min(count, len(stories)))] if count else stories
 
 
-def run(ctx: Context) -> dict:
-    interval = 2.0 if ctx.quick else 5.0
-    return measure(ctx.work / "feeds", ctx.embedder, interval=interval, stories=chosen_stories(ctx.quick))
+def run(ctx: Context, *, interval: float | None = None, count: int | None = None) -> dict:
+    """The three parts: the engine's poller, the real bot in a chat, the follow-support distribution."""
+    from benchmarks.feeds_chat import measure_chat
+    from benchmarks.follow_support import measure_support
+
+    interval = interval or (2.0 if ctx.quick else 5.0)
+    stories = chosen_stories(ctx.quick, count)
+    return {
+        "engine": measure(ctx.work / "feeds", ctx.embedder, interval=interval, stories=stories),
+        # FEED_INTERVAL is at least 5 s: the bot's poll job runs at that rate
+        "chat": measure_chat(ctx.work / "feeds-chat", ctx.embedder, interval=max(5.0, interval), stories=stories),
+        "follow_support": measure_support(ctx.work / "follow-support", ctx.embedder,
+                                          chosen_stories(False)[:2] if ctx.quick else chosen_stories(False)),
+    }
 
 
 def render(result: dict) -> str:
+    from benchmarks.feeds_chat import render_chat
+    from benchmarks.follow_support import render_support
+
+    return "\n\n".join((render_engine(result["engine"]), render_chat(result["chat"]),
+                         render_support(result["follow_support"])))
+
+
+def render_engine(result: dict) -> str:
     lines = [
         f"publication -> answerable, polling every {result['interval_s']:g} s "
         f"(FEED_HOST_DELAY {result['host_delay_s']:g} s, {result['embed_model']}), "
@@ -264,11 +286,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     quiet_logs()
     ctx = Context(quick=args.quick, work=args.work.resolve())
-    interval = args.interval or (2.0 if args.quick else 5.0)
-    result = measure(ctx.work / "feeds", ctx.embedder, interval=interval,
-                     stories=chosen_stories(args.quick, args.stories))
+    result = run(ctx, interval=args.interval, count=args.stories)
     print(render(result))
-    return 0 if result["answerable"] == result["stories"] else 1
+    return 0 if all(result[part]["answerable"] == result[part]["stories"] for part in ("engine", "chat")) else 1
 
 
 if __name__ == "__main__":

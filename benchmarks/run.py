@@ -9,7 +9,8 @@
 
 The benchmarks, in order: indexing, latency (builds the 1k/10k/100k indexes the others use),
 startup, concurrency, profile, embedder (the e5 engine under CPU contention), quality (answer
-quality on XQuAD next to llama-index's default pipeline). A benchmark that
+quality on XQuAD next to llama-index's default pipeline), feeds (publication -> answerable, by the
+engine and in the chat; the follow-support distribution). A benchmark that
 fails is reported as failed, the others still run, and the exit status is 1.
 """
 
@@ -26,7 +27,7 @@ from pathlib import Path
 from benchmarks import xquad_data
 from benchmarks.common import DEFAULT_WORK, ROOT, Context, quiet_logs, say
 
-ORDER = ["indexing", "latency", "startup", "concurrency", "profile", "embedder", "quality"]
+ORDER = ["indexing", "latency", "startup", "concurrency", "profile", "embedder", "quality", "feeds"]
 
 
 def _module(name: str):

@@ -104,11 +104,13 @@ class NewsSite:
     def publish(self, stories: list[tuple[str, str, list[str]]], *, feed: str = "/feed.xml", name: str = "City News",
                 published: datetime = datetime(2024, 5, 2, 10, tzinfo=timezone.utc)) -> dict[str, str]:
         """Serve each (slug, title, paragraphs) as the page /2024/05/<slug> and an RSS feed listing them all
-        (the first is the newest); returns {slug: url}. Publishing again with more stories adds to the feed."""
+        (the first is the newest, the last was published at `published`, each an hour after the one below
+        it); returns {slug: url}. Publishing again with a story put first adds it and leaves the others'
+        entries as they were (a poll sees one new entry)."""
         urls = {slug: self.url(f"/2024/05/{slug}") for slug, _, _ in stories}
         for slug, title, paragraphs in stories:
             self.put(f"/2024/05/{slug}", article_page(title, paragraphs, canonical=urls[slug]))
-        items = [Story(title, urls[slug], published=published - timedelta(hours=n))
+        items = [Story(title, urls[slug], published=published + timedelta(hours=len(stories) - 1 - n))
                  for n, (slug, title, _) in enumerate(stories)]
         self.put(feed, rss20(name, items), RSS)
         return urls

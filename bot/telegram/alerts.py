@@ -57,14 +57,13 @@ async def notify_followers(context: NewsContext, report: IndexReport) -> AlertSu
     if not ids or not await asyncio.to_thread(s.follows.count):
         return None
     async with s.alerts_lock:
-        s.alerts.running = True
+        s.alerts.begin()
         summary = AlertSummary()
         try:
             await _notify(context, await _newest(context, ids), summary)
         except Exception:  # alerts must never break the run that triggered them
             log.exception("Follow alerts failed")
         finally:
-            s.alerts.running = False
             await s.alerts.finish(summary)
     log.info("Follow alerts: %d new article(s), %d match(es), %d sent, %d dropped over the hourly cap, "
              "%d failed, %d chat(s) removed", summary.articles, summary.matches, summary.sent, summary.dropped,

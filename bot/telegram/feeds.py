@@ -49,7 +49,7 @@ async def poll_feeds(context: NewsContext) -> FetchReport | None:
         s.polls.skipped += 1
         log.info("Feed poll skipped: the previous one is still running")
         return None
-    s.polls.running = True  # before any await: a second tick sees it
+    s.polls.begin()  # before any await: a second tick sees it
     report: FetchReport | None = None
     try:
         if not await s.in_feed_worker(s.feeds.feeds):
@@ -63,7 +63,6 @@ async def poll_feeds(context: NewsContext) -> FetchReport | None:
     except Exception:
         log.exception("Feed poll failed; the next one tries again")
     finally:
-        s.polls.running = False
         await s.polls.finish(report)
     return report
 

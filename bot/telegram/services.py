@@ -43,12 +43,18 @@ class Milestones:
 
     def __init__(self) -> None:
         self.running = False
+        self.started_at = 0.0  # time.perf_counter() when the last run began
         self.completed = 0
         self.skipped = 0
         self.last: Any = None  # the last run's outcome (a FetchReport, an AlertSummary)
         self._changed = asyncio.Condition()
 
+    def begin(self) -> None:
+        self.running = True
+        self.started_at = time.perf_counter()
+
     async def finish(self, outcome: Any) -> None:
+        self.running = False
         async with self._changed:
             self.completed += 1
             self.last = outcome

@@ -40,7 +40,7 @@ def test_every_benchmark_runs_once_on_a_tiny_input(tmp_path: Path) -> None:
     text = report.read_text()
     for section in ("## Machine", "## Targets", "## 1. Indexing throughput", "## 2. Answer latency",
                     "## 3. Start-up and memory", "## 4. Concurrency", "## 5. Profile of the answer path",
-                    "## 6. The embedder under CPU contention"):
+                    "## 6. The embedder under CPU contention", "## 8. Feeds: publication → answerable"):
         assert section in text
     assert "Failed" not in text and "Traceback" not in text
     assert "| newsbot `run_index` (fresh store) |" in text

@@ -80,8 +80,9 @@ async def test_one_alert_for_a_new_matching_article_none_for_an_unrelated_one(st
         urls = site.publish([TRAM])
         first = await poll(bot.app)
         alerts_after_tram = list(fake_api.sent_messages(READER))
-        site.publish([BAKERY, (TRAM[0], TRAM[1], [*TRAM[2], "The first trams will run on 1 September."])])
-        second = await poll(bot.app)  # a new unrelated story, and the tram story edited
+        edited = (TRAM[0], "Airport tram line opens on 1 September", [*TRAM[2], "The first trams run on 1 September."])
+        site.publish([BAKERY, edited])
+        second = await poll(bot.app)  # a new unrelated story, and the tram story edited (its feed entry too)
         third = await poll(bot.app)  # nothing changed
         alerts = services(bot.app).alerts
     assert first is not None and first.index is not None and len(first.index.added) == 1
