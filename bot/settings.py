@@ -41,7 +41,7 @@ class Settings(IndexSettings):
     # --- Telegram -------------------------------------------------------------
     telegram_bot_token: SecretStr | None = Field(None, description="Bot token from @BotFather; empty runs the terminal chat.")
     telegram_api_base_url: str | None = Field(None, description="Another Bot API server, e.g. http://127.0.0.1:8081/bot")
-    admin_user_ids: IdList = Field(frozenset(), description="Comma-separated ids allowed /reindex, /stats, uploads.")
+    admin_user_ids: IdList = Field(frozenset(), description="Comma-separated ids allowed /reindex, /stats, uploads and the feed commands.")
     allowed_user_ids: IdList = Field(frozenset(), description="If set, only these users may ask.")
     allowed_chat_ids: IdList = Field(frozenset(), description="If set, only these chats may ask.")
     max_question_chars: int = Field(1000, ge=10, description="Longer questions get a polite refusal.")
