@@ -225,13 +225,16 @@ class FollowStore:
 
     def alerted(self, follow_ids: Sequence[int]) -> set[tuple[int, str]]:
         """The (follow, article) pairs already alerted, for these follows."""
-        if not follow_ids:
-            return set()
-        with self._lock:
-            rows = self._db().execute(
-                f"SELECT follow_id, article_id FROM alerted WHERE follow_id IN ({','.join('?' * len(follow_ids))})",
-                tuple(follow_ids)).fetchall()
-        return {(int(f), str(a)) for f, a in rows}
+        found: set[tuple[int, str]] = set()
+        ids = list(follow_ids)
+        for start in range(0, len(ids), _IDS_PER_QUERY):
+            batch = ids[start:start + _IDS_PER_QUERY]
+            with self._lock:
+                rows = self._db().execute(
+                    f"SELECT follow_id, article_id FROM alerted WHERE follow_id IN ({','.join('?' * len(batch))})",
+                    batch).fetchall()
+            found |= {(int(f), str(a)) for f, a in rows}
+        return found
 
     def delivered(self, chat_id: int) -> None:
         """One alert message reached `chat_id` now."""
@@ -249,3 +252,5 @@ class FollowStore:
 
 
 _SELECT = "SELECT id, chat_id, user_id, topic, language, created_at FROM follows"
+#: ids bound to one `IN (…)` (SQLite limits the variables of a statement)
+_IDS_PER_QUERY = 500
