@@ -202,24 +202,17 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_feeds(args: argparse.Namespace, settings: Settings) -> int:
     """`newsbot feeds add|list|remove`: the subscriptions (index/feeds, DATA_DIR/feeds.sqlite3)."""
-    from bot.console import print_feeds
+    from bot.console import print_feed_change, print_feeds
     from index.feeds import FeedService
 
-    out = Console()
     with FeedService(settings) as feeds:
-        if args.action == "add":
-            feed = feeds.add_feed(args.url, args.name)
-            out.print(f"subscribed to {feed.url} as “{feed.name}”; `newsbot fetch` (or the bot, every "
-                      f"{settings.feed_interval:g} s) fetches its articles", markup=False, highlight=False,
-                      soft_wrap=True)
-        elif args.action == "remove":
-            feed = feeds.remove_feed(args.feed)
-            out.print(f"unsubscribed from “{feed.name}” ({feed.url}); its {feed.items} article(s) stay in the "
-                      "corpus and the index", markup=False, highlight=False, soft_wrap=True)
+        if args.action in ("add", "remove"):
+            feed = feeds.add_feed(args.url, args.name) if args.action == "add" else feeds.remove_feed(args.feed)
+            print_feed_change(Console(), args.action, feed, settings.feed_interval)
         elif args.json:
             print(json.dumps([f.to_dict() for f in feeds.feeds()], indent=2, ensure_ascii=False))
         else:
-            print_feeds(out, feeds.feeds())
+            print_feeds(Console(), feeds.feeds())
     return EXIT_OK
 
 

@@ -101,6 +101,17 @@ def print_feeds(console: Console, feeds: Sequence["Feed"]) -> None:
     console.print(table)
 
 
+def print_feed_change(console: Console, action: str, feed: "Feed", interval: float) -> None:
+    """What `newsbot feeds add` / `remove` did."""
+    if action == "add":
+        text = (f"subscribed to {feed.url} as “{feed.name}”; `newsbot fetch` (or the bot, every {interval:g} s) "
+                "fetches its articles")
+    else:
+        text = (f"unsubscribed from “{feed.name}” ({feed.url}); its {feed.items} article(s) stay in the corpus "
+                "and the index")
+    console.print(text, markup=False, highlight=False, soft_wrap=True)
+
+
 def print_fetch(console: Console, report: "FetchReport") -> None:
     """`newsbot fetch` / `newsbot add`: per feed new/updated/unchanged/failed, every failure, the index run."""
     table = Table(title="Fetch", show_header=True)

@@ -13,7 +13,16 @@ from bot.i18n import texts
 from bot.telegram.access import admin_only_text
 from bot.telegram.context import NewsContext
 from bot.telegram.feeds import poll_feeds
-from tests.bot.telegram.conftest import BAKERY, TRAM, TRAM_QUESTION, WAIT, feed_settings, poll, services, started_polling
+from tests.bot.telegram.conftest import (
+    BAKERY,
+    TRAM,
+    TRAM_QUESTION,
+    WAIT,
+    feed_settings,
+    poll,
+    services,
+    started_polling,
+)
 from testing.telegram_updates import ADMIN_ID, USER_ID, make_command_update, make_message_update
 
 pytestmark = pytest.mark.e2e

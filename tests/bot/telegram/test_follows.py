@@ -13,7 +13,16 @@ from bot.telegram.alerts import notify_followers
 from bot.telegram.context import NewsContext
 from index.models import ArticleInfo, IndexReport
 from tests.bot.engines import KeywordEngine
-from tests.bot.telegram.conftest import BAKERY, TRAM, TRAM_QUESTION, WAIT, feed_settings, poll, services, started_polling
+from tests.bot.telegram.conftest import (
+    BAKERY,
+    TRAM,
+    TRAM_QUESTION,
+    WAIT,
+    feed_settings,
+    poll,
+    services,
+    started_polling,
+)
 from testing.telegram_updates import (
     ADMIN_ID,
     GROUP_ID,
