@@ -23,6 +23,7 @@ from bot.answer.model import AnswerModel
 from bot.answer.modes import Asked, ExtractiveMode, LLMMode
 from bot.answer.prompts import Prompts
 from bot.answer.result import AnswerResult, Turn
+from bot.answer.time_scope import time_sensitive
 from bot.engine_api import AsOf, IndexInfo, Progress, ProgressCallback
 from bot.i18n import reply_language, texts
 from bot.settings import Settings
@@ -104,7 +105,8 @@ class Engine:
                                         if self.settings.history_turns else [])
         timings["condense"] = (time.perf_counter() - t0) * 1000
         filters = _as_of(self._canonical(filters), reference, retriever.catalog.newest)
-        asked = Asked(question, standalone, language, tr)
+        asked = Asked(question, standalone, language, tr,
+                      as_of=reference.date().isoformat() if time_sensitive(standalone, language) else None)
         with self._cpu:
             search = retriever.search(standalone, k=k or self.settings.top_k, language=language,
                                       filters=filters, timings=timings)
