@@ -245,6 +245,7 @@ class Indexer:
         unsigned = [a for a in self._unsigned if a not in written and a in existing]
         self.stories.backfill(self.target, unsigned, {a: existing[a].published_at for a in unsigned})
         rewritten = self.stories.finish(self.target)
+        report.articles_signed, report.stories_changed = self.stories.signed, rewritten
         if rewritten:
             log.info("story groups: %d articles changed group", rewritten)
         return rewritten + len(unsigned)

@@ -144,6 +144,8 @@ class IndexReport:
     chunks_added: int = 0
     chunks_deleted: int = 0
     chunks_embedded: int = 0
+    articles_signed: int = 0  # story signatures (MinHash) computed: the articles written, or signed late
+    stories_changed: int = 0  # article records whose story group was rewritten (a merge, a split, an older member)
     seconds: float = 0.0
 
     @property
@@ -160,5 +162,7 @@ class IndexReport:
             "chunks_added": self.chunks_added,
             "chunks_deleted": self.chunks_deleted,
             "chunks_embedded": self.chunks_embedded,
+            "articles_signed": self.articles_signed,
+            "stories_changed": self.stories_changed,
             "seconds": round(self.seconds, 3),
         }

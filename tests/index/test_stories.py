@@ -166,7 +166,7 @@ def test_an_incremental_run_signs_only_the_new_article(settings: IndexSettings, 
     report = run_index(settings, embedder=hashing)
 
     assert report.added == ["live/ferry-update.md"] and len(report.unchanged) == 4
-    assert signings == [UPDATE]
+    assert signings == [UPDATE] and report.articles_signed == 1 and report.stories_changed == 0
     catalog = catalog_of(settings, hashing)
     assert catalog.story("live/ferry-update.md") == "coast/ferry.md"
     assert catalog.duplicates("coast/ferry.md")[0].id == "live/ferry-update.md"
@@ -183,11 +183,11 @@ def test_an_older_member_renames_the_group_and_deleting_it_restores_the_name(
     older = write_markdown(corpus_dir, "archive/ferry-early.md", body=FERRY,
                            front_matter=ferry_front("Island Radio", "2025-02-28"))
 
-    run_index(settings, embedder=hashing)
+    report = run_index(settings, embedder=hashing)
 
     catalog = catalog_of(settings, hashing)
     assert {catalog.story(a) for a in FERRY_IDS | {"archive/ferry-early.md"}} == {"archive/ferry-early.md"}
-    assert len(signings) == 1
+    assert len(signings) == 1 and report.stories_changed == 3  # the three older records: the new one committed so
 
     older.unlink()
     report = run_index(settings, embedder=hashing)
