@@ -192,7 +192,7 @@ class HybridRetriever(BaseRetriever):
     def _preference(self, candidates: list[int], scope: TimeWindow | None, applied: bool) -> np.ndarray:
         """Score bonus from the time scope: newer articles for a soft one, the period for a strict one
         that had nothing relevant (none when it restricted the candidates)."""
-        if scope is None or applied:
+        if scope is None or applied or (scope.strict and scope.start is None and scope.end is None):
             return np.zeros(len(candidates))
         if not scope.strict:
             return self._recency(candidates, scope)
