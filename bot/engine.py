@@ -53,7 +53,7 @@ class Engine:
         self.model = model
         self.llm = LLMClient(settings) if settings.effective_mode == "llm" else None
         self._lock = threading.RLock()
-        # CPU-bound steps run at most one per core: many answer threads (the bot runs 32, so that
+        # CPU-bound steps run at most one per core: many answer threads (the bot runs ANSWER_THREADS, so that
         # slow LLM calls don't queue the rest) would otherwise fight over the GIL and the event loop
         self._cpu = threading.BoundedSemaphore(os.cpu_count() or 1)
         self._bodies: dict[str, str] = {}
