@@ -23,6 +23,7 @@ from bot.answer.model import AnswerModel
 from bot.answer.modes import Asked, ExtractiveMode, LLMMode
 from bot.answer.prompts import Prompts
 from bot.answer.result import AnswerResult, Turn
+from bot.answer.time_scope import resolve_time_scope, time_sensitive
 from bot.engine_api import AsOf, IndexInfo, Progress, ProgressCallback
 from bot.i18n import reply_language, texts
 from bot.settings import Settings
@@ -52,7 +53,7 @@ class Engine:
         self.model = model
         self.llm = LLMClient(settings) if settings.effective_mode == "llm" else None
         self._lock = threading.RLock()
-        # CPU-bound steps run at most one per core: many answer threads (the bot runs 32, so that
+        # CPU-bound steps run at most one per core: many answer threads (the bot runs ANSWER_THREADS, so that
         # slow LLM calls don't queue the rest) would otherwise fight over the GIL and the event loop
         self._cpu = threading.BoundedSemaphore(os.cpu_count() or 1)
         self._bodies: dict[str, str] = {}
@@ -108,10 +109,12 @@ class Engine:
                                         if self.settings.history_turns else [])
         timings["condense"] = (time.perf_counter() - t0) * 1000
         filters = _as_of(self._canonical(filters), reference, retriever.catalog.newest)
-        asked = Asked(question, standalone, language, tr)
+        scope = resolve_time_scope(standalone, reference, guessed)  # "this week" → a period before `reference`
+        asked = Asked(question, standalone, language, tr,
+                      as_of=reference.date().isoformat() if time_sensitive(standalone, language) else None)
         with self._cpu:
             search = retriever.search(standalone, k=k or self.settings.top_k, language=language,
-                                      filters=filters, timings=timings)
+                                      filters=filters, time_scope=scope, timings=timings)
             t1 = time.perf_counter()
             if not use_llm:
                 result = mode.answer(asked, search)

@@ -107,8 +107,9 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "Limits of what is indexed": ("max_file_bytes", "max_chunks_per_article"),
     "Chunking": ("chunk_size", "chunk_overlap"),
     "Embeddings": ("embed_backend", "embed_model", "embed_batch_size", "embed_base_url", "embed_api_key"),
+    "Near-duplicate articles (story groups)": ("near_duplicate_threshold", "near_duplicate_containment"),
     "Retrieval": ("top_k", "candidates", "chunk_similarity_weight", "bm25_weight", "bm25_weight_other",
-                  "recency_weight"),
+                  "recency_weight", "scope_fallback_gap", "diversify", "newer_duplicate_margin"),
     "The OpenAI-compatible endpoint (LLM answers; embeddings with EMBED_BACKEND=openai)":
         ("openai_api_key", "openai_base_url"),
     "Answering": ("answer_mode", "llm_model", "llm_timeout", "llm_max_retries", "llm_temperature", "llm_stream",

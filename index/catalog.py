@@ -4,6 +4,10 @@ Built from the store once per index generation and snapshotted under
 `data/cache/`, so start-up loads it instead of re-tokenising every chunk.
 Only chunks whose `article_hash` matches the committed article record are
 included: the catalogue is always consistent with the article table.
+
+Story groups (near-duplicate articles, index/stories.py) come from the article
+records, read fresh at every load: `story(article_id)`, `duplicates(article_id)`,
+and `row_stories` (the group of each row's article).
 """
 
 from __future__ import annotations
@@ -66,6 +70,8 @@ class Catalog:
         self._background: tuple[np.ndarray, np.ndarray] | None = None
         self._language: str | None = None
         self._article_index: dict[str, int] | None = None
+        self._members: dict[str, list[str]] | None = None
+        self._row_stories: np.ndarray | None = None
         #: the newest article's publication date (ISO), "" when none is dated
         self.newest = max((a.published_at for a in articles.values() if a.published_at), default="")
 
@@ -113,6 +119,33 @@ class Catalog:
         log.info("catalogue: %d chunks of %d articles (generation %d) in %.2fs",
                  len(catalog), len(articles), generation, time.perf_counter() - started)
         return catalog
+
+    # --- story groups ---------------------------------------------------------------
+    def story(self, article_id: str) -> str:
+        """The id of the article's story group (its own id when it has no near-duplicate)."""
+        info = self.articles.get(article_id)
+        return (info.story or article_id) if info is not None else article_id
+
+    def duplicates(self, article_id: str, *, as_of: str | None = None) -> list[ArticleInfo]:
+        """The other articles of its story group, newest first (`as_of`: none published after that day)."""
+        if self._members is None:
+            members: dict[str, list[str]] = {}
+            for info in self.articles.values():
+                members.setdefault(info.story or info.id, []).append(info.id)
+            self._members = members
+        last = published_day(as_of) if as_of else 0
+        found = [self.articles[a] for a in self._members.get(self.story(article_id), ()) if a != article_id]
+        found = [a for a in found if not last or published_day(a.published_at) <= last]
+        return sorted(found, key=lambda a: (a.published_at[:10], a.id), reverse=True)
+
+    @property
+    def row_stories(self) -> np.ndarray:
+        """The story group of each row's article, as a small number (equal numbers: the same story)."""
+        if self._row_stories is None:
+            codes: dict[str, int] = {}
+            self._row_stories = np.array([codes.setdefault(self.story(r.article_id), len(codes)) for r in self.rows],
+                                         dtype=np.int64)
+        return self._row_stories
 
     def document_frequency(self, term_id: int) -> int:
         """How many chunks contain the BM25 vocabulary term `term_id`."""

@@ -24,8 +24,8 @@ log = logging.getLogger(__name__)
 
 ENV = "NEWSBOT_TEST_CRASH_AT"
 #: the kinds of store writes, in the order an index run may make them
-WRITES = ("create_collections", "set_state", "add_chunks", "put_articles", "delete_articles", "delete_chunks",
-          "publish", "drop_collections")
+WRITES = ("create_collections", "set_state", "add_chunks", "put_articles", "update_articles", "delete_articles",
+          "delete_chunks", "publish", "drop_collections")
 
 
 class CrashAt:

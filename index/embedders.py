@@ -22,7 +22,6 @@ import platform
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -36,27 +35,12 @@ E5_MODEL = "multilingual-e5-small"
 MINILM_MODEL = "all-MiniLM-L6-v2"
 
 
-@dataclass(frozen=True)
-class Calibration:
-    """Where a model's question–sentence similarities go from "unrelated" to "on topic".
-
-    `(floor, span)` per question language group: similarity `floor` maps to 0 and
-    `floor + span` to 1 in the answerer's support score; with MIN_SUPPORT 0.65 the refusal
-    threshold is `floor + 0.65 * span`. Measured on XQuAD (docs/answers.md).
-    """
-
-    english: tuple[float, float]
-    other: tuple[float, float]
-
-
 class Embedder(ABC):
     """Turns texts into L2-normalised float32 vectors."""
 
     #: a stable name recorded in the index, e.g. "local:multilingual-e5-small"
     name: str
     dim: int
-    #: uncalibrated default for models we have not measured (OpenAI-compatible endpoints)
-    calibration = Calibration(english=(0.3, 0.2), other=(0.3, 0.2))
 
     def __init__(self, batch_size: int = 32) -> None:
         self.batch_size = batch_size
@@ -95,7 +79,6 @@ class E5Embedder(Embedder):
 
     name = f"local:{E5_MODEL}"
     dim = 384
-    calibration = Calibration(english=(0.78, 0.08), other=(0.735, 0.055))
 
     def __init__(self, batch_size: int = 32) -> None:
         super().__init__(batch_size)
@@ -119,7 +102,6 @@ class MiniLMEmbedder(Embedder):
 
     name = f"local:{MINILM_MODEL}"
     dim = 384
-    calibration = Calibration(english=(0.35, 0.15), other=(0.35, 0.15))
     max_tokens = 256
 
     def __init__(self, batch_size: int = 32) -> None:

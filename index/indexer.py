@@ -14,6 +14,11 @@ an interrupted run left behind.
 `--rebuild` writes a whole new epoch beside the live index and makes it live at
 the end (one pointer write), so a rebuild killed at any point leaves the old index
 answering; the next run drops what it left.
+
+Story groups (index/stories.py): each written article is signed (MinHash) and committed with
+its signature and group; at the end of the run the groups that the run touched are settled
+(records whose group changed are rewritten). A run killed before that leaves the index dirty,
+and the next run regroups everything from the stored signatures.
 """
 
 from __future__ import annotations
@@ -36,7 +41,8 @@ from index.loaders import load_corpus
 from index.loaders.discovery import relative
 from index.models import Article, ArticleInfo, Chunk, IndexReport, LoadFailure
 from index.settings import IndexSettings
-from index.store import Store
+from index.store import Store, article_info
+from index.stories import StoryKeeper
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +85,8 @@ class Indexer:
         self.store = store
         self.target = store  # where this run writes: the store, or a new epoch beside it (--rebuild)
         self.chunker = Chunker(settings.chunk_size, settings.chunk_overlap)
+        self.stories = StoryKeeper(settings.near_duplicate_threshold, settings.near_duplicate_containment)
+        self._unsigned: list[str] = []  # indexed articles without a story signature (an older index)
 
     def run(self, paths: Sequence[Path] | None, *, rebuild: bool, progress: bool) -> IndexReport:
         started = time.perf_counter()
@@ -103,17 +111,18 @@ class Indexer:
 
         self._write(todo, report, progress)
         self._delete_missing(existing, articles, failures, paths, root, report)
+        regrouped = self._settle_stories(existing, report)
 
-        changed = bool(report.added or report.updated or report.deleted or rebuild)
+        changed = bool(report.added or report.updated or report.deleted or rebuild or regrouped)
         generation = int(state.get("generation", 0)) + (1 if changed else 0)
         updated_at = datetime.now(timezone.utc).isoformat(timespec="seconds") \
             if changed or not state.get("updated_at") else state["updated_at"]
-        if rebuild:
-            self.target.publish(generation=generation, updated_at=updated_at)  # the new index goes live
+        if rebuild:  # the new index goes live
+            self.target.publish(generation=generation, updated_at=updated_at, stories=self.stories.params)
             self.store.attach()  # the caller's store (the bot's, for /reindex) serves it before the old one goes
             self.target.drop_other_epochs()  # other readers of the old one get IndexChangedError and reload
         else:
-            self.store.set_state(dirty=0, generation=generation, updated_at=updated_at)
+            self.store.set_state(dirty=0, generation=generation, updated_at=updated_at, stories=self.stories.params)
         if changed:
             # snapshot the catalogue now, so the bot's next start (or reload) does not build it
             Catalog.load(self.store, self.settings.cache_dir)
@@ -126,9 +135,13 @@ class Indexer:
         self.store.ensure(self.embedder.name, self.embedder.dim)
         self.store.drop_other_epochs()  # collections of a rebuild that was killed before it went live
         state = self.store.state()
-        existing = self.store.article_infos()
+        records = self.store.article_metadata()
+        existing = {id_: article_info(id_, meta) for id_, meta in records.items()}
         if state.get("dirty"):
             self._sweep(existing, report)
+        # a killed run may have left groups unsettled; other thresholds make other groups
+        self._unsigned = self.stories.load(
+            records, regroup_all=bool(state.get("dirty")) or state.get("stories") != self.stories.params)
         self.store.set_state(dirty=1)
         return state, existing
 
@@ -183,7 +196,11 @@ class Indexer:
             groups.append((article, chunks, vectors, sentence_vectors))
             report.chunks_embedded += sum(1 for c in chunks if fresh.intersection(sentence_texts(c)))
         self.target.add_chunk_groups(groups)  # new chunks: invisible until their article record changes
-        self.target.put_articles([(article, len(chunks)) for article, _, chunks in batch])  # commit points
+        stories = {article.id: self.stories.sign(article.id, article.body, article.published_at)
+                   for article, _, _ in batch}
+        for article_id, story in self.stories.stories_for(stories).items():
+            stories[article_id]["story"] = story
+        self.target.put_articles([(article, len(chunks)) for article, _, chunks in batch], stories)  # commit points
         for article, info, chunks in batch:
             if info is not None:
                 report.chunks_deleted += self.target.delete_stale_chunks(article.id, article.content_hash)
@@ -217,8 +234,21 @@ class Indexer:
                 continue  # keep the indexed version of a file that now fails to load
             if info.path in loaded_paths or not _exists(root, info.path):
                 self.target.delete_article(info.id)  # commit point
+                self.stories.deleted(info.id)
                 report.chunks_deleted += self.target.delete_stale_chunks(info.id, None)
                 report.deleted.append(info.id)
+
+    def _settle_stories(self, existing: dict[str, ArticleInfo], report: IndexReport) -> int:
+        """Sign what an older index left unsigned, then rewrite the group of every record whose group
+        changed (a merge, a split, an older member). Returns how many records were rewritten."""
+        written = set(report.added) | set(report.updated) | set(report.deleted)
+        unsigned = [a for a in self._unsigned if a not in written and a in existing]
+        self.stories.backfill(self.target, unsigned, {a: existing[a].published_at for a in unsigned})
+        rewritten = self.stories.finish(self.target)
+        report.articles_signed, report.stories_changed = self.stories.signed, rewritten
+        if rewritten:
+            log.info("story groups: %d articles changed group", rewritten)
+        return rewritten + len(unsigned)
 
     def _sweep(self, existing: dict[str, ArticleInfo], report: IndexReport) -> None:
         orphans = self.target.orphan_chunk_ids({i.id: i.content_hash for i in existing.values()})

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
+from typing import Protocol
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,21 @@ class SearchFilters:
         return not (self.sources or self.since or self.until or self.article_ids or self.as_of)
 
 
+class TimeWindow(Protocol):
+    """The period a question is about, as retrieval uses it (bot.answer.time_scope.TimeScope is one):
+    `strict` restricts retrieval to articles published in [start, end] (inclusive; None: open),
+    otherwise newer articles are preferred."""
+
+    @property
+    def start(self) -> date | None: ...
+
+    @property
+    def end(self) -> date | None: ...
+
+    @property
+    def strict(self) -> bool: ...
+
+
 @dataclass(frozen=True)
 class ArticleInfo:
     """What the index knows of one article (for /sources, `newsbot sources`)."""
@@ -96,6 +113,7 @@ class ArticleInfo:
     chunks: int
     content_hash: str
     indexed_at: str
+    story: str = ""  # the id of its story group (index/stories.py): its oldest near-duplicate, or its own id
 
 
 @dataclass(frozen=True)
@@ -126,6 +144,8 @@ class IndexReport:
     chunks_added: int = 0
     chunks_deleted: int = 0
     chunks_embedded: int = 0
+    articles_signed: int = 0  # story signatures (MinHash) computed: the articles written, or signed late
+    stories_changed: int = 0  # article records whose story group was rewritten (a merge, a split, an older member)
     seconds: float = 0.0
 
     @property
@@ -142,5 +162,7 @@ class IndexReport:
             "chunks_added": self.chunks_added,
             "chunks_deleted": self.chunks_deleted,
             "chunks_embedded": self.chunks_embedded,
+            "articles_signed": self.articles_signed,
+            "stories_changed": self.stories_changed,
             "seconds": round(self.seconds, 3),
         }

@@ -48,6 +48,19 @@ class IndexSettings(BaseSettings):
     chunk_size: int = Field(256, ge=32, description="Chunk size in tokens.")
     chunk_overlap: int = Field(32, ge=0, description="Overlap between neighbouring chunks, in tokens.")
 
+    # --- near-duplicate articles (story groups, index/stories.py) ---------------------
+    near_duplicate_threshold: float = Field(
+        0.8, gt=0, le=1,
+        description="Articles whose 5-word shingles overlap at least this much (Jaccard, estimated by MinHash) are "
+                    "one story: syndicated copies, URL variants. 0.8 tolerates a changed headline, byline or "
+                    "boilerplate; rewrites of a story sharing half their text stay apart (docs/indexing.md).",
+    )
+    near_duplicate_containment: float = Field(
+        0.9, gt=0, le=1,
+        description="An article whose shingles are at least this share inside a longer one (at least half its "
+                    "size) is the same story too: an earlier version of an updated story or live blog.",
+    )
+
     # --- embeddings -----------------------------------------------------------
     embed_backend: EmbedBackend = Field("local", description="local (in-process, offline) or openai (/v1/embeddings).")
     embed_model: str = Field(
@@ -74,7 +87,24 @@ class IndexSettings(BaseSettings):
     bm25_weight_other: float = Field(
         0.0, ge=0, description="Weight of BM25 for questions in other languages (0: dense only; see docs/answers.md)."
     )
-    recency_weight: float = Field(0.05, ge=0, description="Bonus for newer articles on 'latest…' questions.")
+    recency_weight: float = Field(
+        0.05, ge=0,
+        description="Score bonus (at most) for newer articles on 'latest/recently' questions, and for articles of "
+                    "the question's period when a strict one ('this week') has nothing relevant (docs/answers.md).",
+    )
+    scope_fallback_gap: float = Field(
+        2.0, ge=0,
+        description="A strict period ('this week', 'in January') restricts retrieval unless the best passage outside "
+                    "it is more similar to the question by more than this many standard deviations of the question's "
+                    "similarity to the archive's sentences; then retrieval only prefers the period.",
+    )
+    diversify: bool = Field(
+        True, description="Keep one article per story group, and one of near-identical passages, among the passages "
+                          "retrieved (the others are listed as its duplicates).",
+    )
+    newer_duplicate_margin: float = Field(
+        0.02, ge=0, description="Of two duplicates whose scores are within this margin, the newer article is kept.",
+    )
 
     @field_validator("*", mode="before")
     @classmethod

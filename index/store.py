@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from functools import cached_property
@@ -262,15 +262,21 @@ class Store:
 
     # --- articles ---------------------------------------------------------------
     def article_infos(self) -> dict[str, ArticleInfo]:
-        infos: dict[str, ArticleInfo] = {}
+        return {id_: article_info(id_, m) for id_, m in self.article_metadata().items()}
+
+    def article_metadata(self) -> dict[str, dict]:
+        """Every article record's metadata (what `article_infos` is made of, and the story signatures)."""
+        found: dict[str, dict] = {}
         for ids, metas, _ in self._pages(self.articles_collection, include=["metadatas"]):
-            for id_, m in zip(ids, metas):
-                infos[id_] = ArticleInfo(
-                    id=id_, title=m.get("title", ""), source=m.get("source", ""), url=m.get("url", ""),
-                    published_at=m.get("published_at", ""), path=m.get("path", ""), chunks=int(m.get("chunks", 0)),
-                    content_hash=m.get("content_hash", ""), indexed_at=m.get("indexed_at", ""),
-                )
-        return infos
+            found.update(zip(ids, (dict(m or {}) for m in metas)))
+        return found
+
+    def update_article_metadata(self, changes: Mapping[str, Mapping[str, object]]) -> None:
+        """Set some metadata fields of existing article records (others are kept), e.g. their story group."""
+        ids = list(changes)
+        for part in self._batches(len(ids)):
+            self._write("update_articles")
+            self.articles_collection.update(ids=ids[part], metadatas=[dict(changes[i]) for i in ids[part]])
 
     def article_bodies(self, ids: Sequence[str]) -> dict[str, str]:
         ids = list(ids)
@@ -285,10 +291,13 @@ class Store:
         """The commit point of an article's (re-)indexing."""
         self.put_articles([(article, chunk_count)])
 
-    def put_articles(self, items: Sequence[tuple[Article, int]]) -> None:
-        """Commit several articles in one write (each record is the commit point of its article)."""
+    def put_articles(self, items: Sequence[tuple[Article, int]],
+                     extra: Mapping[str, Mapping[str, object]] | None = None) -> None:
+        """Commit several articles in one write (each record is the commit point of its article);
+        `extra[article_id]`: more metadata for its record (its story signature and group)."""
         if not items:
             return
+        extra = extra or {}
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
         for part in self._batches(len(items)):
             batch = items[part]
@@ -297,7 +306,7 @@ class Store:
                 ids=[a.id for a, _ in batch], embeddings=[[1.0]] * len(batch), documents=[a.body for a, _ in batch],
                 metadatas=[a.metadata() | {"content_hash": a.content_hash, "chunks": n,
                                            "published_day": published_day(a.published_at), "indexed_at": now}
-                           for a, n in batch],
+                           | dict(extra.get(a.id, {})) for a, n in batch],
             )
 
     def delete_article(self, article_id: str) -> None:
@@ -412,3 +421,13 @@ class Store:
             if len(got["ids"]) < _PAGE:
                 return
             offset += _PAGE
+
+
+def article_info(article_id: str, m: Mapping) -> ArticleInfo:
+    """An article record's metadata as an ArticleInfo (`story`: its group id, or its own id)."""
+    return ArticleInfo(
+        id=article_id, title=m.get("title", ""), source=m.get("source", ""), url=m.get("url", ""),
+        published_at=m.get("published_at", ""), path=m.get("path", ""), chunks=int(m.get("chunks", 0)),
+        content_hash=m.get("content_hash", ""), indexed_at=m.get("indexed_at", ""),
+        story=str(m.get("story") or article_id),
+    )

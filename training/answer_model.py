@@ -154,23 +154,39 @@ def _fit(x: np.ndarray, y: np.ndarray, seed: int, names: tuple[str, ...], c: flo
                     scale.astype(np.float64))
 
 
-def sentence_data(items: list[Item], answerer_for) -> tuple[np.ndarray, np.ndarray]:
+@dataclass
+class Prepared:
+    """An item with what doesn't depend on the model: its evidence and the sentence features."""
+
+    item: Item
+    evidence: object  # bot.answer.evidence.Evidence
+    features: np.ndarray
+
+
+def prepare(items: list[Item], catalogs: dict) -> list[Prepared]:
     from bot.answer.evidence import Evidence
 
-    xs, ys = [], []
+    out = []
     for it in items:
-        if not it.answerable or not it.search.hits:
+        if not it.search.hits:
             continue
-        answerer = answerer_for(it)
-        ev = Evidence.build(it.analysis, it.search, answerer.catalog)
-        if not ev.candidates:
+        ev = Evidence.build(it.analysis, it.search, catalogs[it.catalog])
+        if ev.candidates:
+            out.append(Prepared(it, ev, ev.sentence_features()))
+    return out
+
+
+def sentence_data(prepared: list[Prepared]) -> tuple[np.ndarray, np.ndarray]:
+    xs, ys = [], []
+    for p in prepared:
+        it, ev = p.item, p.evidence
+        if not it.answerable:
             continue
         labels = [float(ev.retrieved[c.passage].row.url == it.question.article_id
                         and _contains(ev.text(c), it.question.answers)) for c in ev.candidates]
-        if not any(labels):
-            continue
-        xs.append(ev.sentence_features())
-        ys.extend(labels)
+        if any(labels):
+            xs.append(p.features)
+            ys.extend(labels)
     return np.vstack(xs), np.array(ys)
 
 
@@ -185,14 +201,17 @@ def _span_label(span_text: str, answers: tuple[str, ...]) -> bool:
     return False
 
 
-def drafts(items: list[Item], answerer_for):
-    for it in items:
-        yield it, answerer_for(it).draft(it.analysis, it.search)
+def drafts(prepared: list[Prepared], model, catalogs: dict):
+    from bot.answer.extractive import ExtractiveAnswerer
+
+    answerers = {name: ExtractiveAnswerer(cat, model) for name, cat in catalogs.items()}
+    for p in prepared:
+        yield p.item, answerers[p.item.catalog].draft_from(p.item.analysis, p.evidence, p.features)
 
 
-def span_data(items: list[Item], answerer_for) -> tuple[np.ndarray, np.ndarray]:
+def span_data(prepared: list[Prepared], model, catalogs: dict) -> tuple[np.ndarray, np.ndarray]:
     xs, ys = [], []
-    for it, d in drafts([i for i in items if i.answerable], answerer_for):
+    for it, d in drafts([p for p in prepared if p.item.answerable], model, catalogs):
         if not d.quotes or d.span_matrix is None or not len(d.span_candidates):
             continue
         q = d.quotes[0]
@@ -200,69 +219,57 @@ def span_data(items: list[Item], answerer_for) -> tuple[np.ndarray, np.ndarray]:
         if q.retrieved.row.url != it.question.article_id or not _contains(text, it.question.answers):
             continue
         labels = [float(_span_label(text[s.start:s.end], it.question.answers)) for s in d.span_candidates]
-        if not any(labels):
-            continue
-        xs.append(d.span_matrix)
-        ys.extend(labels)
+        if any(labels):
+            xs.append(d.span_matrix)
+            ys.extend(labels)
     return np.vstack(xs), np.array(ys)
 
 
-def support_data(items: list[Item], answerer_for) -> tuple[np.ndarray, np.ndarray, list[Item]]:
-    xs, ys, kept = [], [], []
-    for it, d in drafts(items, answerer_for):
-        if d.support_features is None:
-            continue
-        xs.append(d.support_features)
-        ys.append(float(it.answerable))
-        kept.append(it)
-    return np.vstack(xs), np.array(ys), kept
+def support_data(prepared: list[Prepared], model, catalogs: dict) -> tuple[np.ndarray, np.ndarray]:
+    xs, ys = [], []
+    for it, d in drafts(prepared, model, catalogs):
+        if d.support_features is not None:
+            xs.append(d.support_features)
+            ys.append(float(it.answerable))
+    return np.vstack(xs), np.array(ys)
 
 
-def train(items: list[Item], catalogs: dict, seed: int):
-    """The three models trained on `items` (stage by stage: each uses the previous ones)."""
+def train(prepared: list[Prepared], catalogs: dict, seed: int):
+    """The three models trained on `prepared` (stage by stage: each uses the previous ones)."""
     from bot.answer.evidence import SENTENCE_FEATURES, SUPPORT_FEATURES
-    from bot.answer.extractive import ExtractiveAnswerer
     from bot.answer.model import AnswerModel
     from bot.answer.spans import SPAN_FEATURES
 
     model = AnswerModel.load()  # the shipped file gives the shape; every part is replaced below
-
-    def answerer_for(m):
-        cache: dict = {}
-        return lambda it: cache.setdefault(it.catalog, ExtractiveAnswerer(catalogs[it.catalog], m))
-
-    x, y = sentence_data(items, answerer_for(model))
+    x, y = sentence_data(prepared)
     model = replace(model, sentence=_fit(x, y, seed, SENTENCE_FEATURES))
     say(f"training: sentence model on {len(y)} sentences ({int(y.sum())} hold an answer)")
-    x, y = span_data(items, answerer_for(model))
+    x, y = span_data(prepared, model, catalogs)
     span = _fit(x, y, seed, SPAN_FEATURES, c=0.5)
     model = replace(model, span=replace(span, threshold=0.01))  # every span passes while the support is trained
     say(f"training: span model on {len(y)} spans ({int(y.sum())} are answers)")
-    x, y, kept = support_data(items, answerer_for(model))
+    x, y = support_data(prepared, model, catalogs)
     support = _fit(x, y, seed, SUPPORT_FEATURES, balanced=True)
-    probabilities = support.probability(x)
-    threshold = float(np.quantile(probabilities[y == 1], TARGET_FAIR_REFUSED))
+    threshold = float(np.quantile(support.probability(x)[y == 1], TARGET_FAIR_REFUSED))
     model = replace(model, support=replace(support, threshold=threshold))
     say(f"training: support model on {len(y)} questions ({int(y.sum())} answerable), threshold {threshold:.3f}")
-    model = replace(model, span=replace(span, threshold=span_threshold(items, answerer_for(model))))
-    return model
+    return replace(model, span=replace(span, threshold=span_threshold(prepared, model, catalogs)))
 
 
-def span_threshold(items: list[Item], answerer_for) -> float:
+def span_threshold(prepared: list[Prepared], model, catalogs: dict) -> float:
     """The lowest span probability at which stated answers are right for TARGET_SPAN_PRECISION of questions."""
     from bot.evaluation.metrics import find_answer
 
     scored = []
-    for it, d in drafts([i for i in items if i.answerable], answerer_for):
+    for it, d in drafts([p for p in prepared if p.item.answerable], model, catalogs):
         if not d.supported or d.span_matrix is None or not len(d.span_candidates):
             continue
         q = d.quotes[0]
         text = q.retrieved.row.text[q.start:q.end]
-        probabilities = answerer_for(it).model.span.probability(d.span_matrix)
+        probabilities = model.span.probability(d.span_matrix)
         at = int(np.argmax(probabilities))
         s = d.span_candidates[at]
-        right = find_answer(text[s.start:s.end], list(it.question.answers)) is not None
-        scored.append((float(probabilities[at]), right))
+        scored.append((float(probabilities[at]), find_answer(text[s.start:s.end], list(it.question.answers)) is not None))
     scored.sort(reverse=True)
     best, right = 0.99, 0
     for i, (p, ok) in enumerate(scored, 1):
@@ -272,35 +279,32 @@ def span_threshold(items: list[Item], answerer_for) -> float:
     return min(max(best, 0.05), 0.95)
 
 
-def evaluate(model, items: list[Item], catalogs: dict) -> dict:
-    """Per group: fair questions refused, unanswerable answered, first quote holds the answer, answer stated."""
-    from bot.answer.extractive import ExtractiveAnswerer
-
-    answerers = {name: ExtractiveAnswerer(cat, model) for name, cat in catalogs.items()}
+def evaluate(model, prepared: list[Prepared], catalogs: dict) -> dict:
+    """Per group: fair questions refused, unanswerable answered (partial support counted apart), first quote
+    holds the answer, answer stated (and right)."""
     stats: dict = defaultdict(lambda: defaultdict(int))
-    for it in items:
-        d = answerers[it.catalog].draft(it.analysis, it.search)
-        s = stats[it.group]
-        answered = bool(d.quotes) and (d.supported or d.partial is not None)
+    for it, d in drafts(prepared, model, catalogs):
+        s = stats[it.group if it.question.dataset != "xquad" else f"xquad-{it.question.language}"]
         if it.answerable:
             s["fair"] += 1
-            s["fair_refused"] += not answered
-            if answered:
+            s["fair_refused"] += not d.supported
+            if d.supported:
                 q = d.quotes[0]
-                text = q.retrieved.row.text[q.start:q.end]
-                s["top_quote"] += _contains(text, it.question.answers)
-                if d.span is not None and d.supported:
+                s["top_quote"] += _contains(q.retrieved.row.text[q.start:q.end], it.question.answers)
+                if d.span is not None:
                     s["stated"] += 1
                     s["stated_right"] += _contains(q.retrieved.row.text[d.span[0]:d.span[1]], it.question.answers)
         else:
             s["unanswerable"] += 1
-            s["unanswerable_answered"] += answered
+            s["unanswerable_answered"] += d.supported
+            s["unanswerable_partial"] += d.partial is not None
     out = {}
     for group, s in sorted(stats.items()):
         fair, neg = max(s["fair"], 1), max(s["unanswerable"], 1)
         out[group] = {"fair": s["fair"], "unanswerable": s["unanswerable"],
                       "fair_refused": round(s["fair_refused"] / fair, 4),
                       "unanswerable_answered": round(s["unanswerable_answered"] / neg, 4) if s["unanswerable"] else None,
+                      "unanswerable_partial": round(s["unanswerable_partial"] / neg, 4) if s["unanswerable"] else None,
                       "top_quote": round(s["top_quote"] / fair, 4),
                       "stated": round(s["stated"] / fair, 4), "stated_right": round(s["stated_right"] / fair, 4)}
     return out
@@ -320,14 +324,16 @@ def main(argv: list[str] | None = None) -> int:
     np.random.seed(args.seed)
     started = time.perf_counter()
     items, catalogs = collect((DEFAULT_WORK / "training").resolve(), not args.no_cache)
+    prepared = prepare(items, catalogs)
+    say(f"training: {len(prepared)} questions with evidence")
     cross = {}
     if not args.no_cross:
         for held in GROUPS:
             say(f"training: cross-dataset, holding out {held}")
-            model = train([i for i in items if i.group != held], catalogs, args.seed)
-            cross[held] = evaluate(model, [i for i in items if i.group == held], catalogs)[held]
-    model = train(items, catalogs, args.seed)
-    in_sample = evaluate(model, items, catalogs)
+            model = train([p for p in prepared if p.item.group != held], catalogs, args.seed)
+            cross |= evaluate(model, [p for p in prepared if p.item.group == held], catalogs)
+    model = train(prepared, catalogs, args.seed)
+    in_sample = evaluate(model, prepared, catalogs)
     counts = defaultdict(int)
     for it in items:
         counts[f"{it.group}/{'answerable' if it.answerable else 'unanswerable'}"] += 1

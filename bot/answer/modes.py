@@ -13,7 +13,7 @@ import logging
 import re
 import secrets
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from bot.answer import wording
@@ -23,9 +23,10 @@ from bot.answer.llm import LLMClient, LLMError
 from bot.answer.prompts import Prompts
 from bot.answer.question import Question, analyse
 from bot.answer.quotes import locate_quote
-from bot.answer.result import AnswerResult, Citation, Passage
+from bot.answer.result import AnswerResult, Citation, Passage, SourceRef
 from bot.i18n import Texts, texts
 from index.language import detect_language
+from index.models import ArticleInfo
 from index.retriever import Retrieved, Search
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,8 @@ class Claim:
     end: int | None = None
     # the stated answer inside the quote (offsets in the article body), shown highlighted
     highlight: tuple[int, int] | None = None
+    # near-duplicate articles of the quoted one (the same story elsewhere), not quoted again
+    also_reported_by: list[SourceRef] = field(default_factory=list)
 
 
 @dataclass
@@ -122,7 +125,7 @@ class AnswerMode(ABC):
             citations.append(Citation(
                 n=kept[claim.n], article_id=row.article_id, title=row.title, source=row.source, url=row.url,
                 published_at=row.published_at, quote=body[span[0]:span[1]], chunk_id=row.id,
-                start=span[0], end=span[1], highlights=highlights,
+                start=span[0], end=span[1], highlights=highlights, also_reported_by=claim.also_reported_by,
             ))
 
         def renumber(match: re.Match) -> str:
@@ -146,10 +149,22 @@ class ExtractiveMode(AnswerMode):
 
     def _compose(self, asked: Asked, search: Search) -> Composition:
         draft = self.extractive.draft(asked.analysis, search)
-        return compose_extractive(asked, search.hits, draft)
+        return compose_extractive(asked, search.hits, draft, self.extractive.catalog.articles)
 
 
-def compose_extractive(asked: Asked, retrieved: list[Retrieved], draft: Draft) -> Composition:
+def also_reported_by(hit: Retrieved, articles: Mapping[str, ArticleInfo]) -> list[SourceRef]:
+    """The articles retrieval dropped as near-duplicates of `hit`'s (the same story elsewhere), newest first."""
+    refs = []
+    for article_id in hit.duplicates:
+        info = articles.get(article_id)
+        if info is not None:
+            refs.append(SourceRef(article_id=info.id, title=info.title, source=info.source, url=info.url,
+                                  published_at=info.published_at))
+    return refs
+
+
+def compose_extractive(asked: Asked, retrieved: list[Retrieved], draft: Draft,
+                       articles: Mapping[str, ArticleInfo] | None = None) -> Composition:
     """The offline answer from a draft: stated answer, lead, partial support, or refusal."""
     tr = asked.tr
     if not draft.quotes or not (draft.supported or draft.partial):
@@ -165,7 +180,8 @@ def compose_extractive(asked: Asked, retrieved: list[Retrieved], draft: Draft) -
         if i == 0 and draft.span is not None and draft.supported:
             highlight = (row.start + draft.span[0], row.start + draft.span[1])
         claims.append(Claim(n=n, passage=passage, quote=row.text[q.start:q.end], start=row.start + q.start,
-                            end=row.start + q.end, highlight=highlight))
+                            end=row.start + q.end, highlight=highlight,
+                            also_reported_by=also_reported_by(q.retrieved, articles or {})))
     first = quotes[0].retrieved.row
     if not draft.supported:
         asked_for = [c.text for c in draft.partial.unmet if c.kind in HARD]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -25,7 +26,8 @@ MAX_CANDIDATES = 400
 KINDS = ("number", "duration", "date", "name", "quote", "phrase")
 QTYPES = ("person", "place", "date", "duration", "number", "which", "definition", "reason", "yesno", "other")
 
-_TOKEN = re.compile(r"\d+(?:[.,:/]\d+)*%?|[^\W_]+(?:['’\-][^\W_]+)*|[^\w\s]", re.UNICODE)
+_TOKEN = re.compile(r"(?:St|Mt|Ft|Dr|Mr|Mrs|Ms|Jr|Sr|Gen|Col|Lt|Gov|Sen|Rep|Rev|Prof)\.(?=\s+[A-Z])|"
+                    r"(?:[A-Z]\.){2,}|\d+(?:[.,:/]\d+)*%?|[^\W_]+(?:['’\-][^\W_]+)*|[^\w\s]", re.UNICODE)
 _UNITS = ("days|day|weeks|week|months|month|years|year|hours|hour|minutes|minute|seconds|decades|decade|centuries|"
           "century|nights|percent|per cent|%|million|billion|trillion|thousand|hundred|people|persons|men|women|"
           "children|km|kilometres|kilometers|miles|metres|meters|feet|kg|tons|tonnes|dollars|euros|pounds|points|"
@@ -174,7 +176,7 @@ def spans(text: str) -> list[Span]:
         for j in range(i, min(i + MAX_SPAN_TOKENS, n)):
             if not toks[j].word:
                 break
-            if toks[j].text.lower() not in STOPWORDS:
+            if toks[j].text.lower() not in STOPWORDS and not (i == j and toks[i].text[:1].isdigit()):
                 add(i, j, "phrase")
         if len(found) > MAX_CANDIDATES:
             break
@@ -192,13 +194,58 @@ SPAN_FEATURES: tuple[str, ...] = (
     *(f"{q}*{k}" for q in QTYPES for k in KINDS),
     "compatible", "overlap", "any_overlap", "distance", "has_anchor", "after_anchor", "log_tokens",
     "capital_ratio", "has_digit", "after_preposition", "before_punct", "stopword_ratio", "in_best_sentence",
-    "sentence_score", "maximal",
+    "sentence_score", "maximal", "left_context", "right_context", "left_window", "right_window",
+    "head_in_span", "head_next_to_span", "list_for_plural", "is_list",
 )
+
+#: English question words that open the asked-for phrase ("which river", "how many points")
+_WH = re.compile(r"^(?:what|which|who|whom|whose|when|where|why|how)$", re.IGNORECASE)
+_WH_PHRASE = re.compile(r"^(?:many|much|long|old|far|often|big|large|tall|high|kind|type|sort|year|kinds|types)$",
+                        re.IGNORECASE)
+
+
+_ADJECTIVE = re.compile(r"(?:al|ic|ive|ous|ful|ern|est|ish|ian|ese|ary|ing)$|^(?:major|main|big|small|first|last|new|old|"
+                        r"other|same|top|key|chief|former|current)$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The English question around its question word: the words before it, the head noun it asks for
+    ("which *river*", "how many *points*") and the words after — matched against the words around a span."""
+
+    left: frozenset[str] = frozenset()
+    right: frozenset[str] = frozenset()
+    head: str = ""
+    plural: bool = False
+
+
+def question_frame(question: Question) -> Frame:
+    if question.language != "en":
+        return Frame()
+    words = re.findall(r"[^\W_]+(?:['’][^\W_]+)?", question.text)
+    at = next((i for i, w in enumerate(words) if _WH.match(w)), None)
+    if at is None:
+        return Frame()
+    j = at + 1
+    while j < len(words) and (_WH_PHRASE.match(words[j]) or words[j].lower() in ("of", "the", "a", "an")):
+        j += 1
+    head = ""
+    if words[at].lower() in ("what", "which", "how") and j < len(words) and words[j].lower() not in STOPWORDS:
+        head = words[j]
+        j += 1
+        if j < len(words) and words[j].lower() not in STOPWORDS and (
+                _ADJECTIVE.search(head) or (words[j].lower().endswith("s") and not head.lower().endswith("s"))):
+            head = words[j]  # "which major cities" → cities
+            j += 1
+    left = {_stem(fold(w)) for w in words[max(0, at - 4):at] if fold(w) not in STOPWORDS}
+    right = {_stem(fold(w)) for w in words[j:j + 4] if fold(w) not in STOPWORDS}
+    return Frame(frozenset(left), frozenset(right), _stem(fold(head)) if head else "",
+                 bool(head) and head.lower().endswith("s") and not head.lower().endswith("ss"))
 
 
 def span_features(text: str, candidates: list[Span], question: Question, anchors: list[tuple[int, int]],
                   best_sentence: tuple[int, int], sentence_score: float,
-                  question_keys: set[str]) -> np.ndarray:
+                  question_keys: set[str], frame: Frame | None = None) -> np.ndarray:
     """Features (len(candidates) × len(SPAN_FEATURES)) of the candidate spans of one quote.
 
     `anchors`: offsets in `text` of the words the quote shares with the question;
@@ -209,6 +256,10 @@ def span_features(text: str, candidates: list[Span], question: Question, anchors
     base = len(QTYPES) * len(KINDS)
     qi = QTYPES.index(qtype)
     contained = _contained(candidates)
+    frame = frame or question_frame(question)
+    toks = tokenize(text)
+    starts = [t.start for t in toks]
+    keys = [_stem(fold(t.text)) if t.word else "" for t in toks]
     for row, s in enumerate(candidates):
         words = [w for w in re.findall(r"[^\W_]+", text[s.start:s.end])]
         folded = [fold(w) for w in words]
@@ -236,6 +287,20 @@ def span_features(text: str, candidates: list[Span], question: Question, anchors
         f[12] = float(best_sentence[0] <= s.start and s.end <= best_sentence[1])
         f[13] = sentence_score
         f[14] = float(not contained[row])
+        first = bisect_left(starts, s.start)
+        last = bisect_left(starts, s.end)  # tokens [first, last) are the span's
+        left = {k for k in keys[max(0, first - 6):first] if k}
+        right = {k for k in keys[last:last + 6] if k}
+        inside = set(keys[first:last])
+        f[15] = len(frame.left & left) / len(frame.left) if frame.left else 0.0
+        f[16] = len(frame.right & right) / len(frame.right) if frame.right else 0.0
+        f[17] = len(question_keys & left) / max(len(left), 1)
+        f[18] = len(question_keys & right) / max(len(right), 1)
+        f[19] = float(bool(frame.head) and frame.head in inside)
+        f[20] = float(bool(frame.head) and frame.head in set(keys[last:last + 2]) | set(keys[max(0, first - 2):first]))
+        is_list = bool(re.search(r",|\band\b|&", text[s.start:s.end]))
+        f[21] = float(is_list and frame.plural)
+        f[22] = float(is_list)
     return out
 
 

@@ -353,6 +353,13 @@ def _clean(question: object) -> str:
     return unicodedata.normalize("NFC", question[:MAX_QUESTION_CHARS])
 
 
+#: "since" in the supported languages (years in the patterns where the word alone is ambiguous)
+_SINCE = re.compile(
+    r"\bsince\b|\bseit\b|\bdepuis\b|\bdesde\b|\bначиная с\b|\bс (?:19|20)\d\d\b|\bпочинаючи з\b|\bз (?:19|20)\d\d\b|"
+    r"\bdal(?:l')? ?(?:19|20)\d\d\b|\ba partire da\b|\bdin (?:19|20)\d\d\b|\b[iî]ncep[aâ]nd cu\b|\bberi\b|"
+    r"\bitibaren\b|\bαπό το (?:19|20)\d\d\b|מאז|منذ|以来|自从|के बाद से|से अब तक|\bkể từ\b|ตั้งแต่", re.IGNORECASE)
+
+
 def resolve_time_scope(question: str, reference: date, language: str | None = None) -> TimeScope | None:
     """The period the question's time words refer to, relative to `reference`; None when it has none.
 
@@ -375,6 +382,9 @@ def resolve_time_scope(question: str, reference: date, language: str | None = No
     last = index[m.end - 1] + 1
     while last < len(text) and unicodedata.combining(text[last]):
         last += 1  # the marks of the last letter (مؤخراً) belong to the phrase
+    if is_strict and kind in ("year", "month", "date", "weekday") and _SINCE.search(text):
+        # "since 2022", "seit Januar": from then until the reference, the present mattering most
+        end, is_strict, kind = ref, False, "since"
     log.debug("time scope of %r: %s %s..%s (%s)", text[index[m.start]:last], kind, start, end, is_strict)
     return TimeScope(start, end, is_strict, text[index[m.start]:last], kind)
 

@@ -221,3 +221,41 @@ def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, tmp_path
         return CliResult(status, captured.out, captured.err)
 
     return run
+
+
+@dataclass
+class Index:
+    """A small real index, read-only in the tests of a module, and retrievers over it."""
+
+    settings: IndexSettings
+    store: Any
+    catalog: Any
+    embedder: Embedder
+
+    def retriever(self, **overrides: Any) -> Any:
+        """A HybridRetriever over this index; keyword overrides change its settings."""
+        from index.retriever import HybridRetriever
+
+        settings = self.settings.model_copy(update=overrides) if overrides else self.settings
+        return HybridRetriever(settings, self.store, self.embedder, self.catalog)
+
+
+def build_index(root: Path, articles: dict[str, tuple[str, str, str, str]], embedder: Embedder,
+                **overrides: Any) -> Index:
+    """Index markdown articles `name: (title, source, published_at or "", body)` under `root` (e5 settings)."""
+    from index.catalog import Catalog
+    from index.indexer import run_index
+    from index.store import Store
+    from tests.factories import write_markdown
+
+    for name, (title, source, day, body) in articles.items():
+        front = {"title": title, "source": source} | ({"published_at": day} if day else {})
+        write_markdown(root / "corpus", name, body=body, front_matter=front)
+    settings = IndexSettings(_env_file=None, corpus_dir=root / "corpus", data_dir=root / "data",
+                             chroma_path=root / "data" / "chroma", chroma_host=None, embed_backend="local",
+                             embed_model="multilingual-e5-small", **overrides)
+    report = run_index(settings, embedder=embedder)
+    assert report.ok and len(report.added) == len(articles), report.to_dict()
+    store = Store.open(settings)
+    store.ensure(embedder.name, embedder.dim)
+    return Index(settings, store, Catalog.load(store, settings.cache_dir), embedder)

@@ -11,6 +11,7 @@ from index.embedders import Embedder
 from index.loaders import load_corpus
 from index.settings import IndexSettings
 from index.store import Store
+from index.stories import Signature, StoryGraph
 
 def open_store(settings: IndexSettings, embedder: Embedder | tuple[str, int]) -> Store:
     name, dim = embedder if isinstance(embedder, tuple) else (embedder.name, embedder.dim)
@@ -69,3 +70,16 @@ def assert_complete(store: Store, settings: IndexSettings) -> None:
     assert store.state()["dirty"] == 0
     catalog = assert_readable(store, settings)
     assert len(catalog) == len(records)
+    assert_stories_settled(store, settings)
+
+
+def assert_stories_settled(store: Store, settings: IndexSettings) -> dict[str, str]:
+    """Every article is signed and its record's story group is the one its stored signature gives."""
+    records = store.article_metadata()
+    graph = StoryGraph(settings.near_duplicate_threshold, settings.near_duplicate_containment)
+    for article_id, meta in records.items():
+        assert "minhash_v" in meta, f"{article_id}: no story signature"
+        graph.add(article_id, Signature.from_metadata(meta), meta.get("published_at", ""))
+    expected = graph.all_groups()
+    assert {a: m.get("story") for a, m in records.items()} == expected
+    return expected

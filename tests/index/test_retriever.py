@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -15,10 +16,10 @@ from index.indexer import run_index
 from index.language import detect_language
 from index.models import Article, SearchFilters
 from index.retriever import HybridRetriever, Retrieved, _where
-from index.settings import IndexSettings
 from index.store import Store
 from tests.factories import write_markdown
-from tests.index.conftest import TrackedEmbedder
+from tests.index.conftest import Index as IndexBase
+from tests.index.conftest import TrackedEmbedder, build_index
 
 ARTICLES = {
     "kremlin.md": ("Putin hosts ex-hostages at Kremlin", "The Times of Israel", "2025-04-30",
@@ -50,36 +51,17 @@ def write_corpus(folder: Path, names=tuple(ARTICLES)) -> None:
         write_markdown(folder, name, body=body, front_matter=front)
 
 
-@dataclass
-class Index:
-    settings: IndexSettings
-    store: Store
-    catalog: Catalog
-    embedder: Embedder
-
-    def retriever(self, **overrides) -> HybridRetriever:
-        settings = self.settings.model_copy(update=overrides) if overrides else self.settings
-        return HybridRetriever(settings, self.store, self.embedder, self.catalog)
-
+class Index(IndexBase):
     def ask(self, question: str, k: int = 3, filters: SearchFilters | None = None, **overrides) -> list[Retrieved]:
-        return self.retriever(**overrides).retrieve(question, k=k, language=detect_language(question),
-                                                    filters=filters)
+        return self.retriever(**overrides).search(question, k=k, language=detect_language(question),
+                                                  filters=filters).hits
 
 
 @pytest.fixture(scope="module")
 def index(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder, _vector_memo: dict) -> Index:
     """One small multi-article index for the module (read-only in the tests)."""
-    root = tmp_path_factory.mktemp("retrieval")
-    write_corpus(root / "corpus")
-    settings = IndexSettings(_env_file=None, corpus_dir=root / "corpus", data_dir=root / "data",
-                             chroma_path=root / "data" / "chroma", chroma_host=None, embed_backend="local",
-                             embed_model="multilingual-e5-small")
-    tracked = TrackedEmbedder(embedder, _vector_memo)
-    report = run_index(settings, embedder=tracked)
-    assert report.ok and len(report.added) == len(ARTICLES)
-    store = Store.open(settings)
-    store.ensure(tracked.name, tracked.dim)
-    return Index(settings, store, Catalog.load(store, settings.cache_dir), tracked)
+    built = build_index(tmp_path_factory.mktemp("retrieval"), ARTICLES, TrackedEmbedder(embedder, _vector_memo))
+    return Index(built.settings, built.store, built.catalog, built.embedder)
 
 
 def articles_of(results: list[Retrieved]) -> list[str]:
@@ -217,22 +199,33 @@ def test_chroma_where_matches_the_catalogue_mask(index: Index) -> None:
 # --------------------------------------------------------------------------- recency
 
 
-def test_latest_prefers_the_newest_of_two_similar_articles(index: Index) -> None:
-    plain = index.ask("What happened with the flooding in the harbour district?", k=2)
-    latest = index.ask("What is the latest on the flooding in the harbour district?", k=2)
+@dataclass(frozen=True)
+class Soft:
+    """A soft time scope ("latest…"), as bot.answer.time_scope resolves it: prefer newer, cut nothing."""
 
-    assert set(articles_of(latest)) == set(articles_of(plain)) == {"flood-jan.md", "flood-feb.md"}
-    assert articles_of(latest)[0] == "flood-feb.md"
+    start: date | None = date(2025, 3, 1)
+    end: date | None = date(2025, 3, 31)
+    strict: bool = False
+
+
+def test_latest_prefers_the_newest_of_two_similar_articles(index: Index) -> None:
+    question = "What is the latest on the flooding in the harbour district?"
+    plain = index.retriever().search(question, k=2, language="en")
+    latest = index.retriever().search(question, k=2, language="en", time_scope=Soft())
+
+    assert set(articles_of(latest.hits)) == set(articles_of(plain.hits)) == {"flood-jan.md", "flood-feb.md"}
+    assert articles_of(latest.hits)[0] == "flood-feb.md"
 
     def margin(results: list[Retrieved]) -> float:
         score = {r.row.article_id: r.score for r in results}
         return score["flood-feb.md"] - score["flood-jan.md"]
 
-    assert margin(latest) > margin(plain)
+    assert margin(latest.hits) > margin(plain.hits)
 
 
 def test_latest_in_russian(index: Index) -> None:
-    results = index.ask("Что последнее известно о наводнении в гавани?", k=2)
+    results = index.retriever().search("Что последнее известно о наводнении в гавани?", k=2, language="ru",
+                                       time_scope=Soft()).hits
 
     assert articles_of(results)[0] == "flood-feb.md"
 
@@ -314,7 +307,7 @@ def test_chunks_of_an_uncommitted_version_are_never_retrieved(make_settings, cor
     store.set_state(dirty=1)
 
     catalog = Catalog.load(store, settings.cache_dir)
-    results = HybridRetriever(settings, store, tracked, catalog).retrieve(question, k=5, language="en")
+    results = HybridRetriever(settings, store, tracked, catalog).search(question, k=5, language="en").hits
 
     assert store.query(tracked.embed_query(question), 1)[0].chunk_id == chunks[0].id  # Chroma has it...
     assert chunks[0].id not in {r.row.id for r in results}  # ...readers do not
@@ -328,5 +321,5 @@ def test_an_empty_index_retrieves_nothing(make_settings, tracked: TrackedEmbedde
     catalog = Catalog.load(store, settings.cache_dir)
 
     assert len(catalog) == 0
-    assert HybridRetriever(settings, store, tracked, catalog).retrieve("anything?", k=3, language="en") == []
+    assert HybridRetriever(settings, store, tracked, catalog).search("anything?", k=3, language="en").hits == []
     assert np.asarray(catalog.mask(SearchFilters(sources=("x",)))).size == 0

@@ -118,9 +118,9 @@ def test_index_and_retrieve_through_a_chroma_server(settings: IndexSettings, cor
     assert store.chunk_count() == 3
     catalog = Catalog.load(store, settings.cache_dir)
     retriever = HybridRetriever(settings, store, tracked, catalog)
-    assert retriever.retrieve("Кого Путин принял в Кремле?", k=2, language="ru")[0].row.article_id == "kremlin.md"
-    filtered = retriever.retrieve("Who met whom?", k=3, language="en",
-                                  filters=SearchFilters(sources=("Coast News",)))
+    assert retriever.search("Кого Путин принял в Кремле?", k=2, language="ru").hits[0].row.article_id == "kremlin.md"
+    filtered = retriever.search("Who met whom?", k=3, language="en",
+                                filters=SearchFilters(sources=("Coast News",))).hits
     assert [r.row.article_id for r in filtered] == ["flood.md"]
 
     tracked.passages.clear()

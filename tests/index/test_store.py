@@ -128,8 +128,8 @@ def test_indexing_and_retrieval_never_trigger_chromas_default_embedding_function
     store = Store.open(settings)
     store.ensure(embedder.name, embedder.dim)
     catalog = Catalog.load(store, settings.cache_dir)
-    hits = HybridRetriever(settings, store, embedder, catalog).retrieve(
-        "Where did it flood?", k=2, language="en", filters=SearchFilters(sources=("Coast News",)))
+    hits = HybridRetriever(settings, store, embedder, catalog).search(
+        "Where did it flood?", k=2, language="en", filters=SearchFilters(sources=("Coast News",))).hits
     run_index(settings, embedder=embedder, rebuild=True)
 
     assert report.ok and len(report.added) == 2

@@ -308,3 +308,15 @@ def test_odd_input_never_raises():
 def test_only_the_first_max_question_chars_are_read():
     assert resolve_time_scope("x" * MAX_QUESTION_CHARS + " this week", REF, "en") is None
     assert period("x" * (MAX_QUESTION_CHARS - 20) + " this week", "en") == (D("2026-01-02"), REF)
+
+
+@pytest.mark.parametrize(("question", "language", "start"), [
+    ("How much aid has the US given Ukraine since its war with Russia began in 2022?", "en", D("2022-01-01")),
+    ("Was ist seit Januar passiert?", "de", D("2026-01-01")),
+    ("Что изменилось с 2020 года?", "ru", D("2020-01-01")),
+    ("מה השתנה מאז 2023?", "he", D("2023-01-01")),
+])
+def test_since_opens_the_period_up_to_the_reference(question, language, start):
+    """"since 2022" is not the year 2022: it runs to the present, which matters most (a preference)."""
+    found = resolve_time_scope(question, REF, language)
+    assert (found.start, found.end, found.strict, found.kind) == (start, REF, False, "since")
