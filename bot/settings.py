@@ -63,7 +63,7 @@ class Settings(IndexSettings):
         10, ge=1, le=100,
         description="Follow alerts one chat gets at most per hour; the excess is dropped (never sent later).")
     follow_min_support: float = Field(
-        0.55, ge=0, le=1,
+        0.3, ge=0, le=1,
         description="Support (0-1) a new article must give a followed topic for an alert (see docs/telegram.md).")
 
     # --- logging ------------------------------------------------------------------
