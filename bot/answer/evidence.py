@@ -94,6 +94,8 @@ class Evidence:
         self.total = sum(self.weights.values()) or 1.0
         self.candidates = self._candidates()
         self._sentence_keys: dict[tuple[int, int], set[str]] = {}
+        #: candidate spans and their features per quote (see ExtractiveAnswerer._span)
+        self.spans: dict[tuple, tuple[list, np.ndarray]] = {}
 
     @classmethod
     def build(cls, question: Question, search: Search, catalog: Catalog) -> "Evidence":

@@ -23,7 +23,7 @@ import numpy as np
 from bot.answer.evidence import Candidate, ConstraintReport, Evidence, constraint_report
 from bot.answer.model import AnswerModel
 from bot.answer.question import Question
-from bot.answer.spans import Span, span_features, spans
+from bot.answer.spans import SPAN_FEATURES, Span, span_features, spans
 from index.catalog import Catalog
 from index.retriever import Retrieved, Search
 
@@ -94,12 +94,19 @@ class ExtractiveAnswerer:
         return Quote(evidence.retrieved[c.passage], start, end, float(1 / (1 + np.exp(-score))))
 
     def _span(self, evidence: Evidence, question: Question, chosen: Candidate, quote: Quote, sentence_score: float):
-        text = quote.retrieved.row.text[quote.start:quote.end]
-        candidates = spans(text)
+        key = (quote.retrieved.row.id, quote.start, quote.end, chosen.start)
+        if key not in evidence.spans:  # the same quote is scored again only by training (other models)
+            text = quote.retrieved.row.text[quote.start:quote.end]
+            candidates = spans(text)
+            matrix = span_features(text, candidates, question, evidence.anchors(text),
+                                   (chosen.start - quote.start, chosen.end - quote.start), 0.0, evidence.keys) \
+                if candidates else np.zeros((0, 0))
+            evidence.spans[key] = (candidates, matrix)
+        candidates, matrix = evidence.spans[key]
         if not candidates:
-            return [], np.zeros((0, 0)), None, 0.0
-        matrix = span_features(text, candidates, question, evidence.anchors(text),
-                               (chosen.start - quote.start, chosen.end - quote.start), sentence_score, evidence.keys)
+            return [], matrix, None, 0.0
+        matrix = matrix.copy()
+        matrix[:, SPAN_FEATURES.index("sentence_score")] = sentence_score
         probabilities = self.model.span.probability(matrix)
         at = int(np.argmax(probabilities))
         return candidates, matrix, at, float(probabilities[at])
