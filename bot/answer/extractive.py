@@ -67,7 +67,10 @@ class ExtractiveAnswerer:
         evidence = Evidence.build(question, search, self.catalog)
         if not evidence.candidates:
             return Draft(evidence=evidence)
-        features = evidence.sentence_features()
+        return self.draft_from(question, evidence, evidence.sentence_features())
+
+    def draft_from(self, question: Question, evidence: Evidence, features: np.ndarray) -> Draft:
+        """The draft from evidence whose sentence features are computed (training reuses them across models)."""
         scores = self.model.sentence.logit(features)
         best = int(np.argmax(scores))
         chosen = evidence.candidates[best]
