@@ -43,6 +43,7 @@ class Outcome:
     language: str
     answerable: bool
     refused: bool
+    partial: bool = False  # "the articles don't mention X; they report Y": neither an answer nor a plain refusal
     hit1: bool = False  # first passage: right article and holds a gold answer
     top_quote: bool = False  # first quote holds a gold answer
     any_quote: bool = False
@@ -88,12 +89,12 @@ def ask_all(engine, questions: list[qa_data.Question], set_name: str, expect_ans
         result = engine.ask(q.question)
         ms = (time.perf_counter() - t) * 1000
         answerable = q.answerable if expect_answerable is None else expect_answerable(q)
-        o = Outcome(q.dataset, set_name, q.id, q.language, answerable, result.refused, support=result.support, ms=ms,
-                    question=q.question, answer=result.answer)
+        o = Outcome(q.dataset, set_name, q.id, q.language, answerable, result.refused, result.partial,
+                    support=result.support, ms=ms, question=q.question, answer=result.answer)
         if result.passages:
             first = result.passages[0]
             o.hit1 = answerable and first.url == q.article_id and _contains(first.text, q.answers)
-        if not result.refused and result.citations:
+        if not result.refused and not result.partial and result.citations:
             o.top_quote = answerable and _contains(result.citations[0].quote, q.answers)
             o.any_quote = answerable and any(_contains(c.quote, q.answers) for c in result.citations)
             o.stated = answerable and _stated(result.answer, q.answers)
@@ -164,8 +165,9 @@ def summarise(outcomes: list[Outcome]) -> dict:
         unanswerable = [o for o in items if not o.answerable]
         summary[f"{set_name}/{lang}"] = {
             "questions": len(items), "fair": len(fair), "unanswerable": len(unanswerable),
-            "fair_refused": _share(fair, lambda o: o.refused),
-            "unanswerable_answered": _share(unanswerable, lambda o: not o.refused),
+            "fair_refused": _share(fair, lambda o: o.refused or o.partial),
+            "unanswerable_answered": _share(unanswerable, lambda o: not o.refused and not o.partial),
+            "unanswerable_partial": _share(unanswerable, lambda o: o.partial),
             "decoy_quoted": _share(unanswerable, lambda o: o.decoy_quoted),
             "hit@1": _share(fair, lambda o: o.hit1),
             "top_quote": _share(fair, lambda o: o.top_quote),
@@ -178,7 +180,7 @@ def summarise(outcomes: list[Outcome]) -> dict:
 
 
 def table(summary: dict) -> str:
-    cols = ["questions", "fair_refused", "unanswerable_answered", "decoy_quoted", "hit@1", "top_quote",
+    cols = ["questions", "fair_refused", "unanswerable_answered", "unanswerable_partial", "decoy_quoted", "hit@1", "top_quote",
             "answer_stated", "span_stated", "p50_ms"]
     lines = ["| set/lang | " + " | ".join(cols) + " |", "| --- |" + " ---: |" * len(cols)]
     for key, row in summary.items():
