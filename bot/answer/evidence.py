@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -21,6 +20,7 @@ from rapidfuzz import fuzz, process
 from bot.answer.question import Constraint, Question, fold, number_forms
 from bot.answer.spans import STOPWORDS as EN_STOPWORDS
 from index.catalog import Catalog
+from index.language import detect_language
 from index.retriever import Retrieved, Search
 
 PASSAGES = 5
@@ -28,6 +28,8 @@ MIN_WORDS = 3
 #: archive sentences (other articles) from which the archive's own background counts fully
 ARCHIVE_FULL = 200  # shorter "sentences" are fragments ("1455–1536).") that match everything
 HARD = ("year", "number", "quote", "entity")
+#: hard constraints that are values: the evidence may hold another value of the same kind (partial support)
+VALUES = ("year", "number")
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _NUMBER = re.compile(r"\d{1,3}(?:[,.\u00a0 ]\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?")
@@ -212,7 +214,7 @@ class Evidence:
             self.coverage(c.passage, *quote), self.coverage(c.passage, 0, len(hit.row.text)),
             cons.met_share, float(cons.hard_unmet), wide.met_share, float(wide.hard_unmet),
             float(len(self.question.constraints)), _type_fit_fn(self.question)(quote_text), span_score,
-            float(_script(self.question.text) != _script(quote_text)),
+            float(self.question.language != detect_language(quote_text[:400])),
             math.log(len(_WORD.findall(self.question.text)) + 1), float(len(self.keys) == 0),
         ], dtype=np.float32)
 
@@ -225,7 +227,7 @@ SUPPORT_FEATURES: tuple[str, ...] = (
     "sentence_score", "margin", "z", "z_best", "z_spread", "z_archive", "z_archive_spread", "archive_weight",
     "article_share", "quote_coverage", "passage_coverage",
     "constraints_met", "hard_unmet", "passage_constraints_met", "passage_hard_unmet", "constraints",
-    "type_fit", "span_score", "cross_script", "log_question_words", "no_keys",
+    "type_fit", "span_score", "cross_lingual", "log_question_words", "no_keys",
 )
 
 
@@ -276,6 +278,17 @@ def constraint_report(constraints: tuple[Constraint, ...], text: str) -> Constra
     return ConstraintReport(tuple(met), tuple(unmet))
 
 
+def values_of(text: str, kinds: set[str]) -> list[str]:
+    """The years (and, when asked for, numbers) in `text`, in order, without repeats."""
+    found: list[str] = []
+    for m in _NUMBER.finditer(text):
+        value = m.group(0)
+        is_year = bool(re.fullmatch(r"1[0-9]\d\d|20\d\d|21\d\d", value))
+        if ((is_year and "year" in kinds) or (not is_year and "number" in kinds)) and value not in found:
+            found.append(value)
+    return found
+
+
 def _fuzzy_in(form: str, words: list[str]) -> bool:
     if len(form) < 4:
         return False
@@ -303,14 +316,3 @@ def _type_fit_fn(question: Question):
     if pattern is None:
         return lambda text: 0.0
     return lambda text: float(bool(pattern.search(text)))
-
-
-def _script(text: str) -> str:
-    for ch in text:
-        if ch.isalpha():
-            if _CJK.match(ch):
-                return "cjk"
-            if _SEMITIC.match(ch):
-                return "semitic"
-            return "latin" if ch.isascii() or "LATIN" in unicodedata.name(ch, "") else "other"
-    return "none"

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from bot.answer.evidence import Candidate, ConstraintReport, Evidence, constraint_report
+from bot.answer.evidence import HARD, VALUES, Candidate, ConstraintReport, Evidence, constraint_report, values_of
 from bot.answer.model import AnswerModel
 from bot.answer.question import Question
 from bot.answer.spans import SPAN_FEATURES, Span, span_features, spans
@@ -115,10 +115,19 @@ class ExtractiveAnswerer:
         return candidates, matrix, at, float(probabilities[at])
 
     def _partial(self, evidence: Evidence, chosen: Candidate, support_x: np.ndarray) -> ConstraintReport | None:
-        """The answer is there but for a hard constraint: the support the quote would have if it met it."""
+        """The articles tell the story the question asks about, but for another year or number.
+
+        Only a value that differs counts ("who won Wimbledon in 2018?" over the 2022 final): every name and
+        quoted phrase of the question is in the cited article, the missing constraints are years or numbers,
+        the article has values of that kind, and the quote would support an answer if they matched. A missing
+        name means the articles are about something else: that is a refusal.
+        """
         hit = evidence.retrieved[chosen.passage]
-        report = constraint_report(evidence.question.constraints, f"{hit.row.title}\n{hit.row.text}")
-        if not report.hard_unmet:
+        text = f"{hit.row.title}\n{hit.row.text}"
+        report = constraint_report(evidence.question.constraints, text)
+        if not report.hard_unmet or any(c.kind not in VALUES for c in report.unmet if c.kind in HARD):
+            return None
+        if not values_of(text, {c.kind for c in report.unmet}):
             return None
         met = support_x.copy()
         names = list(self.model.support.features)

@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from bot.answer import wording
-from bot.answer.evidence import HARD
+from bot.answer.evidence import HARD, values_of
 from bot.answer.extractive import Draft, ExtractiveAnswerer
 from bot.answer.llm import LLMClient, LLMError
 from bot.answer.prompts import Prompts
@@ -34,7 +34,6 @@ log = logging.getLogger(__name__)
 REFUSAL = wording.refusal(texts("en"))
 FALLBACK_NOTICE = wording.llm_unavailable(texts("en"))
 _MARKER = re.compile(r"\[(\d{1,3})\]")
-_YEAR_OR_NUMBER = re.compile(r"(?<!\d)\d{1,3}(?:,\d{3})+(?!\d)|(?<!\d)\d+(?!\d)")
 
 
 @dataclass
@@ -186,9 +185,7 @@ def compose_extractive(asked: Asked, retrieved: list[Retrieved], draft: Draft,
     if not draft.supported:
         asked_for = [c.text for c in draft.partial.unmet if c.kind in HARD]
         kinds = {c.kind for c in draft.partial.unmet if c.kind in HARD}
-        quote_text = first.text[quotes[0].start:quotes[0].end]
-        found = list(dict.fromkeys(m.group(0) for m in _YEAR_OR_NUMBER.finditer(quote_text)
-                                   if ("year" in kinds and len(m.group(0)) == 4) or "number" in kinds))[:3]
+        found = values_of(first.text[quotes[0].start:quotes[0].end], kinds)[:3] or values_of(first.text, kinds)[:3]
         return Composition(wording.partial(tr, asked_for, found, 1), claims, support=draft.support, partial=True)
     if draft.span is not None:
         span_text = first.text[draft.span[0]:draft.span[1]]
