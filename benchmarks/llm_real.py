@@ -15,8 +15,9 @@ nonce, with the time the call took: `--replay` answers from it, so the alignment
 without the model (latency then is the recorded call time plus the local work).
 
 Reported per set and mode: answers, refusals, the right fact (fair questions: a gold answer in the answer
-text or its quotes), unanswerable refused, answers in the question's language, fallbacks (offline answer
-with a notice), claims shown and dropped (by reason), shown claims whose quotes support them (automatic:
+text or its quotes), unanswerable refused, answers in the question's language (as shown; and whether the
+model itself wrote in it), fallbacks (offline answer with a notice; "unverified": the model answered but
+no claim was supported), claims shown and dropped (by reason), shown claims whose quotes support them (automatic:
 every number of the claim and every Latin-script name is in the quotes it cites, exactly, and a gold
 answer the claim states is in them too), p50/p95 latency — and a sample of 20 shown claims with their
 quotes for a person to read.
@@ -249,6 +250,9 @@ def _record(result, set_name, question, language, gold, answerable, mode, second
         "answer": result.answer, "quotes": [c.quote for c in result.citations], "right": bool(right and not result.refused),
         "in_language": result.refused or guessed is None or guessed == language or
         (language == "ru" and guessed in ("bg", "mk", "sr", "be", "kk")),
+        "model_in_language": not any(d.reason.startswith("language") for d in result.dropped_claims),
+        "fallback_reason": ("unverified" if "checked against" in (result.notice or "") else "unavailable")
+        if mode == "llm" and result.mode == "offline" and result.notice else None,
         "claims": claims, "dropped": [d.model_dump() for d in result.dropped_claims], "seconds": seconds,
     }
 
@@ -288,7 +292,9 @@ def summarise(records: list[dict]) -> dict:
                 "right_fact": _share([r for r in items if r["answerable"]], lambda r: r["right"]),
                 "refused": _share(items, lambda r: r["refused"]),
                 "in_language": _share(answered, lambda r: r["in_language"]),
+                "model_in_language": _share(answered, lambda r: r.get("model_in_language", True)),
                 "fallbacks": sum(1 for r in items if r["fallback"]),
+                "unverified": sum(1 for r in items if r.get("fallback_reason") == "unverified"),
                 "claims_shown": len(claims), "claims_dropped": sum(len(r["dropped"]) for r in items),
                 "claims_auto_supported": _share(claims, lambda c: c["auto_supported"]),
                 "p50_s": round(float(np.percentile(seconds, 50)), 2), "p95_s": round(float(np.percentile(seconds, 95)), 2),
@@ -308,7 +314,8 @@ def _reason(reason: str) -> str:
 
 
 def table(summary: dict) -> str:
-    cols = ["questions", "answered", "right_fact", "refused", "in_language", "fallbacks", "claims_shown",
+    cols = ["questions", "answered", "right_fact", "refused", "in_language", "model_in_language", "fallbacks",
+            "unverified", "claims_shown",
             "claims_dropped", "claims_auto_supported", "p50_s", "p95_s"]
     lines = ["| mode/set | " + " | ".join(cols) + " |", "| --- |" + " ---: |" * len(cols)]
     for key, row in summary.items():

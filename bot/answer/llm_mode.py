@@ -27,7 +27,7 @@ from bot.answer.alignment import Alignment, ClaimAligner, Supported
 from bot.answer.claims import MARKER, EvidenceText, Facts, Name, facts, missing, script_of, strip_markers
 from bot.answer.evidence import HARD, constraint_report
 from bot.answer.llm import LLMClient, LLMError
-from bot.answer.modes import AnswerMode, Asked, Claim, Composition, ExtractiveMode
+from bot.answer.modes import AnswerMode, Asked, Claim, Composition, ExtractiveMode, compose_extractive
 from bot.answer.prompts import Prompts
 from bot.answer.reply import ANSWER_SCHEMA, parse_reply
 from bot.answer.result import DroppedClaim
@@ -69,7 +69,7 @@ class LLMMode(AnswerMode):
         accepted, dropped = self._constrained(asked, alignment, retrieved)
         if not accepted:
             if len(dropped) > len(alignment.dropped):  # the question's constraints: as the offline mode says
-                composition = self.fallback._compose(asked, search)
+                composition = self._offline_composition(asked, search)
             else:
                 log.warning("no claim of the LLM answer is supported by its quotes; offline answer given")
                 composition = self._offline(asked, search, unverified_notice(asked.tr))
@@ -135,7 +135,7 @@ class LLMMode(AnswerMode):
 
     def _reframed(self, asked: Asked, search: Search, claims: list[Claim]) -> Composition:
         """The verified quotes, framed by the offline answer's words in the reply language."""
-        offline = self.fallback._compose(asked, search)
+        offline = self._offline_composition(asked, search)
         if not offline.refused and not offline.partial:
             numbers = {search.hits[c.passage].row.article_id: c.n for c in offline.claims}
             for c in claims:
@@ -150,8 +150,12 @@ class LLMMode(AnswerMode):
             labels.setdefault(c.n, wording.source_label(asked.tr, row.source or row.title, row.published_at))
         return Composition(wording.lead(asked.tr, [(label, n) for n, label in labels.items()]), claims, mode="llm")
 
+    def _offline_composition(self, asked: Asked, search: Search) -> Composition:
+        """What the offline mode answers: stated answer, lead, partial support or refusal."""
+        return compose_extractive(asked, search.hits, self.fallback.extractive.draft(asked.analysis, search))
+
     def _offline(self, asked: Asked, search: Search, notice: str) -> Composition:
-        composition = self.fallback._compose(asked, search)
+        composition = self._offline_composition(asked, search)
         composition.notice = notice
         composition.mode = "offline"
         return composition
