@@ -42,8 +42,8 @@ class Settings(IndexSettings):
         60.0, gt=0, le=86400, description="Seconds the circuit breaker stays open before one probe call is let through.")
     claim_min_similarity: float | None = Field(
         None, gt=-1, lt=1,
-        description="Similarity (embedder cosine) an LLM claim needs to its quote to be shown (empty: the value "
-        "calibrated for the embedder; see docs/answers.md).")
+        description="Similarity (embedder cosine) an LLM claim needs to its quote to be shown, 0.02 more across "
+        "scripts (empty: the value calibrated for the embedder, 0.83 for e5; see docs/answers.md).")
     llm_temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature of the LLM.")
     llm_stream: bool = Field(False, description="Stream LLM replies (for endpoints that stream; fails over the same way).")
     answer_model: Path | None = Field(

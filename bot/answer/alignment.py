@@ -6,10 +6,10 @@ For every claim (bot.answer.claims.split_claims) the candidates are
 - every sentence of the retrieved passages, and every pair of neighbouring sentences (re-anchoring).
 A candidate supports the claim when it contains the claim's facts (numbers, months, names, quoted
 phrases: bot.answer.claims.missing), when in the same script at least MIN_COVERAGE of the claim's content
-words (stems, weighted by their IDF in the archive), AND the claim is semantically close to it: cosine similarity of the engine's embedder
-(claim embedded as a query, article text as passages; sentence vectors come from the catalogue, so only
-the claim and the model's quotes are embedded) at least the calibrated threshold (a little more across
-scripts, where no words can be compared).
+words (stems, weighted by their IDF over the passages' sentences), AND the claim is semantically close
+to it: cosine similarity of the engine's embedder (claim embedded as a query, article text as passages;
+sentence vectors come from the catalogue, so only the claim and the model's quotes are embedded) at
+least the calibrated threshold (a little more across scripts, where no words can be compared).
 Among the supporting candidates the closest wins (the model's own quote, and the passages the claim
 cites, by a small margin): when a sentence of the passages supports the claim better than the model's
 quote, that sentence is shown (re-anchored). A claim nothing supports is dropped, with the reason.
@@ -46,8 +46,9 @@ log = logging.getLogger(__name__)
 MIN_SIMILARITY = {"local:multilingual-e5-small": 0.83}
 #: for embedders nobody calibrated (MiniLM, OpenAI-compatible endpoints): e5's value; set CLAIM_MIN_SIMILARITY
 DEFAULT_MIN_SIMILARITY = 0.83
-CROSS_SCRIPT = 0.01
-#: share of a claim's content words (stems, weighted by IDF) its evidence must hold when both are in the same script
+CROSS_SCRIPT = 0.02
+#: share of a claim's content words (stems, weighted by their IDF over the passages' sentences) its evidence must
+#: hold when both are in the same script
 MIN_COVERAGE = 0.5
 QUOTE_BONUS = 0.01  # the model's own quote wins a near tie
 CITED_BONUS = 0.005  # so does a sentence of a passage the claim cites
@@ -99,7 +100,6 @@ class ClaimAligner:
         self.article_text = article_text
         self.min_similarity = min_similarity if min_similarity is not None else \
             MIN_SIMILARITY.get(embedder.name, DEFAULT_MIN_SIMILARITY)
-        self._weights: dict[str, float] = {}
 
     def align(self, reply: Reply, retrieved: list[Retrieved], language: str, context: str = "") -> Alignment:
         claims = split_claims(reply.answer)
@@ -112,12 +112,13 @@ class ClaimAligner:
         for unit, vector in zip(quotes, vectors):
             unit.vector = vector
         matrix = np.vstack([u.vector for u in units]).astype(np.float32)
+        weigh = _local_idf([u.keys for u in units if u.kind == "sentence"])
         supported: list[Supported] = []
         dropped: list[DroppedClaim] = []
         for claim in claims:
             claim_facts = facts(claim.text, language, f"{context}\n{reply.answer}")
             claim_keys = word_keys(re.sub(r"\d", " ", claim.text))
-            weights = {k: self._weight(k) for k in claim_keys}
+            weights = {k: weigh(k) for k in claim_keys}
             total = sum(weights.values()) or 1.0
             script = script_of(claim.text)
             sims = matrix @ self.embedder.embed_query(claim.text)
@@ -153,15 +154,6 @@ class ClaimAligner:
             dropped.append(DroppedClaim(text=claim.text, reason=reason))
             log.info("dropped an LLM claim (%s)", reason)
         return Alignment(claims, supported, dropped, unverified)
-
-    def _weight(self, key: str) -> float:
-        """A word's weight in the coverage: its IDF over the archive's chunks (a word the archive never
-        uses weighs most: a claim built on it is not what the articles say)."""
-        if key not in self._weights:
-            tid = self.catalog.lexical.vocab.get(key)
-            df = self.catalog.document_frequency(tid) if tid is not None else 0
-            self._weights[key] = math.log(1 + len(self.catalog) / (1 + df))
-        return self._weights[key]
 
     @staticmethod
     def _bonus(unit: Unit, claim: ClaimText, retrieved: list[Retrieved]) -> float:
@@ -231,6 +223,18 @@ class ClaimAligner:
             if len(block) == len(spans):
                 return block
         return self.embedder.embed_passages([row.text[s:e] for s, e in spans])
+
+
+def _local_idf(sentences: list[set[str]]) -> Callable[[str], float]:
+    """A word's weight in the coverage: its IDF over the sentences of the retrieved passages. The topic's
+    words (in many of them: "Putin", "hostages") weigh little; a word in few weighs much, and a word in none
+    ("gift") most: a claim built on it is not what the passages say."""
+    df: dict[str, int] = {}
+    for keys in sentences:
+        for k in keys:
+            df[k] = df.get(k, 0) + 1
+    n = len(sentences)
+    return lambda key: math.log(1 + n / (1 + df.get(key, 0)))
 
 
 def _language(text: str) -> str:
