@@ -146,7 +146,8 @@ def run(ctx: Context, label: str = "latest", replay: bool = False, per_set: int 
     if ctx.quick:
         cases = cases[:3] + [c for c in cases if c.expect_refusal][:1]
     records: list[dict] = []
-    out = ctx.folder("llm_real") / f"records-{label}.jsonl"
+    out = ctx.folder("llm_real") / f"records-{label}{'-replay' if replay else ''}.jsonl"
+    answered: set[int] = set()  # jobs the LLM mode answered (all, unless a replay of a cut-short recording)
     for mode in ("llm", "offline"):
         engines = {name: _engine(ctx, name, write, mode, label, replay) for name, write in (
             ("first", _copy_corpus), ("xquad", xq.write_corpus), ("squad2", sq.write_corpus))}
@@ -156,6 +157,8 @@ def run(ctx: Context, label: str = "latest", replay: bool = False, per_set: int 
             [("first", c) for c in fair], [("xquad", q) for q in xq_ru], [("squad2", q) for q in sq_pick],
             [("xquad", q) for q in xq_en], [("first", c) for c in refusals])
         for i, (name, item) in enumerate(jobs, 1):  # interleaved: a run cut short still covers every set
+            if mode == "offline" and i not in answered:
+                continue  # side by side: the same questions
             engine, rec = engines[name]
             if rec is not None:
                 rec.missed = False
@@ -168,6 +171,7 @@ def run(ctx: Context, label: str = "latest", replay: bool = False, per_set: int 
                 record = _ask(engine, rec, item.question, "squad2-unanswerable", "en", (), False, mode)
             if rec is not None and rec.missed:
                 continue  # replay: the model never answered this one (the recording run was cut short)
+            answered.add(i)
             records.append(record)
             with out.open("a" if i > 1 or mode == "offline" else "w", encoding="utf-8") as f:
                 f.write(json.dumps(record, ensure_ascii=False) + "\n")
@@ -237,7 +241,8 @@ def _record(result, set_name, question, language, gold, answerable, mode, second
     else:
         right = bool(gold) and find_answer(seen, list(gold)) is not None
     claims = []
-    if result.mode == "llm" and not result.refused:
+    reframed = any(d.reason.startswith("language") for d in result.dropped_claims)
+    if result.mode == "llm" and not result.refused and not reframed:  # a reframed answer shows no model claim
         for c in split_claims(result.answer):
             cited = [x.quote for x in result.citations if x.n in c.markers] or [x.quote for x in result.citations]
             claims.append({"claim": c.text, "markers": c.markers, "quotes": cited,
@@ -262,9 +267,12 @@ _NAME = re.compile(r"(?<=[^\W\d_]\s)[A-Z][a-z]+(?:\s[A-Z][a-z]+)*|(?<=[,;:]\s)[A
 
 
 def auto_supported(claim: str, quotes: list[str], gold: tuple[str, ...]) -> bool:
-    """Independent of the alignment's own rules: exact digits and Latin names of the claim in its quotes,
-    and a gold answer the claim states in them too."""
-    text = " ".join(quotes)
+    """Independent of the alignment's own rules: one of its quotes holds the claim's digits and Latin names
+    exactly, and a gold answer the claim states too."""
+    return any(_holds(claim, quote, gold) for quote in quotes)
+
+
+def _holds(claim: str, text: str, gold: tuple[str, ...]) -> bool:
     digits = {n.replace(",", "") for n in _NUMBER.findall(text)}
     if any(n.replace(",", "") not in digits for n in _NUMBER.findall(claim)):
         return False
@@ -310,7 +318,9 @@ def claim_sample(records: list[dict], n: int = 20) -> list[dict]:
 
 
 def _reason(reason: str) -> str:
-    return reason.split(":")[0].split("(")[0].strip()
+    """'facts: number 41 …' → 'facts/number'; 'similarity: …' → 'similarity'."""
+    kind, _, detail = reason.partition(":")
+    return f"{kind}/{detail.split()[0]}" if kind == "facts" and detail.split() else kind.strip()
 
 
 def table(summary: dict) -> str:
@@ -342,7 +352,7 @@ def main(argv: list[str] | None = None) -> int:
     for i, s in enumerate(result["sample"], 1):
         print(f"{i:2}. [{s['set']}] Q: {s['question']}\n    claim: {s['claim']}\n    quotes: "
               + " | ".join(q[:300] for q in s["quotes"]) + f"\n    automatic check: {'ok' if s['auto'] else 'FAILED'}")
-    (ctx.folder("llm_real") / f"result-{args.label}.json").write_text(json.dumps(result, ensure_ascii=False, indent=1))
+    (ctx.folder("llm_real") / f"result-{args.label}{'-replay' if args.replay else ''}.json").write_text(json.dumps(result, ensure_ascii=False, indent=1))
     return 0
 
 

@@ -106,8 +106,8 @@ class ClaimAligner:
         quotes, unverified = self._quote_units(reply, retrieved)
         units = quotes + self._sentence_units(retrieved)
         if not claims or not units:
-            return Alignment(claims, [], [DroppedClaim(text=c.text, reason="no evidence") for c in claims],
-                             unverified)
+            return Alignment(claims, [], [DroppedClaim(text=c.text, reason="evidence: none retrieved or quoted")
+                                          for c in claims], unverified)
         vectors = self.embedder.embed_passages([u.text for u in quotes]) if quotes else []
         for unit, vector in zip(quotes, vectors):
             unit.vector = vector
@@ -147,10 +147,9 @@ class ClaimAligner:
                 supported.append(Supported(claim, unit, float(sims[best[1]])))
                 continue
             if near_miss is not None:
-                reason = "not in its evidence: " + ", ".join(near_miss[1][:3])
+                reason = "facts: " + ", ".join(near_miss[1][:3]) + " not in the closest evidence"
             else:
-                top = float(sims.max())
-                reason = f"not close to any quote (similarity {top:.3f} < {self.min_similarity:.3f})"
+                reason = f"similarity: {float(sims.max()):.3f} < {self.min_similarity:.3f} to any evidence"
             dropped.append(DroppedClaim(text=claim.text, reason=reason))
             log.info("dropped an LLM claim (%s)", reason)
         return Alignment(claims, supported, dropped, unverified)

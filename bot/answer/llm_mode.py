@@ -99,19 +99,21 @@ class LLMMode(AnswerMode):
     def _constrained(self, asked: Asked, alignment: Alignment,
                      retrieved: list[Retrieved]) -> tuple[list[Supported], list[DroppedClaim]]:
         """Supported claims that also meet the question's hard constraints (years, numbers and quoted
-        phrases in the claim's quote; names in the quote's passage, where pronouns stand in for them,
-        matched as the claims' names are: across scripts through transliteration)."""
+        phrases in the claim's quote; names in the quote's passage, where pronouns stand in for them).
+        A name in another script than the article ("Суперкубке" for "Super Bowl") is a translation as
+        often as a transliteration: it is not a constraint here (the claim's own names are checked)."""
         constraints = tuple(c for c in asked.analysis.constraints if c.kind in HARD)
         accepted: list[Supported] = []
         dropped = list(alignment.dropped)
         for s in alignment.supported:
             row = retrieved[s.unit.passage].row
             in_quote = constraint_report(tuple(c for c in constraints if c.kind != "entity"), s.unit.text)
-            names = Facts(names=[Name(c.text, c.forms, script_of(c.text)) for c in constraints if c.kind == "entity"])
             article = EvidenceText.of(f"{row.title}\n{row.text}\n{s.unit.text}", "en")
+            names = Facts(names=[Name(c.text, c.forms, script_of(c.text)) for c in constraints
+                                 if c.kind == "entity" and script_of(c.text) == article.script])
             unmet = [c.text for c in in_quote.unmet] + [m.split(" ", 1)[1] for m in missing(names, article)]
             if unmet:
-                dropped.append(DroppedClaim(text=s.claim.text, reason="the question's " + ", ".join(unmet)
+                dropped.append(DroppedClaim(text=s.claim.text, reason="question: " + ", ".join(unmet)
                                             + " not in its evidence"))
             else:
                 accepted.append(s)
