@@ -116,43 +116,46 @@ class ClaimAligner:
         supported: list[Supported] = []
         dropped: list[DroppedClaim] = []
         for claim in claims:
-            claim_facts = facts(claim.text, language, f"{context}\n{reply.answer}")
-            claim_keys = word_keys(re.sub(r"\d", " ", claim.text))
-            weights = {k: weigh(k) for k in claim_keys}
-            total = sum(weights.values()) or 1.0
-            script = script_of(claim.text)
             sims = matrix @ self.embedder.embed_query(claim.text)
-            best: tuple[float, int] | None = None
-            near_miss: tuple[float, list[str]] | None = None
-            for i, unit in enumerate(units):
-                sim = float(sims[i])
-                same = unit.evidence.script == script
-                needed = self.min_similarity + (0.0 if same else CROSS_SCRIPT)
-                lacking = missing(claim_facts, unit.evidence)
-                if same and claim_keys:
-                    coverage = sum(weights[k] for k in claim_keys & unit.keys) / total
-                    if coverage < MIN_COVERAGE:
-                        lacking.append(f"words ({coverage:.0%} of the claim's)")
-                if lacking:
-                    if sim >= needed and (near_miss is None or sim > near_miss[0]):
-                        near_miss = (sim, lacking)
-                    continue
-                if sim < needed:
-                    continue
+            found = self._support(claim, units, sims, weigh, retrieved, language, f"{context}\n{reply.answer}")
+            if isinstance(found, Supported):
+                supported.append(found)
+            else:
+                dropped.append(DroppedClaim(text=claim.text, reason=found))
+                log.info("dropped an LLM claim (%s)", found)
+        return Alignment(claims, supported, dropped, unverified)
+
+    def _support(self, claim: ClaimText, units: list[Unit], sims: np.ndarray, weigh: Callable[[str], float],
+                 retrieved: list[Retrieved], language: str, context: str) -> Supported | str:
+        """The unit that supports the claim best, or why none does."""
+        claim_facts = facts(claim.text, language, context)
+        claim_keys = word_keys(re.sub(r"\d", " ", claim.text))
+        weights = {k: weigh(k) for k in claim_keys}
+        total = sum(weights.values()) or 1.0
+        script = script_of(claim.text)
+        best: tuple[float, int] | None = None
+        near_miss: tuple[float, list[str]] | None = None
+        for i, unit in enumerate(units):
+            sim = float(sims[i])
+            same = unit.evidence.script == script
+            needed = self.min_similarity + (0.0 if same else CROSS_SCRIPT)
+            lacking = missing(claim_facts, unit.evidence)
+            if same and claim_keys:
+                coverage = sum(weights[k] for k in claim_keys & unit.keys) / total
+                if coverage < MIN_COVERAGE:
+                    lacking.append(f"words ({coverage:.0%} of the claim's)")
+            if lacking:
+                if sim >= needed and (near_miss is None or sim > near_miss[0]):
+                    near_miss = (sim, lacking)
+            elif sim >= needed:
                 score = sim + self._bonus(unit, claim, retrieved)
                 if best is None or score > best[0]:
                     best = (score, i)
-            if best is not None:
-                unit = units[best[1]]
-                supported.append(Supported(claim, unit, float(sims[best[1]])))
-                continue
-            if near_miss is not None:
-                reason = "facts: " + ", ".join(near_miss[1][:3]) + " not in the closest evidence"
-            else:
-                reason = f"similarity: {float(sims.max()):.3f} < {self.min_similarity:.3f} to any evidence"
-            dropped.append(DroppedClaim(text=claim.text, reason=reason))
-            log.info("dropped an LLM claim (%s)", reason)
-        return Alignment(claims, supported, dropped, unverified)
+        if best is not None:
+            return Supported(claim, units[best[1]], float(sims[best[1]]))
+        if near_miss is not None:
+            return "facts: " + ", ".join(near_miss[1][:3]) + " not in the closest evidence"
+        return f"similarity: {float(sims.max()):.3f} < {self.min_similarity:.3f} to any evidence"
 
     @staticmethod
     def _bonus(unit: Unit, claim: ClaimText, retrieved: list[Retrieved]) -> float:
