@@ -10,8 +10,8 @@ words (stems, weighted by their IDF over the passages' sentences), AND the claim
 to it: cosine similarity of the engine's embedder (claim embedded as a query, article text as passages;
 sentence vectors come from the catalogue, so only the claim and the model's quotes are embedded) at
 least the calibrated threshold (a little more across scripts, where no words can be compared).
-Among the supporting candidates the closest wins (the model's own quote, and the passages the claim
-cites, by a small margin): when a sentence of the passages supports the claim better than the model's
+Among the supporting candidates the closest wins (similarity, plus a little for the share of the claim's
+words; the model's own quote and the passages the claim cites win near ties): when a sentence of the passages supports the claim better than the model's
 quote, that sentence is shown (re-anchored). A claim nothing supports is dropped, with the reason.
 
 The thresholds per embedder were calibrated on supported and unsupported (claim, sentence) pairs built
@@ -50,6 +50,9 @@ CROSS_SCRIPT = 0.02
 #: share of a claim's content words (stems, weighted by their IDF over the passages' sentences) its evidence must
 #: hold when both are in the same script
 MIN_COVERAGE = 0.5
+#: in choosing among supporting units, holding more of the claim's words counts (a sentence that holds all of
+#: "Sapir Cohen is his partner" beats the model's quote that names both but not the partnership)
+COVERAGE_WEIGHT = 0.05
 QUOTE_BONUS = 0.01  # the model's own quote wins a near tie
 CITED_BONUS = 0.005  # so does a sentence of a passage the claim cites
 PAIR_PENALTY = 0.005  # two sentences only when one is not enough
@@ -140,15 +143,14 @@ class ClaimAligner:
             same = unit.evidence.script == script
             needed = self.min_similarity + (0.0 if same else CROSS_SCRIPT)
             lacking = missing(claim_facts, unit.evidence)
-            if same and claim_keys:
-                coverage = sum(weights[k] for k in claim_keys & unit.keys) / total
-                if coverage < MIN_COVERAGE:
-                    lacking.append(f"words ({coverage:.0%} of the claim's)")
+            coverage = sum(weights[k] for k in claim_keys & unit.keys) / total if same and claim_keys else 0.0
+            if same and claim_keys and coverage < MIN_COVERAGE:
+                lacking.append(f"words ({coverage:.0%} of the claim's)")
             if lacking:
                 if sim >= needed and (near_miss is None or sim > near_miss[0]):
                     near_miss = (sim, lacking)
             elif sim >= needed:
-                score = sim + self._bonus(unit, claim, retrieved)
+                score = sim + COVERAGE_WEIGHT * coverage + self._bonus(unit, claim, retrieved)
                 if best is None or score > best[0]:
                     best = (score, i)
         if best is not None:
