@@ -231,7 +231,9 @@ def _ask(engine, rec, question, set_name, language, gold, answerable, mode) -> d
 
 def _record(result, set_name, question, language, gold, answerable, mode, seconds, groups=None) -> dict:
     from bot.answer.claims import split_claims
+    from bot.answer.llm_mode import unverified_notice
     from bot.evaluation.metrics import find_answer
+    from bot.i18n import texts
     from index.language import guess_language
 
     quotes = " ".join(c.quote for c in result.citations)
@@ -256,8 +258,8 @@ def _record(result, set_name, question, language, gold, answerable, mode, second
         "in_language": result.refused or guessed is None or guessed == language or
         (language == "ru" and guessed in ("bg", "mk", "sr", "be", "kk")),
         "model_in_language": not any(d.reason.startswith("language") for d in result.dropped_claims),
-        "fallback_reason": ("unverified" if "checked against" in (result.notice or "") else "unavailable")
-        if mode == "llm" and result.mode == "offline" and result.notice else None,
+        "fallback_reason": ("unverified" if result.notice == unverified_notice(texts(result.language)) else
+                            "unavailable") if mode == "llm" and result.mode == "offline" and result.notice else None,
         "claims": claims, "dropped": [d.model_dump() for d in result.dropped_claims], "seconds": seconds,
     }
 

@@ -4,7 +4,8 @@
 several passages ("498 days [1], and his mother was freed in 2023 [2]."), each with its `[n]` markers.
 
 `facts(claim, language)` are what the claim asserts in language-independent tokens:
-- numbers and years (digits; "1,000" = "1 000" = "1000"),
+- numbers and years (digits; "1,000" = "1 000" = "1000"; the number words two to twelve and the tens in
+  English and Russian: "four cases" needs a 4 or a "four" in the evidence),
 - months (read with the month names of the claim's language, Babel's via bot.answer.time_grammar, and
   compared as month numbers: "в марте" is March),
 - names: capitalised words outside the sentence's first word (that one counts when it is capitalised
@@ -39,6 +40,13 @@ MARKER = re.compile(r"\[\s*(\d{1,4}(?:\s*[,;]\s*\d{1,4})*)\s*\]")
 _NUMBER = re.compile(r"(?<![\w.])\d{1,3}(?:[,.\u00a0 ]\d{3})+(?:\.\d+)?(?!\w)|(?<![\w.])\d+(?:[.,]\d+)?(?![\w])")
 _DIGITS = re.compile(r"\d{1,3}(?:[,.\u00a0 ]\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?")
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+#: number words that count as numbers ("one" is left out: it is as often a pronoun); English and Russian
+_NUMBER_WORDS = {w: n for n, words in enumerate((
+    "", "", "two|два|две", "three|три", "four|четыре", "five|пять", "six|шесть", "seven|семь", "eight|восемь",
+    "nine|девять", "ten|десять", "eleven|одиннадцать", "twelve|двенадцать")) for w in words.split("|") if w}
+_NUMBER_WORDS.update({"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+                      "eighty": 80, "ninety": 90, "двадцать": 20, "тридцать": 30})
+_NUMBER_WORD = re.compile(r"(?<![^\W\d_])(" + "|".join(_NUMBER_WORDS) + r")(?![^\W\d_])", re.IGNORECASE)
 _LETTERS = re.compile(r"[^\W\d_]+")
 _QUOTED = re.compile(r"[\"“«„]([^\"”»“]{3,80})[\"”»“]")
 _LATIN = re.compile(r"[a-zA-Z]")
@@ -126,6 +134,7 @@ def facts(claim: str, language: str, context: str = "") -> Facts:
     out = Facts()
     for m in _NUMBER.finditer(claim):
         out.numbers.append(m.group(0))
+    out.numbers += [str(_NUMBER_WORDS[m.group(1).lower()]) for m in _NUMBER_WORD.finditer(claim)]
     out.months = months_in(claim, language)
     out.phrases = [m.group(1).strip() for m in _QUOTED.finditer(claim)]
     if language not in NO_NAMES:
@@ -210,7 +219,8 @@ class EvidenceText:
 
     @classmethod
     def of(cls, text: str, language: str) -> "EvidenceText":
-        numbers = frozenset(f for m in _DIGITS.finditer(text) for f in number_forms(m.group(0)))
+        numbers = frozenset([f for m in _DIGITS.finditer(text) for f in number_forms(m.group(0))]
+                            + [str(_NUMBER_WORDS[m.group(1).lower()]) for m in _NUMBER_WORD.finditer(text)])
         words = frozenset(fold(transliterate(w)) for w in _LETTERS.findall(text))
         return cls(text, numbers, frozenset(months_in(text, language)), words, fold(text), script_of(text))
 
