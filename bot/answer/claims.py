@@ -48,6 +48,8 @@ _NUMBER_WORDS.update({"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "six
                       "eighty": 80, "ninety": 90, "двадцать": 20, "тридцать": 30})
 _NUMBER_WORD = re.compile(r"(?<![^\W\d_])(" + "|".join(_NUMBER_WORDS) + r")(?![^\W\d_])", re.IGNORECASE)
 _LETTERS = re.compile(r"[^\W\d_]+")
+_PASSAGE_REF = re.compile(r"\b(?:passages?|отрыв\w*|пассаж\w*|фрагмент\w*)\s+\[?\d{1,3}\]?"
+                          r"(?:\s*(?:,|and|и)\s*\[?\d{1,3}\]?)*", re.IGNORECASE)
 _QUOTED = re.compile(r"[\"“«„]([^\"”»“]{3,80})[\"”»“]")
 _LATIN = re.compile(r"[a-zA-Z]")
 #: inflection endings stripped from a transliterated name before matching (Russian/Ukrainian cases)
@@ -71,6 +73,10 @@ class Name:
     text: str
     forms: tuple[str, ...]  # one per word: folded, transliterated
     script: str  # latin | other
+
+    @classmethod
+    def of(cls, text: str) -> "Name":
+        return cls(text, tuple(f for w in text.split() for f in _forms(w) if len(f) >= 3), script_of(text))
 
 
 @dataclass
@@ -130,7 +136,9 @@ def _clauses(sentence: str) -> list[str]:
 
 def facts(claim: str, language: str, context: str = "") -> Facts:
     """What `claim` asserts that evidence must hold; `context` (the whole answer and the question) tells a
-    sentence-initial name from a capitalised first word."""
+    sentence-initial name from a capitalised first word. The model's references to the prompt's passages
+    ("according to passage 1") are not facts."""
+    claim = _PASSAGE_REF.sub(" ", claim)
     out = Facts()
     for m in _NUMBER.finditer(claim):
         out.numbers.append(m.group(0))

@@ -109,7 +109,7 @@ class LLMMode(AnswerMode):
             row = retrieved[s.unit.passage].row
             in_quote = constraint_report(tuple(c for c in constraints if c.kind != "entity"), s.unit.text)
             article = EvidenceText.of(f"{row.title}\n{row.text}\n{s.unit.text}", "en")
-            names = Facts(names=[Name(c.text, c.forms, script_of(c.text)) for c in constraints
+            names = Facts(names=[Name.of(c.text) for c in constraints
                                  if c.kind == "entity" and script_of(c.text) == article.script])
             unmet = [c.text for c in in_quote.unmet] + [m.split(" ", 1)[1] for m in missing(names, article)]
             if unmet:

@@ -56,3 +56,7 @@ def test_names_and_months_written_in_another_script_are_matched_with_the_article
 def test_a_capitalised_first_word_is_a_name_only_when_it_is_one_elsewhere():
     assert facts("The meeting was in Moscow.", "en", "").names[0].text == "Moscow"
     assert [n.text for n in facts("Biden met him.", "en", "Did Biden meet him?").names] == ["Biden"]
+
+
+def test_references_to_the_prompts_passages_are_not_facts():
+    assert lacking("According to passage 1, he was held in Gaza for 498 days.") == []
