@@ -15,7 +15,7 @@ nonce, with the time the call took: `--replay` answers from it, so the alignment
 without the model (latency then is the recorded call time plus the local work).
 
 Reported per set and mode: answers, refusals, the right fact (fair questions: a gold answer in the answer
-text or its quotes), unanswerable refused, answers in the question's language (as shown; and whether the
+text or its quotes; "stated": in the answer text itself), unanswerable refused, answers in the question's language (as shown; and whether the
 model itself wrote in it), fallbacks (offline answer with a notice; "unverified": the model answered but
 no claim was supported), claims shown and dropped (by reason), shown claims whose quotes support them (automatic:
 every number of the claim and every Latin-script name is in the quotes it cites, exactly, and a gold
@@ -240,8 +240,10 @@ def _record(result, set_name, question, language, gold, answerable, mode, second
     seen = f"{result.answer} {quotes}"
     if groups:
         right = all(find_answer(seen, g) for g in groups)
+        stated = all(find_answer(result.answer, g) for g in groups)
     else:
         right = bool(gold) and find_answer(seen, list(gold)) is not None
+        stated = bool(gold) and find_answer(result.answer, list(gold)) is not None
     claims = []
     reframed = any(d.reason.startswith("language") for d in result.dropped_claims)
     if result.mode == "llm" and not result.refused and not reframed:  # a reframed answer shows no model claim
@@ -255,6 +257,7 @@ def _record(result, set_name, question, language, gold, answerable, mode, second
         "gold": list(gold), "refused": result.refused, "result_mode": result.mode, "notice": result.notice,
         "fallback": mode == "llm" and result.mode == "offline" and result.notice is not None,
         "answer": result.answer, "quotes": [c.quote for c in result.citations], "right": bool(right and not result.refused),
+        "stated": bool(stated and not result.refused),
         "in_language": result.refused or guessed is None or guessed == language or
         (language == "ru" and guessed in ("bg", "mk", "sr", "be", "kk")),
         "model_in_language": not any(d.reason.startswith("language") for d in result.dropped_claims),
@@ -275,6 +278,9 @@ def auto_supported(claim: str, quotes: list[str], gold: tuple[str, ...]) -> bool
 
 
 def _holds(claim: str, text: str, gold: tuple[str, ...]) -> bool:
+    from bot.answer.claims import PASSAGE_REF
+
+    claim = PASSAGE_REF.sub(" ", claim)  # "according to passage 1": the prompt's numbering, no fact
     digits = {n.replace(",", "") for n in _NUMBER.findall(text)}
     if any(n.replace(",", "") not in digits for n in _NUMBER.findall(claim)):
         return False
@@ -300,6 +306,7 @@ def summarise(records: list[dict]) -> dict:
             out[f"{mode}/{set_name}"] = {
                 "questions": len(items), "answered": len(answered),
                 "right_fact": _share([r for r in items if r["answerable"]], lambda r: r["right"]),
+                "stated": _share([r for r in items if r["answerable"]], lambda r: r.get("stated", False)),
                 "refused": _share(items, lambda r: r["refused"]),
                 "in_language": _share(answered, lambda r: r["in_language"]),
                 "model_in_language": _share(answered, lambda r: r.get("model_in_language", True)),
@@ -326,7 +333,7 @@ def _reason(reason: str) -> str:
 
 
 def table(summary: dict) -> str:
-    cols = ["questions", "answered", "right_fact", "refused", "in_language", "model_in_language", "fallbacks",
+    cols = ["questions", "answered", "right_fact", "stated", "refused", "in_language", "model_in_language", "fallbacks",
             "unverified", "claims_shown",
             "claims_dropped", "claims_auto_supported", "p50_s", "p95_s"]
     lines = ["| mode/set | " + " | ".join(cols) + " |", "| --- |" + " ---: |" * len(cols)]

@@ -48,7 +48,7 @@ _NUMBER_WORDS.update({"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "six
                       "eighty": 80, "ninety": 90, "двадцать": 20, "тридцать": 30})
 _NUMBER_WORD = re.compile(r"(?<![^\W\d_])(" + "|".join(_NUMBER_WORDS) + r")(?![^\W\d_])", re.IGNORECASE)
 _LETTERS = re.compile(r"[^\W\d_]+")
-_PASSAGE_REF = re.compile(r"\b(?:passages?|отрыв\w*|пассаж\w*|фрагмент\w*)\s+\[?\d{1,3}\]?"
+PASSAGE_REF = re.compile(r"\b(?:passages?|отрыв\w*|пассаж\w*|фрагмент\w*)\s+\[?\d{1,3}\]?"
                           r"(?:\s*(?:,|and|и)\s*\[?\d{1,3}\]?)*", re.IGNORECASE)
 _QUOTED = re.compile(r"[\"“«„]([^\"”»“]{3,80})[\"”»“]")
 _LATIN = re.compile(r"[a-zA-Z]")
@@ -138,7 +138,7 @@ def facts(claim: str, language: str, context: str = "") -> Facts:
     """What `claim` asserts that evidence must hold; `context` (the whole answer and the question) tells a
     sentence-initial name from a capitalised first word. The model's references to the prompt's passages
     ("according to passage 1") are not facts."""
-    claim = _PASSAGE_REF.sub(" ", claim)
+    claim = PASSAGE_REF.sub(" ", claim)
     out = Facts()
     for m in _NUMBER.finditer(claim):
         out.numbers.append(m.group(0))
