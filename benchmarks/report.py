@@ -382,10 +382,8 @@ def _quality(results: dict) -> str:
     from benchmarks.quality import table
 
     q = results.get("quality")
-    if not q:
-        return "_Not run._"
-    if "error" in q:
-        return f"**Failed:**\n\n```\n{q['error']}\n```"
+    if _unfinished(q):
+        return _unfinished(q)
     return ("newsbot and llama-index's default pipeline (`VectorStoreIndex.from_documents`, default splitter, same "
             "e5 embedder) on the 48 XQuAD articles; English questions and the same questions in Russian. "
             "Definitions and discussion: [answers.md](answers.md#5-measured-quality-xquad).\n\n" + table(q))
@@ -417,6 +415,28 @@ def _feeds(results: dict) -> str:
                      [[f"{t['threshold']:.2f}", f"{t['related_alerts']}/{sup['related']}",
                        f"{t['unrelated_alerts']}/{sup['unrelated']}"] for t in sup["thresholds"]])]
     return "\n\n".join(["Publication → answerable ([feeds.md](feeds.md)), `python -m benchmarks.feeds`.", *parts])
+
+
+def _llm_real(results: dict) -> str:
+    from benchmarks.llm_real import table
+
+    r = results.get("llm_real")
+    if _unfinished(r):
+        return _unfinished(r)
+    return (f"Model `{r.get('model') or '?'}`; LLM mode next to the offline mode on the same questions "
+            "(`python -m benchmarks.llm_real`; definitions in [answers.md](answers.md#4-llm-answers)).\n\n"
+            + table(r["summary"]))
+
+
+def _unfinished(result: dict | None) -> str | None:
+    """What to show for a benchmark that did not run, failed or was skipped (None: it has results)."""
+    if not result:
+        return "_Not run._"
+    if "error" in result:
+        return f"**Failed:**\n\n```\n{result['error']}\n```"
+    if "skipped" in result:
+        return f"_Skipped: {result['skipped']}._"
+    return None
 
 
 def _codes(codes: dict) -> str:
@@ -505,5 +525,6 @@ def write(results: dict, out: Path, *, quick: bool, seconds: float) -> None:
         "## 6. The embedder under CPU contention", _embedder(results),
         "## 7. Answer quality (XQuAD)", _quality(results),
         "## 8. Feeds: publication → answerable", _feeds(results),
+        "## 9. LLM answers against a real model", _llm_real(results),
     ]
     out.write_text("\n\n".join(text) + "\n")

@@ -16,11 +16,13 @@ from datetime import datetime, time as dtime, timezone
 from pathlib import Path
 
 from bot.answer import background, wording
+from bot.answer.alignment import ClaimAligner
 from bot.answer.condense import Condenser
 from bot.answer.extractive import ExtractiveAnswerer
 from bot.answer.llm import LLMClient
 from bot.answer.model import AnswerModel
-from bot.answer.modes import Asked, ExtractiveMode, LLMMode
+from bot.answer.llm_mode import LLMMode
+from bot.answer.modes import Asked, ExtractiveMode
 from bot.answer.prompts import Prompts
 from bot.answer.result import AnswerResult, Turn
 from bot.answer.time_scope import resolve_time_scope, time_sensitive
@@ -64,7 +66,9 @@ class Engine:
         catalog = Catalog.load(self.store, self.settings.cache_dir)
         generic = background.vectors(self.embedder, catalog.main_language(), self.settings.cache_dir)
         extractive = ExtractiveMode(self.article_text, ExtractiveAnswerer(catalog, self.model))
-        mode = LLMMode(self.article_text, self.llm, self.prompts, extractive) if self.llm else extractive
+        mode = LLMMode(self.article_text, self.llm, self.prompts, extractive,
+                       ClaimAligner(self.embedder, catalog, self.article_text, self.settings.claim_min_similarity),
+                       self.settings.answer_deadline) if self.llm else extractive
         with self._lock:
             self.catalog = catalog
             self.retriever = HybridRetriever(self.settings, self.store, self.embedder, catalog, generic)
@@ -105,13 +109,16 @@ class Engine:
         language = guessed or "en"
         tr = texts(reply_language(guessed, user_language))
         t0 = time.perf_counter()
+        # one deadline for everything this answer waits for the LLM: condensing, answering, retries
+        deadline = self.llm.deadline(self.settings.answer_deadline) if self.llm is not None else None
         standalone = condenser.condense(question, list(history)[-self.settings.history_turns:]
-                                        if self.settings.history_turns else [])
+                                        if self.settings.history_turns else [], deadline=deadline)
         timings["condense"] = (time.perf_counter() - t0) * 1000
         filters = _as_of(self._canonical(filters), reference, retriever.catalog.newest)
         scope = resolve_time_scope(standalone, reference, guessed)  # "this week" → a period before `reference`
         asked = Asked(question, standalone, language, tr,
-                      as_of=reference.date().isoformat() if time_sensitive(standalone, language) else None)
+                      as_of=reference.date().isoformat() if time_sensitive(standalone, language) else None,
+                      deadline=deadline)
         with self._cpu:
             search = retriever.search(standalone, k=k or self.settings.top_k, language=language,
                                       filters=filters, time_scope=scope, timings=timings)
