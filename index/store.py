@@ -55,6 +55,8 @@ from index.settings import IndexSettings
 log = logging.getLogger(__name__)
 
 _PAGE = 1000
+#: articles per read of their chunks (one `$in` filter)
+_ARTICLES_PER_READ = 200
 
 WriteHook = Callable[[str], None]
 
@@ -264,13 +266,23 @@ class Store:
     def article_infos(self) -> dict[str, ArticleInfo]:
         infos: dict[str, ArticleInfo] = {}
         for ids, metas, _ in self._pages(self.articles_collection, include=["metadatas"]):
-            for id_, m in zip(ids, metas):
-                infos[id_] = ArticleInfo(
-                    id=id_, title=m.get("title", ""), source=m.get("source", ""), url=m.get("url", ""),
-                    published_at=m.get("published_at", ""), path=m.get("path", ""), chunks=int(m.get("chunks", 0)),
-                    content_hash=m.get("content_hash", ""), indexed_at=m.get("indexed_at", ""),
-                )
+            infos.update((id_, article_info(id_, m)) for id_, m in zip(ids, metas))
         return infos
+
+    def article_infos_since(self, generation: int) -> dict[str, ArticleInfo]:
+        """The articles committed after `generation` (records written with `put_articles(generation=…)`)."""
+        infos: dict[str, ArticleInfo] = {}
+        for ids, metas, _ in self._pages(self.articles_collection, include=["metadatas"],
+                                         where={"generation": {"$gt": int(generation)}}):
+            infos.update((id_, article_info(id_, m)) for id_, m in zip(ids, metas))
+        return infos
+
+    def article_count(self) -> int:
+        with self._reading():
+            return self.articles_collection.count()
+
+    def article_ids(self) -> set[str]:
+        return {id_ for ids, _, _ in self._pages(self.articles_collection, include=[]) for id_ in ids}
 
     def article_bodies(self, ids: Sequence[str]) -> dict[str, str]:
         ids = list(ids)
@@ -285,11 +297,15 @@ class Store:
         """The commit point of an article's (re-)indexing."""
         self.put_articles([(article, chunk_count)])
 
-    def put_articles(self, items: Sequence[tuple[Article, int]]) -> None:
-        """Commit several articles in one write (each record is the commit point of its article)."""
+    def put_articles(self, items: Sequence[tuple[Article, int]], *, generation: int | None = None) -> None:
+        """Commit several articles in one write (each record is the commit point of its article).
+
+        `generation`: the index generation this commit makes (recorded in each record, so a reader can
+        fetch just the articles committed after the generation it has: `article_infos_since`)."""
         if not items:
             return
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        stamp = {} if generation is None else {"generation": int(generation)}
         for part in self._batches(len(items)):
             batch = items[part]
             self._write("put_articles")
@@ -297,7 +313,7 @@ class Store:
                 ids=[a.id for a, _ in batch], embeddings=[[1.0]] * len(batch), documents=[a.body for a, _ in batch],
                 metadatas=[a.metadata() | {"content_hash": a.content_hash, "chunks": n,
                                            "published_day": published_day(a.published_at), "indexed_at": now}
-                           for a, n in batch],
+                           | stamp for a, n in batch],
             )
 
     def delete_article(self, article_id: str) -> None:
@@ -401,14 +417,37 @@ class Store:
             )
         return [Hit(chunk_id=i, distance=float(d)) for i, d in zip(got["ids"][0], got["distances"][0])]
 
-    def _pages(self, collection, include: list[str]):
+    def chunks_of(self, article_ids: Sequence[str]) -> Iterator[tuple[list[str], list[dict], list[str]]]:
+        """Pages of (ids, metadatas, documents) of the stored chunks of these articles (every version:
+        compare `article_hash`). Not their vectors: an embedded client cannot read the vectors of records
+        another process wrote after it loaded its vector index; the sentence vectors are in the metadata."""
+        article_ids = list(article_ids)
+        for start in range(0, len(article_ids), _ARTICLES_PER_READ):
+            where = {"article_id": {"$in": article_ids[start:start + _ARTICLES_PER_READ]}}
+            yield from self._pages(self.chunks, ["metadatas", "documents"], where)
+
+    def _pages(self, collection, include: list[str], where: dict | None = None):
+        for got in self._gets(collection, include, where):
+            yield got["ids"], got.get("metadatas") or [{}] * len(got["ids"]), got.get("documents") or []
+
+    def _gets(self, collection, include: list[str], where: dict | None) -> Iterator[dict]:
+        """`collection.get` page by page (_PAGE records at a time)."""
         offset = 0
         while True:
             with self._reading():
-                got = collection.get(include=include, limit=_PAGE, offset=offset)
+                got = collection.get(include=include, limit=_PAGE, offset=offset, where=where)
             if not got["ids"]:
                 return
-            yield got["ids"], got.get("metadatas") or [{}] * len(got["ids"]), got.get("documents") or []
+            yield got
             if len(got["ids"]) < _PAGE:
                 return
             offset += _PAGE
+
+
+def article_info(article_id: str, m: dict) -> ArticleInfo:
+    """An article record's metadata as an ArticleInfo."""
+    return ArticleInfo(
+        id=article_id, title=m.get("title", ""), source=m.get("source", ""), url=m.get("url", ""),
+        published_at=m.get("published_at", ""), path=m.get("path", ""), chunks=int(m.get("chunks", 0)),
+        content_hash=m.get("content_hash", ""), indexed_at=m.get("indexed_at", ""),
+    )
