@@ -11,6 +11,13 @@ killed at any point leaves the old or the new version of each article, never a
 mix. A run marks the index dirty while it works; the next run sweeps whatever
 an interrupted run left behind.
 
+Progressive: articles are embedded and committed one at a time, and every commit
+(or deletion) bumps the index generation, so a running bot picks new articles up
+while a long run goes on (bot/engine.py checks the generation) and a kill loses
+at most the article in flight. At the end the catalogue snapshot is brought up to
+date from the previous one (index/snapshots.py): the cost of a run follows what it
+changed, not the size of the archive.
+
 `--rebuild` writes a whole new epoch beside the live index and makes it live at
 the end (one pointer write), so a rebuild killed at any point leaves the old index
 answering; the next run drops what it left.
@@ -19,6 +26,7 @@ answering; the next run drops what it left.
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Sequence
 from contextlib import nullcontext
@@ -40,13 +48,27 @@ from index.store import Store
 
 log = logging.getLogger(__name__)
 
-#: chunks embedded and written per step: bounds memory, keeps progress smooth
-_STEP_CHUNKS = 256
+#: sentence vectors kept from the articles just written, for texts that repeat (bylines, boilerplate)
+_RECENT_SENTENCES = 4096
 
 
 def index_lock(settings: IndexSettings) -> FileLock:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     return FileLock(str(settings.lock_path), timeout=0)
+
+
+def lower_priority(niceness: int) -> int:
+    """Lower this process's CPU priority to `niceness` (never raise it), before the embedder starts its
+    threads (they inherit it), so a bot on the same machine stays responsive during a long run
+    (INDEX_NICE; docs/indexing.md). Returns the niceness in effect."""
+    current = os.getpriority(os.PRIO_PROCESS, 0)
+    if niceness > current:
+        try:
+            os.setpriority(os.PRIO_PROCESS, 0, niceness)
+        except OSError as exc:  # not allowed here: index at the priority we have
+            log.warning("could not lower the CPU priority to %d: %s", niceness, exc)
+            return current
+    return max(current, niceness)
 
 
 def run_index(
@@ -86,6 +108,7 @@ class Indexer:
         root = self.settings.corpus_dir
         paths = [Path(p) for p in (paths or [root])]
         state, existing = self._begin_rebuild() if rebuild else self._begin_update(report)
+        self.generation = int(state.get("generation", 0))  # +1 for every commit of this run
 
         articles, failures = load_corpus(paths, root, max_bytes=self.settings.max_file_bytes,
                                          owners={info.id: info.path for info in existing.values()})
@@ -105,7 +128,7 @@ class Indexer:
         self._delete_missing(existing, articles, failures, paths, root, report)
 
         changed = bool(report.added or report.updated or report.deleted or rebuild)
-        generation = int(state.get("generation", 0)) + (1 if changed else 0)
+        generation = self.generation + (1 if rebuild else 0)
         updated_at = datetime.now(timezone.utc).isoformat(timespec="seconds") \
             if changed or not state.get("updated_at") else state["updated_at"]
         if rebuild:
@@ -115,7 +138,8 @@ class Indexer:
         else:
             self.store.set_state(dirty=0, generation=generation, updated_at=updated_at)
         if changed:
-            # snapshot the catalogue now, so the bot's next start (or reload) does not build it
+            # snapshot the catalogue now (the last snapshot plus what this run changed), so the bot's next
+            # start does not read every chunk
             Catalog.load(self.store, self.settings.cache_dir)
         report.seconds = time.perf_counter() - started
         return report
@@ -151,48 +175,50 @@ class Indexer:
             planned.append((article, info, chunks))
         total = sum(len(chunks) for _, _, chunks in planned)
         bar = _progress(progress)
+        recent = RecentVectors(_RECENT_SENTENCES)
         with bar or nullcontext():
             task = bar.add_task("Embedding", total=total) if bar else None
-            batch: list[tuple[Article, ArticleInfo | None, list[Chunk]]] = []
-            size = 0
-            for item in planned:
-                batch.append(item)
-                size += len(item[2])
-                if size >= _STEP_CHUNKS:
-                    self._write_batch(batch, report, bar, task)
-                    batch, size = [], 0
-            if batch:
-                self._write_batch(batch, report, bar, task)
+            for article, info, chunks in planned:
+                self._write_article(article, info, chunks, report, recent)
+                if bar is not None:
+                    bar.update(task, advance=len(chunks))
 
-    def _write_batch(self, batch, report: IndexReport, bar, task) -> None:
-        """Embed the batch's sentences (each distinct text once, reusing vectors of the article's
-        previous version), derive chunk vectors, then write article by article."""
-        known: dict[str, np.ndarray] = {}
-        for article, info, _ in batch:
-            if info is not None:
-                known |= self.target.sentence_vectors_for_article(article.id)
-        missing = list(dict.fromkeys(t for _, _, chunks in batch for c in chunks for t in sentence_texts(c)
-                                     if t not in known))
+    def _write_article(self, article: Article, info: ArticleInfo | None, chunks: list[Chunk], report: IndexReport,
+                       recent: "RecentVectors") -> None:
+        """Embed the article's sentences (each distinct text once, reusing the vectors of its previous
+        version and of sentences met just before), write its chunks, then commit it: from here on readers
+        see it (a kill loses at most the article in flight)."""
+        known = self.target.sentence_vectors_for_article(article.id) if info is not None else {}
+        texts = list(dict.fromkeys(t for c in chunks for t in sentence_texts(c)))
+        missing = [t for t in texts if t not in known and recent.get(t) is None]
+        known |= {t: recent.get(t) for t in texts if t not in known and t not in missing}
         if missing:
-            known |= dict(zip(missing, self.embedder.embed_passages(missing)))
-        fresh = set(missing)
-        groups = []
-        for article, _, chunks in batch:
-            sentence_vectors = [np.vstack([known[t] for t in sentence_texts(c)]) for c in chunks]
-            vectors = np.vstack([chunk_vector(v) for v in sentence_vectors]) if chunks else np.zeros((0, 0))
-            groups.append((article, chunks, vectors, sentence_vectors))
-            report.chunks_embedded += sum(1 for c in chunks if fresh.intersection(sentence_texts(c)))
-        self.target.add_chunk_groups(groups)  # new chunks: invisible until their article record changes
-        self.target.put_articles([(article, len(chunks)) for article, _, chunks in batch])  # commit points
-        for article, info, chunks in batch:
-            if info is not None:
-                report.chunks_deleted += self.target.delete_stale_chunks(article.id, article.content_hash)
-                report.updated.append(article.id)
-            else:
-                report.added.append(article.id)
-            report.chunks_added += len(chunks)
-            if bar is not None:
-                bar.update(task, advance=len(chunks))
+            fresh = dict(zip(missing, self.embedder.embed_passages(missing)))
+            known |= fresh
+            recent.update(fresh)
+        sentence_vectors = [np.vstack([known[t] for t in sentence_texts(c)]) for c in chunks]
+        vectors = np.vstack([chunk_vector(v) for v in sentence_vectors]) if chunks else np.zeros((0, 0))
+        report.chunks_embedded += sum(1 for c in chunks if set(missing).intersection(sentence_texts(c)))
+        self.target.add_chunks(article, chunks, vectors, sentence_vectors)  # invisible until the commit
+        self._commit(lambda generation: self.target.put_articles([(article, len(chunks))], generation=generation))
+        if info is not None:
+            report.chunks_deleted += self.target.delete_stale_chunks(article.id, article.content_hash)
+            report.updated.append(article.id)
+        else:
+            report.added.append(article.id)
+        report.chunks_added += len(chunks)
+
+    def _commit(self, write) -> None:
+        """Make one commit point (`write(generation)`) and, on the live index, publish its generation, so a
+        running bot picks the change up (`Store.current_version()`). A rebuild's epoch is not live: its
+        generation is published with it at the end."""
+        if self.target is not self.store:  # a rebuild: every record carries the generation it goes live with
+            write(self.generation + 1)
+            return
+        self.generation += 1
+        write(self.generation)
+        self.store.set_state(generation=self.generation,
+                             updated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
 
     def _too_many_chunks(self, article: Article, count: int) -> LoadFailure:
         limit = self.settings.max_chunks_per_article
@@ -216,7 +242,7 @@ class Indexer:
             if info.path in failed_paths:
                 continue  # keep the indexed version of a file that now fails to load
             if info.path in loaded_paths or not _exists(root, info.path):
-                self.target.delete_article(info.id)  # commit point
+                self._commit(lambda _: self.target.delete_article(info.id))  # commit point
                 report.chunks_deleted += self.target.delete_stale_chunks(info.id, None)
                 report.deleted.append(info.id)
 
@@ -270,3 +296,19 @@ def _progress(enabled: bool):
 
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                     transient=True)
+
+
+class RecentVectors:
+    """The vectors of the last `limit` distinct sentence texts embedded (least recently added go first)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._vectors: dict[str, np.ndarray] = {}
+
+    def get(self, text: str) -> np.ndarray | None:
+        return self._vectors.get(text)
+
+    def update(self, vectors: dict[str, np.ndarray]) -> None:
+        self._vectors.update(vectors)
+        for old in list(self._vectors)[:max(0, len(self._vectors) - self.limit)]:
+            del self._vectors[old]
