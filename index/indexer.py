@@ -11,10 +11,11 @@ killed at any point leaves the old or the new version of each article, never a
 mix. A run marks the index dirty while it works; the next run sweeps whatever
 an interrupted run left behind.
 
-Progressive: articles are embedded and committed one at a time, and every commit
-(or deletion) bumps the index generation, so a running bot picks new articles up
+Progressive: articles are embedded and committed one at a time (a writer thread
+writes one while the next is embedded: index/commits.py), and every commit (or
+deletion) bumps the index generation, so a running bot picks new articles up
 while a long run goes on (bot/engine.py checks the generation) and a kill loses
-at most the article in flight. At the end the catalogue snapshot is brought up to
+at most the articles in flight (the one being written and the one being embedded). At the end the catalogue snapshot is brought up to
 date from the previous one (index/snapshots.py): the cost of a run follows what it
 changed, not the size of the archive.
 
@@ -30,6 +31,7 @@ import os
 import time
 from collections.abc import Sequence
 from contextlib import nullcontext
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -38,6 +40,7 @@ from filelock import FileLock, Timeout
 
 from index.catalog import Catalog
 from index.chunker import Chunker
+from index.commits import ArticleWriter
 from index.embedders import Embedder, build_embedder
 from index.errors import IndexBusyError
 from index.loaders import load_corpus
@@ -178,16 +181,20 @@ class Indexer:
         recent = RecentVectors(_RECENT_SENTENCES)
         with bar or nullcontext():
             task = bar.add_task("Embedding", total=total) if bar else None
-            for article, info, chunks in planned:
-                self._write_article(article, info, chunks, report, recent)
-                if bar is not None:
-                    bar.update(task, advance=len(chunks))
 
-    def _write_article(self, article: Article, info: ArticleInfo | None, chunks: list[Chunk], report: IndexReport,
-                       recent: "RecentVectors") -> None:
-        """Embed the article's sentences (each distinct text once, reusing the vectors of its previous
-        version and of sentences met just before), write its chunks, then commit it: from here on readers
-        see it (a kill loses at most the article in flight)."""
+            def write(item: Embedded) -> None:
+                self._write_article(item, report)
+                if bar is not None:
+                    bar.update(task, advance=len(item.chunks))
+
+            with ArticleWriter(write) as writer:
+                for article, info, chunks in planned:
+                    writer.put(self._embed_article(article, info, chunks, report, recent))
+
+    def _embed_article(self, article: Article, info: ArticleInfo | None, chunks: list[Chunk], report: IndexReport,
+                       recent: "RecentVectors") -> "Embedded":
+        """The article's sentence and chunk vectors: each distinct sentence embedded once, reusing the vectors
+        of its previous version and of sentences met just before (bylines, boilerplate)."""
         known = self.target.sentence_vectors_for_article(article.id) if info is not None else {}
         texts = list(dict.fromkeys(t for c in chunks for t in sentence_texts(c)))
         missing = [t for t in texts if t not in known and recent.get(t) is None]
@@ -199,9 +206,15 @@ class Indexer:
         sentence_vectors = [np.vstack([known[t] for t in sentence_texts(c)]) for c in chunks]
         vectors = np.vstack([chunk_vector(v) for v in sentence_vectors]) if chunks else np.zeros((0, 0))
         report.chunks_embedded += sum(1 for c in chunks if set(missing).intersection(sentence_texts(c)))
-        self.target.add_chunks(article, chunks, vectors, sentence_vectors)  # invisible until the commit
+        return Embedded(article, info, chunks, vectors, sentence_vectors)
+
+    def _write_article(self, item: "Embedded", report: IndexReport) -> None:
+        """Write the article's chunks, then commit it (from here on readers see it), then drop its old chunks.
+        Runs in the writer thread, one article after another."""
+        article, chunks = item.article, item.chunks
+        self.target.add_chunks(article, chunks, item.vectors, item.sentence_vectors)  # invisible until the commit
         self._commit(lambda generation: self.target.put_articles([(article, len(chunks))], generation=generation))
-        if info is not None:
+        if item.info is not None:
             report.chunks_deleted += self.target.delete_stale_chunks(article.id, article.content_hash)
             report.updated.append(article.id)
         else:
@@ -296,6 +309,17 @@ def _progress(enabled: bool):
 
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                     transient=True)
+
+
+@dataclass(frozen=True)
+class Embedded:
+    """An article ready to be written: its chunks with their vectors."""
+
+    article: Article
+    info: ArticleInfo | None  # its indexed version, if any
+    chunks: list[Chunk]
+    vectors: np.ndarray
+    sentence_vectors: list[np.ndarray]
 
 
 class RecentVectors:
