@@ -481,10 +481,9 @@ def _realnews(results: dict) -> str:
     from benchmarks.realnews import TARGETS, met
 
     runs = results.get("realnews")
-    if not runs:
-        return "_Not run yet: `python -m benchmarks.realnews --weeks FROM..TO --refusal-weeks FROM..TO`._"
-    if "error" in runs:
-        return f"**Failed:**\n\n```\n{runs['error'][-3000:]}\n```"
+    missing = _own_missing(runs, "python -m benchmarks.realnews --weeks FROM..TO --refusal-weeks FROM..TO")
+    if missing:
+        return missing
     before = {"in_answer_or_first_quote": "35% (first quote only)", "in_stated_answer": "0%",
               "out_of_archive_refused": "79% (precision 94%)"}
     parts = [
@@ -565,4 +564,84 @@ def update_sections(results: dict, out: Path, names: list[str]) -> None:
 
 
 def _scale(results: dict) -> str:
-    return "_Not run yet: `python -m benchmarks.scale`._"
+    runs = results.get("scale")
+    missing = _own_missing(runs, "python -m benchmarks.scale")
+    if missing:
+        return missing
+    parts = [
+        "`python -m benchmarks.scale` imports RealTimeQA 2025 weeks (`newsbot import realtimeqa`), holds the last "
+        "week back, starts the engine (the bot) on an empty index and runs `newsbot index` over the other weeks "
+        "in a subprocess while the engine checks for new generations (every probe also records what it serves). "
+        "The raw embedder embeds a sample of the very sentence texts the run embedded (every k-th article's, half "
+        "before and half after the run, in a process at the same priority); its time per character times the "
+        "characters the run embedded is the yardstick. Then, without restarting the engine: answers (the weeks' "
+        "own questions as of their dates), size on disk, start-up of a fresh process, and the held-back week "
+        "added by `newsbot index` (default INDEX_NICE) while the engine answers non-stop. Before = the issue's "
+        "\"today\" (504 articles, 6 weeks, the code before progressive commits).",
+    ]
+    for name in ("quarter", "year", "quick"):
+        r = runs.get(name)
+        if not r:
+            continue
+        if "error" in r:
+            parts.append(f"**{name}: failed:**\n\n```\n{r['error'][-2000:]}\n```")
+            continue
+        ix, week = r["index"], r.get("week") or {}
+        warm = min((w["ready_s"] for w in r["startup"]["warm"]), default=None)
+        cold = r["startup"]["cold"]
+        rss_bot = max([w.get("rss_after_mb", 0) for w in r["startup"]["warm"]] + [cold.get("rss_after_mb", 0)])
+        first = next((p["s"] for p in r["timeline"] if p["articles"]), None)
+        rows = [
+            ["articles, chunks indexed", "504, 4,256", f"{ix['articles']:,}, {ix['chunks_added']:,}", "–", "–"],
+            ["indexing time", "942 s", f"{ix['seconds']:,.0f} s", "–", "–"],
+            ["chunks/s", "4.5", f"{ix['chunks_per_s']:.1f}", "–", "–"],
+            ["chunks/s ÷ the raw embedder on the same texts", "–", _x(r.get("ratio_vs_raw")), "≥ 0.90",
+             _ok(None if r.get("ratio_vs_raw") is None else r["ratio_vs_raw"] >= 0.9)],
+            ["peak RSS of `newsbot index`", "514 MB", f"{ix['peak_rss_mb']:,.0f} MB", "≤ 1,536 MB",
+             _ok(ix["peak_rss_mb"] <= 1536)],
+            ["peak RSS of the bot (fresh process, after 10 answers; warm / cold start)", "–",
+             f"{max(w.get('rss_after_mb', 0) for w in r['startup']['warm']):,.0f} / {cold.get('rss_after_mb', 0):,.0f} MB",
+             "≤ 1,536 MB", _ok(rss_bot <= 1536)],
+            ["index size on disk (Chroma + catalogue snapshot)", "–",
+             f"{r['size_mb']['chroma']:,.0f} + {r['size_mb']['catalogue']:,.0f} MB", "–", "–"],
+            ["start-up to the first answer (warm / cold: no snapshot)", "–",
+             f"{_s(warm)} / {_s(cold.get('ready_s'))} s", "–", "–"],
+            ["answer p50 / p95, idle (no restart after the run)", "–",
+             f"{_ms(r['answer']['p50_ms'])} / {_ms(r['answer']['p95_ms'])} ms", "–", "–"],
+            ["first article answerable after the run started", "at the end",
+             "–" if first is None else f"≤ {first:,.0f} s (of {ix['seconds']:,.0f} s)", "during the run",
+             _ok(first is not None and first < ix["seconds"])],
+        ]
+        if week:
+            wk = week["index"]
+            rows += [
+                [f"adding one more week ({len(wk['added'])} articles, {wk['chunks_added']:,} chunks)", "–",
+                 f"{wk['seconds']:,.0f} s ({week['seconds_per_chunk'] * 1000:,.0f} ms/chunk against "
+                 f"{ix['seconds'] / max(1, ix['chunks_added']) * 1000:,.0f} in the big run; catalogue snapshot "
+                 f"{wk['catalog_seconds']:.1f} s)", "∝ new articles",
+                 _ok(wk["catalog_seconds"] < 0.25 * wk["seconds"])],
+                [f"answer p95 while the week is indexed ÷ idle (INDEX_NICE={week['nice']})", "–",
+                 f"{_ms(week['during']['p95_ms'])} / {_ms(week['idle']['p95_ms'])} ms = {_x(week['p95_ratio'])} "
+                 f"({week['during']['n']} answers during)", "≤ 3×",
+                 _ok(None if week["p95_ratio"] is None else week["p95_ratio"] <= 3)],
+                ["the new week's questions whose first passage is from a new article (engine never restarted)", "–",
+                 f"{week['new_week_top_passage_from_new_article']}/{week['new_week_questions']}", "–", "–"],
+            ]
+        after = r["engine_after_run"]
+        parts.append(f"**{name.title()}: weeks {r['weeks']}, `{r['embed_model']}`.** The engine followed the run "
+                     f"with {after['reloads']} incremental reloads (p50 {_s(after['reload_p50_s'])} s, max "
+                     f"{_s(after['reload_max_s'])} s) and ended at generation {after['generation']:,} with "
+                     f"{after['articles']:,} articles, {after['chunks']:,} chunks; raw embedder: "
+                     f"{sum(x['texts'] for x in r['raw']['runs']):,} sampled texts, projected "
+                     f"{r['raw']['projected_seconds']:,.0f} s for the {ix['texts_embedded']:,} texts the run embedded.")
+        parts.append(_table(["what (issue 11, Scale)", "before", "measured", "target", ""], rows))
+    return "\n\n".join(parts)
+
+
+def _own_missing(item, command: str) -> str | None:
+    """The text of a section that has no result (not run yet, or failed)."""
+    if not item:
+        return f"_Not run yet: `{command}`._"
+    if "error" in item:
+        return f"**Failed:**\n\n```\n{item['error'][-3000:]}\n```"
+    return None

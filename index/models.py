@@ -127,6 +127,7 @@ class IndexReport:
     chunks_deleted: int = 0
     chunks_embedded: int = 0
     seconds: float = 0.0
+    catalog_seconds: float = 0.0  # of `seconds`: bringing the catalogue snapshot up to date at the end
 
     @property
     def ok(self) -> bool:
@@ -143,4 +144,5 @@ class IndexReport:
             "chunks_deleted": self.chunks_deleted,
             "chunks_embedded": self.chunks_embedded,
             "seconds": round(self.seconds, 3),
+            "catalog_seconds": round(self.catalog_seconds, 3),
         }

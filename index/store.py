@@ -34,7 +34,7 @@ from functools import cached_property
 
 import chromadb
 import numpy as np
-from chromadb.errors import NotFoundError
+from chromadb.errors import InternalError, NotFoundError
 
 from index.chroma import (
     SCHEMA_VERSION,
@@ -48,7 +48,7 @@ from index.chroma import (
     published_day,
 )
 from index.crashpoints import crash_hook_from_env
-from index.errors import EmbedderMismatchError, IndexChangedError, NewsbotError
+from index.errors import EmbedderMismatchError, IndexChangedError, NewsbotError, StaleVectorIndexError
 from index.models import Article, ArticleInfo, Chunk, Hit, IndexVersion
 from index.settings import IndexSettings
 
@@ -410,11 +410,16 @@ class Store:
         return self._pages(self.chunks, include=["metadatas", "documents"])
 
     def query(self, vector: np.ndarray, n: int, where: dict | None = None) -> list[Hit]:
+        """The n nearest chunks (Chroma's vector index). Raises StaleVectorIndexError when this client's copy
+        of the vector index can no longer be read (another process wrote it since): reopen the store."""
         with self._reading():
-            got = self.chunks.query(  # Chroma returns fewer than n when there are fewer
-                query_embeddings=[np.asarray(vector, dtype=np.float32)], n_results=n, where=where,
-                include=["distances"],
-            )
+            try:
+                got = self.chunks.query(  # Chroma returns fewer than n when there are fewer
+                    query_embeddings=[np.asarray(vector, dtype=np.float32)], n_results=n, where=where,
+                    include=["distances"],
+                )
+            except InternalError as exc:
+                raise StaleVectorIndexError(self.location, str(exc)) from exc
         return [Hit(chunk_id=i, distance=float(d)) for i, d in zip(got["ids"][0], got["distances"][0])]
 
     def chunks_of(self, article_ids: Sequence[str]) -> Iterator[tuple[list[str], list[dict], list[str]]]:
