@@ -224,6 +224,7 @@ def common_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data", type=Path, default=SHARED, help=f"RealTimeQA 2025 week files (default {SHARED})")
     parser.add_argument("--work", type=Path, default=DEFAULT_WORK, help="benchmark folder (default .bench/)")
     parser.add_argument("--no-report", action="store_true", help="don't store the result or rewrite the report")
+    parser.add_argument("--out", type=Path, help="the report whose section is rewritten (default docs/benchmarks.md)")
 
 
 def ready(data: Path) -> bool:
@@ -257,7 +258,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_report and not args.limit:
         from benchmarks import report
 
-        report.store_and_update(args.work / "results.json", "realnews", summary)
+        report.store_and_update(args.work / "results.json", "realnews", summary, args.out)
     return 0
 
 

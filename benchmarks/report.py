@@ -587,8 +587,12 @@ def _scale(results: dict) -> str:
             parts.append(f"**{name}: failed:**\n\n```\n{r['error'][-2000:]}\n```")
             continue
         ix, week = r["index"], r.get("week") or {}
-        warm = min((w["ready_s"] for w in r["startup"]["warm"]), default=None)
-        cold = r["startup"]["cold"]
+        def ready(run: dict) -> float | None:  # from the child's start (older results: from its first import)
+            parts = ("imports_s", "build_engine_s", "first_answer_s")
+            return run.get("ready_s") or (sum(run[k] for k in parts) if all(k in run for k in parts) else None)
+
+        warm = min((ready(w) for w in r["startup"]["warm"]), default=None)
+        cold = r["startup"]["cold"] or {}
         rss_bot = max([w.get("rss_after_mb", 0) for w in r["startup"]["warm"]] + [cold.get("rss_after_mb", 0)])
         first = next((p["s"] for p in r["timeline"] if p["articles"]), None)
         rows = [
@@ -605,7 +609,7 @@ def _scale(results: dict) -> str:
             ["index size on disk (Chroma + catalogue snapshot)", "–",
              f"{r['size_mb']['chroma']:,.0f} + {r['size_mb']['catalogue']:,.0f} MB", "–", "–"],
             ["start-up to the first answer (warm / cold: no snapshot)", "–",
-             f"{_s(warm)} / {_s(cold.get('ready_s'))} s", "–", "–"],
+             f"{_s(warm)} / {_s(ready(cold) if cold else None)} s", "–", "–"],
             ["answer p50 / p95, idle (no restart after the run)", "–",
              f"{_ms(r['answer']['p50_ms'])} / {_ms(r['answer']['p95_ms'])} ms", "–", "–"],
             ["first article answerable after the run started", "at the end",

@@ -131,26 +131,27 @@ class Catalog:
     # --- loading ------------------------------------------------------------------
     @classmethod
     def load(cls, store: Store, cache_dir: Path) -> "Catalog":
-        """The catalogue of the store's live index: the newest snapshot of its epoch brought up to date
-        (or every chunk read, when there is none); a snapshot of the result is left for the next start."""
+        """The catalogue of the store's live index: the newest snapshot of its epoch brought up to date like
+        `updated` does (or every chunk read, when there is none); a snapshot of the result is left for the
+        next start."""
         from index.snapshots import Snapshots
 
         started = time.perf_counter()
         state = store.state()
         generation, epoch = int(state.get("generation", 0)), str(state.get("epoch", ""))
-        articles = store.article_infos()
         snapshots = Snapshots(cache_dir, store)
         base = snapshots.read(epoch)
         if base is None:
-            catalog = cls._build(store, articles, generation, str(state.get("updated_at", "")), epoch=epoch)
+            catalog = cls._build(store, store.article_infos(), generation, str(state.get("updated_at", "")),
+                                 epoch=epoch)
             how = "read from the store"
         else:
-            catalog, _ = base._apply(store, articles, generation, str(state.get("updated_at", "")))
+            catalog, _ = base.updated(store)
             how = "snapshot" if catalog is base else f"snapshot of generation {base.generation}, updated"
         if catalog is not base:
             snapshots.write(catalog)
         log.info("catalogue: %d chunks of %d articles (generation %d, %s) in %.2fs",
-                 len(catalog), len(articles), generation, how, time.perf_counter() - started)
+                 len(catalog), len(catalog.articles), catalog.generation, how, time.perf_counter() - started)
         return catalog
 
     def updated(self, store: Store, *, with_vectors: bool = False) -> tuple["Catalog", Added]:

@@ -154,7 +154,7 @@ def compact(parts: list[tuple[Segment, np.ndarray]], vocabulary_size: int, dim: 
     (and the result stays within MAX_MERGE_ROWS); rewrite a segment that is mostly dead rows."""
     parts = list(parts)
     while len(parts) >= 2:
-        (older, older_alive), (newer, newer_alive) = parts[-2], parts[-1]
+        (_, older_alive), (_, newer_alive) = parts[-2], parts[-1]
         live_older, live_newer = int(older_alive.sum()), int(newer_alive.sum())
         if live_newer * 2 < live_older or live_older + live_newer > MAX_MERGE_ROWS:
             break

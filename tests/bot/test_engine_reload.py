@@ -70,37 +70,33 @@ def engine_settings(make_settings, shared_embedder):
     return settings
 
 
-@pytest.mark.parametrize("rebuild", [False, True], ids=["plain", "rebuild"])
-def test_an_index_run_of_another_process_is_picked_up_without_a_restart(engine_settings, shared_embedder,
-                                                                         rebuild: bool) -> None:
+def test_index_runs_of_another_process_are_picked_up_without_a_restart(make_settings, engine_settings,
+                                                                        shared_embedder) -> None:
+    """A plain run (new generation: the engine loads what changed) then a rebuild (new epoch: it opens the
+    new index). A second engine never checks the version (a long interval): the rebuild drops the
+    collections it reads, its search raises IndexChangedError, and the question is asked again, not failed."""
     engine = build_engine(engine_settings, embedder=shared_embedder)
-    assert top_article(engine, MUSEUM[3]) == FIRST  # the only article there is
+    unaware = build_engine(make_settings(index_check_seconds=3600), embedder=shared_embedder)
+    assert top_article(engine, MUSEUM[3]) == top_article(unaware, MUSEUM[3]) == FIRST  # the only article there is
     add(engine_settings.corpus_dir, MUSEUM)
 
-    done = newsbot_index(engine_settings, *(["--rebuild"] if rebuild else []))
+    done = newsbot_index(engine_settings)
     assert done.returncode == 0, done.stderr[-2000:]
 
     result = engine.ask(MUSEUM[3])
     assert result.passages[0].article_id == "museum.txt"
     assert result.passages[0].dense_rank is not None, "found by the vector search, not only by BM25"
-    assert engine.reloads[-1][0] == ("reopen" if rebuild else "update")
-    assert engine.index_info().articles == 2
-    assert top_article(engine, "How long was Sasha Troufanov held in Gaza?") == FIRST
+    assert engine.reloads[-1][0] == "update" and engine.index_info().articles == 2
 
-
-def test_a_question_whose_collections_were_replaced_under_it_is_asked_again_on_the_new_index(
-        make_settings, engine_settings, shared_embedder) -> None:
-    """The engine has not checked the version (a long check interval): the rebuild dropped the collections
-    it reads, its search raises IndexChangedError, and the question is asked again, not failed."""
-    engine = build_engine(make_settings(index_check_seconds=3600), embedder=shared_embedder)
-    assert top_article(engine, MUSEUM[3]) == FIRST
-    add(engine_settings.corpus_dir, MUSEUM)
-
+    add(engine_settings.corpus_dir, FERRY)
     done = newsbot_index(engine_settings, "--rebuild")
     assert done.returncode == 0, done.stderr[-2000:]
 
-    assert top_article(engine, MUSEUM[3]) == "museum.txt"
-    assert [kind for kind, _ in engine.reloads][-1] == "reopen"
+    assert top_article(engine, FERRY[3]) == "ferry.txt"
+    assert engine.reloads[-1][0] == "reopen" and engine.index_info().articles == 3
+    assert top_article(engine, "How long was Sasha Troufanov held in Gaza?") == FIRST
+    assert top_article(unaware, FERRY[3]) == "ferry.txt"
+    assert unaware.reloads[-1][0] == "reopen"
 
 
 def test_articles_become_answerable_while_a_run_goes_on(engine_settings, shared_embedder) -> None:
@@ -142,21 +138,28 @@ def test_articles_become_answerable_while_a_run_goes_on(engine_settings, shared_
     assert top_article(engine, MUSEUM[3]) == "museum.txt"
 
 
-def test_a_run_killed_at_a_commit_leaves_every_article_committed_before_it_answerable(
-        engine_settings, shared_embedder) -> None:
-    engine = build_engine(engine_settings, embedder=shared_embedder)
-    for article in (FERRY, MUSEUM, ORCHARD):
-        add(engine_settings.corpus_dir, article)
+def test_a_run_killed_at_a_commit_leaves_every_article_committed_before_it_answerable(make_settings,
+                                                                                     shared_embedder) -> None:
+    """The bot starts before the first index (and answers from nothing: its client caches an empty vector
+    index); `newsbot index` in another process is killed before its third commit; the two articles
+    committed before are answered, by this engine and after a restart; the next run adds the third."""
+    settings = make_settings(index_check_seconds=0)
+    for path in settings.corpus_dir.iterdir():
+        path.unlink()
+    engine = build_engine(settings, embedder=shared_embedder)
+    assert engine.ask(FERRY[3]).passages == []
+    for article in (FERRY, MUSEUM, ORCHARD):  # indexed in this order (file names)
+        add(settings.corpus_dir, article)
 
-    killed = newsbot_index(engine_settings, crash_at="put_articles:3")  # before the third article's commit
+    killed = newsbot_index(settings, crash_at="put_articles:3")
 
     assert killed.returncode == -signal.SIGKILL, killed.stderr[-2000:]
-    for running in (engine, build_engine(engine_settings, embedder=shared_embedder)):  # and after a restart
+    for running in (engine, build_engine(settings, embedder=shared_embedder)):  # and after a restart
         assert top_article(running, FERRY[3]) == "ferry.txt"
         assert top_article(running, MUSEUM[3]) == "museum.txt"
-        assert "orchard.txt" not in {a.id for a in running.articles()}
+        assert {a.id for a in running.articles()} == {"ferry.txt", "museum.txt"}
 
-    done = newsbot_index(engine_settings)  # the next run adds what the kill lost
+    done = newsbot_index(settings)  # the next run adds what the kill lost
     assert done.returncode == 0, done.stderr[-2000:]
     assert top_article(engine, ORCHARD[3]) == "orchard.txt"
 
