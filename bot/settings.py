@@ -54,6 +54,9 @@ class Settings(IndexSettings):
         None, gt=0, lt=1,
         description="Support (0-1) below which the bot says the articles don't have it (empty: the model's calibrated one).")
     history_turns: int = Field(6, ge=0, le=50, description="Turns of a conversation kept for follow-ups.")
+    index_check_seconds: float = Field(
+        1.0, ge=0,
+        description="Seconds between checks for a newer index (one small read; what changed is loaded); 0: every question.")
 
     # --- Telegram -------------------------------------------------------------
     telegram_bot_token: SecretStr | None = Field(None, description="Bot token from @BotFather; empty runs the terminal chat.")
@@ -123,7 +126,8 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "Chroma server (empty CHROMA_HOST: the embedded store at CHROMA_PATH)": ("chroma_host", "chroma_port", "collection"),
     "Limits of what is indexed": ("max_file_bytes", "max_chunks_per_article"),
     "Chunking": ("chunk_size", "chunk_overlap"),
-    "Embeddings": ("embed_backend", "embed_model", "embed_batch_size", "embed_base_url", "embed_api_key"),
+    "Embeddings": ("embed_backend", "embed_model", "embed_batch_size", "embed_base_url", "embed_api_key",
+                   "index_nice"),
     "Near-duplicate articles (story groups)": ("near_duplicate_threshold", "near_duplicate_containment"),
     "Retrieval": ("top_k", "candidates", "chunk_similarity_weight", "bm25_weight", "bm25_weight_other",
                   "recency_weight", "scope_fallback_gap", "diversify", "newer_duplicate_margin"),
@@ -131,7 +135,8 @@ SECTIONS: dict[str, tuple[str, ...]] = {
         ("openai_api_key", "openai_base_url"),
     "Answering": ("answer_mode", "llm_model", "llm_timeout", "llm_max_retries", "answer_deadline", "llm_max_tokens",
                   "llm_max_reply_chars", "llm_breaker_failures", "llm_breaker_cooldown", "llm_temperature",
-                  "llm_stream", "claim_min_similarity", "answer_model", "support_threshold", "history_turns"),
+                  "llm_stream", "claim_min_similarity", "answer_model", "support_threshold", "history_turns",
+                  "index_check_seconds"),
     "Telegram": ("telegram_bot_token", "telegram_api_base_url", "admin_user_ids", "allowed_user_ids",
                  "allowed_chat_ids", "max_question_chars", "questions_per_minute", "status_after",
                  "answer_max_messages", "upload_max_bytes", "webhook_secret", "webhook_listen", "webhook_port"),
