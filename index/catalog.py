@@ -164,12 +164,14 @@ class Catalog:
 
         Raises IndexChangedError when another epoch went live (a rebuild): load that one instead.
         `with_vectors`: also return the stored chunk vectors of the rows that came in.
+        While the index is dirty (a run is writing, or one was killed) a commit may be written before its
+        generation is published: the records are read then even at an unchanged generation.
         """
         state = store.state()  # before the articles: whatever is committed later has a higher generation
         generation = int(state.get("generation", 0))
         if str(state.get("epoch", "")) != self.epoch:
             raise IndexChangedError(store.location)
-        if generation == self.generation:
+        if generation == self.generation and not state.get("dirty"):
             return self, Added()
         articles = dict(self.articles)
         articles.update(store.article_infos_since(self.generation))
