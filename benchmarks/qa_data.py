@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared" / "data"
+#: ../shared/data beside the checkout (a git worktree under wt/ finds it one level further up)
+SHARED = next((p / "shared" / "data" for p in (ROOT.parent, ROOT.parent.parent) if (p / "shared" / "data").is_dir()),
+              ROOT.parent / "shared" / "data")
 XQUAD_LANGUAGES = ("en", "ru", "es", "zh", "ar")
 
 

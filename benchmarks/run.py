@@ -10,7 +10,8 @@
 The benchmarks, in order: indexing, latency (builds the 1k/10k/100k indexes the others use),
 startup, concurrency, profile, embedder (the e5 engine under CPU contention), quality (answer
 quality on XQuAD next to llama-index's default pipeline), feeds (publication -> answerable, by the
-engine and in the chat; the follow-support distribution). A benchmark that
+engine and in the chat; the follow-support distribution), llm_real (the LLM mode against a real model when
+LLM_BENCH_BASE_URL or OPENAI_BASE_URL names one; skipped with a message otherwise). A benchmark that
 fails is reported as failed, the others still run, and the exit status is 1.
 """
 
@@ -27,7 +28,7 @@ from pathlib import Path
 from benchmarks import xquad_data
 from benchmarks.common import DEFAULT_WORK, ROOT, Context, quiet_logs, say
 
-ORDER = ["indexing", "latency", "startup", "concurrency", "profile", "embedder", "quality", "feeds"]
+ORDER = ["indexing", "latency", "startup", "concurrency", "profile", "embedder", "quality", "feeds", "llm_real"]
 
 
 def _module(name: str):

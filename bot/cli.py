@@ -51,8 +51,9 @@ def load_settings() -> Settings:
 
 def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     from bot.console import print_report
-    from index.indexer import run_index
+    from index.indexer import lower_priority, run_index
 
+    lower_priority(settings.index_nice)  # a bot answering on the same cores comes first
     report = run_index(settings, [Path(p) for p in args.paths] or None, rebuild=args.rebuild,
                        progress=not args.json and sys.stderr.isatty())
     if args.json:

@@ -12,23 +12,30 @@ import os
 import threading
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, time as dtime, timezone
 from pathlib import Path
 
+import numpy as np
+
 from bot.answer import background, wording
+from bot.answer.alignment import ClaimAligner
 from bot.answer.condense import Condenser
 from bot.answer.extractive import ExtractiveAnswerer
 from bot.answer.llm import LLMClient
 from bot.answer.model import AnswerModel
-from bot.answer.modes import Asked, ExtractiveMode, LLMMode
+from bot.answer.llm_mode import LLMMode
+from bot.answer.modes import AnswerMode, Asked, ExtractiveMode
 from bot.answer.prompts import Prompts
 from bot.answer.result import AnswerResult, Turn
-from bot.answer.time_scope import resolve_time_scope, time_sensitive
+from bot.answer.time_scope import TimeScope, resolve_time_scope, time_sensitive
 from bot.engine_api import AsOf, IndexInfo, Progress, ProgressCallback
 from bot.i18n import reply_language, texts
 from bot.settings import Settings
 from index.catalog import Catalog
 from index.embedders import Embedder, build_embedder
+from index.errors import IndexChangedError, NewsbotError
+from index.fresh import FreshChunks, FreshStore
 from index.indexer import run_index
 from index.language import guess_language
 from index.models import ArticleInfo, IndexReport, SearchFilters
@@ -41,49 +48,158 @@ __all__ = ["Engine", "IndexInfo", "build_engine"]
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class Serving:
+    """What answers questions for one version of the index: made off to the side, then swapped in whole,
+    so a question runs on one consistent version even while a newer one is being loaded."""
+
+    store: Store  # the client that reads this version
+    catalog: Catalog
+    fresh: FreshChunks  # chunks this client's vector index has not seen (another process committed them)
+    retriever: HybridRetriever
+    mode: AnswerMode
+    condenser: Condenser
+    extractive: ExtractiveMode  # `ask(offline=True)`: the same answer without the LLM
+    offline_condenser: Condenser
+    generic: np.ndarray | None
+    language: str
+    bodies: dict[str, str] = field(default_factory=dict)
+
+    def article_text(self, article_id: str) -> str:
+        body = self.bodies.get(article_id)
+        if body is None:
+            body = self.store.article_bodies([article_id]).get(article_id, "")
+            if len(self.bodies) > 2048:
+                self.bodies.clear()
+            self.bodies[article_id] = body
+        return body
+
+
 class Engine:
-    """Answers questions over the index. Build it with `build_engine(settings)`."""
+    """Answers questions over the index. Build it with `build_engine(settings)`.
+
+    It serves the index as it is: before a question (at most every INDEX_CHECK_SECONDS) it reads the
+    index version (`Store.current_version()`, one small read) and, when another process changed it, the
+    question that noticed brings the catalogue up to date (reading only the articles committed since;
+    other questions meanwhile keep the version they have) or, after a rebuild, opens the new index.
+    A question whose collections were replaced under it (IndexChangedError) is asked again, once, on
+    the new index.
+    """
 
     def __init__(self, settings: Settings, embedder: Embedder, store: Store, prompts: Prompts,
                  model: AnswerModel) -> None:
         self.settings = settings
         self.embedder = embedder
-        self.store = store
         self.prompts = prompts
         self.model = model
         self.llm = LLMClient(settings) if settings.effective_mode == "llm" else None
-        self._lock = threading.RLock()
         # CPU-bound steps run at most one per core: many answer threads (the bot runs ANSWER_THREADS, so that
         # slow LLM calls don't queue the rest) would otherwise fight over the GIL and the event loop
         self._cpu = threading.BoundedSemaphore(os.cpu_count() or 1)
-        self._bodies: dict[str, str] = {}
-        self._load()
+        self._reloading = threading.Lock()  # one reload at a time; the others keep answering meanwhile
+        self._checked = time.monotonic()
+        #: how the engine came to serve what it serves (for logs and benchmarks): (kind, seconds)
+        self.reloads: list[tuple[str, float]] = []
+        self._swap(self._serve(store, Catalog.load(store, self.settings.cache_dir), FreshChunks(dim=store.dim)))
 
     # --- wiring -----------------------------------------------------------------
-    def _load(self) -> None:
-        catalog = Catalog.load(self.store, self.settings.cache_dir)
-        generic = background.vectors(self.embedder, catalog.main_language(), self.settings.cache_dir)
-        extractive = ExtractiveMode(self.article_text, ExtractiveAnswerer(catalog, self.model))
-        mode = LLMMode(self.article_text, self.llm, self.prompts, extractive) if self.llm else extractive
-        with self._lock:
-            self.catalog = catalog
-            self.retriever = HybridRetriever(self.settings, self.store, self.embedder, catalog, generic)
-            self.mode = mode
-            self.extractive = extractive  # `ask(offline=True)`: the same answer without the LLM
-            self.condenser = Condenser(self.prompts, self.llm)
-            self.offline_condenser = Condenser(self.prompts, None) if self.llm else self.condenser
-            self._bodies = {}
+    def _serve(self, store: Store, catalog: Catalog, fresh: FreshChunks, previous: Serving | None = None) -> Serving:
+        language = catalog.main_language()
+        generic = previous.generic if previous is not None and previous.language == language \
+            else background.vectors(self.embedder, language, self.settings.cache_dir)
+        bodies: dict[str, str] = {}
+
+        def article_text(article_id: str) -> str:
+            return serving.article_text(article_id)
+
+        extractive = ExtractiveMode(article_text, ExtractiveAnswerer(catalog, self.model))
+        mode = LLMMode(article_text, self.llm, self.prompts, extractive,
+                       ClaimAligner(self.embedder, catalog, article_text, self.settings.claim_min_similarity),
+                       self.settings.answer_deadline) if self.llm else extractive
+        search_store = FreshStore(store, fresh) if len(fresh) else store
+        condenser = Condenser(self.prompts, self.llm)
+        serving = Serving(store, catalog, fresh, HybridRetriever(self.settings, search_store, self.embedder, catalog,
+                                                                 generic),
+                          mode, condenser, extractive, Condenser(self.prompts, None) if self.llm else condenser,
+                          generic, language, bodies)
+        return serving
+
+    def _swap(self, serving: Serving) -> None:
+        self._serving = serving
+        # the parts, for callers that read them (benchmarks, tests); questions use one Serving throughout
+        self.store, self.catalog, self.retriever = serving.store, serving.catalog, serving.retriever
+        self.mode, self.condenser = serving.mode, serving.condenser
+
+    def _current(self) -> Serving:
+        """What to answer with: the serving version, brought up to date first when the index changed."""
+        serving = self._serving
+        now = time.monotonic()
+        if self.settings.index_check_seconds and now - self._checked < self.settings.index_check_seconds:
+            return serving
+        self._checked = now
+        try:
+            version = serving.store.current_version()
+        except NewsbotError as exc:  # the store is unreadable now: answer with what we have
+            log.warning("could not read the index version: %s", exc)
+            return serving
+        if version is None or version == serving.catalog.version:
+            return serving
+        return self._refresh(serving, wait=False)
+
+    def _refresh(self, seen: Serving, *, wait: bool, reopen: bool = False) -> Serving:
+        """Bring what `seen` serves up to date. Without `wait`, a question that finds another reload
+        running goes on with the version it has."""
+        if not self._reloading.acquire(blocking=wait):
+            return self._serving
+        try:
+            serving = self._serving
+            if serving is not seen:  # another question reloaded meanwhile
+                return serving
+            started = time.perf_counter()
+            kind = "update"
+            try:
+                if reopen:
+                    raise IndexChangedError(serving.store.location)
+                catalog, added = serving.catalog.updated(serving.store, with_vectors=True)
+                fresh = serving.fresh.plus(added)
+                new = serving if catalog is serving.catalog else self._serve(serving.store, catalog, fresh, serving)
+            except IndexChangedError:  # a rebuild went live: open the new index
+                kind = "reopen"
+                store = serving.store.reopen()
+                store.ensure(self.embedder.name, self.embedder.dim)
+                new = self._serve(store, Catalog.load(store, self.settings.cache_dir), FreshChunks(dim=store.dim),
+                                  serving)
+            seconds = time.perf_counter() - started
+            self.reloads.append((kind, seconds))
+            del self.reloads[:-100]
+            log.info("index %s: generation %d, %d chunks (%s in %.2fs)", kind, new.catalog.generation,
+                     len(new.catalog), kind, seconds)
+            self._swap(new)
+            return new
+        finally:
+            self._reloading.release()
 
     def reload(self, *, reopen: bool = True) -> None:
-        """Serve the index as it is now. `reopen` re-opens the store to see another process's writes."""
-        if reopen:
-            store = self.store.reopen()
-            store.ensure(self.embedder.name, self.embedder.dim)
-            self.store = store
-        self._load()
+        """Serve the index as it is now. `reopen` opens the store anew (whatever changed); without it, the
+        store this engine wrote through (`reindex`) is read again and its own vector index has everything."""
+        with self._reloading:
+            serving = self._serving
+            if reopen:
+                store = serving.store.reopen()
+                store.ensure(self.embedder.name, self.embedder.dim)
+                catalog = Catalog.load(store, self.settings.cache_dir)
+            else:
+                store = serving.store
+                version = store.current_version()
+                try:
+                    catalog = serving.catalog.updated(store)[0] if version and version.epoch == serving.catalog.epoch \
+                        else Catalog.load(store, self.settings.cache_dir)
+                except IndexChangedError:
+                    catalog = Catalog.load(store, self.settings.cache_dir)
+            self._swap(self._serve(store, catalog, FreshChunks(dim=store.dim), serving))
 
     def close(self) -> None:
-        self._bodies = {}
+        self._serving.bodies.clear()
 
     # --- questions --------------------------------------------------------------
     def ask(self, question: str, history: Sequence[Turn] = (), *, filters: SearchFilters | None = None,
@@ -92,10 +208,7 @@ class Engine:
         started = time.perf_counter()
         timings: dict[str, float] = {}
         question = clean_text(question).strip()
-        use_llm = self.llm is not None and not offline
-        with self._lock:
-            retriever = self.retriever
-            mode, condenser = (self.mode, self.condenser) if use_llm else (self.extractive, self.offline_condenser)
+        serving = self._current()
         reference = reference_time(as_of)
         if not question:
             tr = texts(reply_language(None, user_language))
@@ -104,16 +217,41 @@ class Engine:
         guessed = guess_language(question)  # None: too short or mixed to tell (then the user's language)
         language = guessed or "en"
         tr = texts(reply_language(guessed, user_language))
+        use_llm = self.llm is not None and not offline
         t0 = time.perf_counter()
+        # one deadline for everything this answer waits for the LLM: condensing, answering, retries
+        deadline = self.llm.deadline(self.settings.answer_deadline) if use_llm else None
+        condenser = serving.condenser if use_llm else serving.offline_condenser
         standalone = condenser.condense(question, list(history)[-self.settings.history_turns:]
-                                        if self.settings.history_turns else [])
+                                        if self.settings.history_turns else [], deadline=deadline)
         timings["condense"] = (time.perf_counter() - t0) * 1000
-        filters = _as_of(self._canonical(filters), reference, retriever.catalog.newest)
         scope = resolve_time_scope(standalone, reference, guessed)  # "this week" → a period before `reference`
         asked = Asked(question, standalone, language, tr,
-                      as_of=reference.date().isoformat() if time_sensitive(standalone, language) else None)
+                      as_of=reference.date().isoformat() if time_sensitive(standalone, language) else None,
+                      deadline=deadline)
+        for attempt in (1, 2):
+            try:
+                result, t1 = self._answer(serving, asked, filters, reference, scope, k, timings, on_progress,
+                                          use_llm)
+                break
+            except IndexChangedError:  # a rebuild replaced the collections under this question
+                if attempt == 2:
+                    raise
+                log.info("the index was replaced while answering; asking again on the new one")
+                serving = self._refresh(serving, wait=True, reopen=True)
+        timings["answer"] = (time.perf_counter() - t1) * 1000
+        timings["total"] = (time.perf_counter() - started) * 1000
+        result.timings_ms = {k: round(v, 2) for k, v in timings.items()}
+        result.as_of = reference.date().isoformat()
+        return result
+
+    def _answer(self, serving: Serving, asked: Asked, filters: SearchFilters | None, reference: datetime,
+                scope: TimeScope | None, k: int | None, timings: dict[str, float],
+                on_progress: ProgressCallback | None, use_llm: bool) -> tuple[AnswerResult, float]:
+        retriever, mode = serving.retriever, serving.mode if use_llm else serving.extractive
+        filters = _as_of(self._canonical(filters, serving.catalog), reference, retriever.catalog.newest)
         with self._cpu:
-            search = retriever.search(standalone, k=k or self.settings.top_k, language=language,
+            search = retriever.search(asked.standalone, k=k or self.settings.top_k, language=asked.language,
                                       filters=filters, time_scope=scope, timings=timings)
             t1 = time.perf_counter()
             if not use_llm:
@@ -123,11 +261,7 @@ class Engine:
                 on_progress(Progress("writing", articles=len({r.row.article_id for r in search.hits}),
                                      passages=len(search.hits)))
             result = mode.answer(asked, search)
-        timings["answer"] = (time.perf_counter() - t1) * 1000
-        timings["total"] = (time.perf_counter() - started) * 1000
-        result.timings_ms = {k: round(v, 2) for k, v in timings.items()}
-        result.as_of = reference.date().isoformat()
-        return result
+        return result, t1
 
     async def ask_async(self, question: str, history: Sequence[Turn] = (), *,
                         filters: SearchFilters | None = None, k: int | None = None, as_of: AsOf | None = None,
@@ -136,44 +270,41 @@ class Engine:
         return await asyncio.to_thread(self.ask, question, history, filters=filters, k=k, as_of=as_of,
                                        user_language=user_language, on_progress=on_progress, offline=offline)
 
-    def _canonical(self, filters: SearchFilters | None) -> SearchFilters | None:
+    def _canonical(self, filters: SearchFilters | None, catalog: Catalog) -> SearchFilters | None:
         """Match source names case-insensitively to the names stored in the index."""
         if filters is None or not filters.sources:
             return filters
-        known = {a.source.casefold(): a.source for a in self.catalog.articles.values() if a.source}
+        known = {a.source.casefold(): a.source for a in catalog.articles.values() if a.source}
         sources = tuple(known.get(s.casefold(), s) for s in filters.sources)
         return SearchFilters(sources=sources, since=filters.since, until=filters.until,
                              article_ids=filters.article_ids, as_of=filters.as_of)
 
     # --- the index --------------------------------------------------------------
     def article_text(self, article_id: str) -> str:
-        body = self._bodies.get(article_id)
-        if body is None:
-            body = self.store.article_bodies([article_id]).get(article_id, "")
-            if len(self._bodies) > 2048:
-                self._bodies.clear()
-            self._bodies[article_id] = body
-        return body
+        return self._serving.article_text(article_id)
 
     def articles(self) -> list[ArticleInfo]:
-        return sorted(self.catalog.articles.values(), key=lambda a: (a.published_at or "", a.title), reverse=True)
+        catalog = self._current().catalog
+        return sorted(catalog.articles.values(), key=lambda a: (a.published_at or "", a.title), reverse=True)
 
     def index_info(self) -> IndexInfo:
-        articles = self.catalog.articles.values()
+        serving = self._current()
+        catalog = serving.catalog
+        articles = catalog.articles.values()
         dates = sorted(a.published_at[:10] for a in articles if a.published_at)
         return IndexInfo(
-            articles=len(self.catalog.articles), chunks=len(self.catalog),
+            articles=len(catalog.articles), chunks=len(catalog),
             sources=sorted({a.source for a in articles if a.source}),
             first_date=dates[0] if dates else "", last_date=dates[-1] if dates else "",
-            updated_at=self.catalog.updated_at, embed_model=self.embedder.name,
-            answer_mode=self.settings.effective_mode, location=self.store.location,
-            generation=self.catalog.generation,
+            updated_at=catalog.updated_at, embed_model=self.embedder.name,
+            answer_mode=self.settings.effective_mode, location=serving.store.location,
+            generation=catalog.generation,
         )
 
     def reindex(self, paths: Sequence[Path] | None = None, *, rebuild: bool = False,
                 progress: bool = False) -> IndexReport:
         report = run_index(self.settings, paths, rebuild=rebuild, progress=progress,
-                           embedder=self.embedder, store=self.store)
+                           embedder=self.embedder, store=self._serving.store)
         self.reload(reopen=False)
         return report
 

@@ -27,8 +27,25 @@ class Settings(IndexSettings):
         "auto", description="auto: LLM when an endpoint is configured, else offline (extractive)."
     )
     llm_model: str = Field("gpt-4o-mini", description="Chat model name at the OpenAI-compatible endpoint.")
-    llm_timeout: float = Field(30.0, gt=0, description="Seconds before an LLM call is abandoned (offline fallback).")
-    llm_max_retries: int = Field(1, ge=0, description="Retries of a failed LLM call before falling back.")
+    llm_timeout: float = Field(
+        30.0, gt=0, description="Seconds one LLM request may take (never more than what is left of ANSWER_DEADLINE).")
+    llm_max_retries: int = Field(1, ge=0, le=5, description="Retries of a failed LLM call, within ANSWER_DEADLINE.")
+    answer_deadline: float = Field(
+        20.0, gt=0, le=3600,
+        description="Seconds one answer may wait for the LLM in all (condensing a follow-up, the answer, retries); "
+        "then the offline answer is given.")
+    llm_max_tokens: int = Field(512, ge=16, le=16384, description="max_tokens of every LLM request.")
+    llm_max_reply_chars: int = Field(
+        8000, ge=200, le=200_000, description="Characters of an LLM reply that are read at most (the rest is cut).")
+    llm_breaker_failures: int = Field(
+        3, ge=1, le=100, description="Failed LLM calls in a row after which newsbot answers offline at once for "
+        "LLM_BREAKER_COOLDOWN seconds (circuit breaker).")
+    llm_breaker_cooldown: float = Field(
+        60.0, gt=0, le=86400, description="Seconds the circuit breaker stays open before one probe call is let through.")
+    claim_min_similarity: float | None = Field(
+        None, gt=-1, lt=1,
+        description="Similarity (embedder cosine) an LLM claim needs to its quote to be shown, 0.02 more across "
+        "scripts (empty: the value calibrated for the embedder, 0.83 for e5; see docs/answers.md).")
     llm_temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature of the LLM.")
     llm_stream: bool = Field(False, description="Stream LLM replies (for endpoints that stream; fails over the same way).")
     answer_model: Path | None = Field(
@@ -37,6 +54,9 @@ class Settings(IndexSettings):
         None, gt=0, lt=1,
         description="Support (0-1) below which the bot says the articles don't have it (empty: the model's calibrated one).")
     history_turns: int = Field(6, ge=0, le=50, description="Turns of a conversation kept for follow-ups.")
+    index_check_seconds: float = Field(
+        1.0, ge=0,
+        description="Seconds between checks for a newer index (one small read; what changed is loaded); 0: every question.")
 
     # --- Telegram -------------------------------------------------------------
     telegram_bot_token: SecretStr | None = Field(None, description="Bot token from @BotFather; empty runs the terminal chat.")
@@ -106,14 +126,17 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "Chroma server (empty CHROMA_HOST: the embedded store at CHROMA_PATH)": ("chroma_host", "chroma_port", "collection"),
     "Limits of what is indexed": ("max_file_bytes", "max_chunks_per_article"),
     "Chunking": ("chunk_size", "chunk_overlap"),
-    "Embeddings": ("embed_backend", "embed_model", "embed_batch_size", "embed_base_url", "embed_api_key"),
+    "Embeddings": ("embed_backend", "embed_model", "embed_batch_size", "embed_base_url", "embed_api_key",
+                   "index_nice"),
     "Near-duplicate articles (story groups)": ("near_duplicate_threshold", "near_duplicate_containment"),
     "Retrieval": ("top_k", "candidates", "chunk_similarity_weight", "bm25_weight", "bm25_weight_other",
                   "recency_weight", "scope_fallback_gap", "diversify", "newer_duplicate_margin"),
     "The OpenAI-compatible endpoint (LLM answers; embeddings with EMBED_BACKEND=openai)":
         ("openai_api_key", "openai_base_url"),
-    "Answering": ("answer_mode", "llm_model", "llm_timeout", "llm_max_retries", "llm_temperature", "llm_stream",
-                  "answer_model", "support_threshold", "history_turns"),
+    "Answering": ("answer_mode", "llm_model", "llm_timeout", "llm_max_retries", "answer_deadline", "llm_max_tokens",
+                  "llm_max_reply_chars", "llm_breaker_failures", "llm_breaker_cooldown", "llm_temperature",
+                  "llm_stream", "claim_min_similarity", "answer_model", "support_threshold", "history_turns",
+                  "index_check_seconds"),
     "Telegram": ("telegram_bot_token", "telegram_api_base_url", "admin_user_ids", "allowed_user_ids",
                  "allowed_chat_ids", "max_question_chars", "questions_per_minute", "status_after",
                  "answer_max_messages", "upload_max_bytes", "webhook_secret", "webhook_listen", "webhook_port"),

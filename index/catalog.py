@@ -1,37 +1,38 @@
-"""The in-memory catalogue of live chunks (texts, offsets, sentence spans) and its BM25 index.
+"""The in-memory catalogue of live chunks (texts, offsets, sentence spans, sentence vectors) and its BM25 index.
 
-Built from the store once per index generation and snapshotted under
-`data/cache/`, so start-up loads it instead of re-tokenising every chunk.
-Only chunks whose `article_hash` matches the committed article record are
-included: the catalogue is always consistent with the article table.
+Only chunks whose `article_hash` matches the committed article record are included: the catalogue
+is always consistent with the article table it read.
 
-Story groups (near-duplicate articles, index/stories.py) come from the article
-records, read fresh at every load: `story(article_id)`, `duplicates(article_id)`,
-and `row_stories` (the group of each row's article).
+The catalogue is made of segments (index/segments.py): `Catalog.updated(store)` reads only the
+articles committed since its generation (and notices deleted ones), appends one segment with their
+chunks and marks the replaced rows dead, so bringing it up to date costs what changed, not the
+archive. `Catalog.load` starts from the newest snapshot of the live epoch under `data/cache/`
+(index/snapshots.py) and updates it the same way; without a snapshot it reads every chunk once.
+A catalogue never changes after it is made: readers keep using theirs while a new one is made.
+
+Story groups (near-duplicate articles, index/stories.py) come from the article records:
+`story(article_id)`, `duplicates(article_id)`, and `row_stories` (the group of each row's article).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
-import pickle
-import shutil
-import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from index.lexical import TOKENIZER_VERSION, LexicalIndex
-from index.models import ArticleInfo, IndexVersion, SearchFilters
 from index.chroma import decode_vectors, published_day
+from index.errors import IndexChangedError
+from index.lexical import LexicalIndex, term_ids
+from index.models import ArticleInfo, IndexVersion, SearchFilters
+from index.segments import MAX_MERGE_ROWS, Segment, compact
 from index.store import Store
 
 log = logging.getLogger(__name__)
 
-SNAPSHOT_VERSION = 2
 #: sentences in the background sample (`Catalog.background`)
 BACKGROUND = 1024
 
@@ -50,23 +51,53 @@ class ChunkRow:
     text: str
 
 
+def chunk_row(chunk_id: str, meta: dict, text: str) -> ChunkRow:
+    """A stored chunk record as a catalogue row."""
+    return ChunkRow(
+        id=chunk_id, article_id=meta["article_id"], title=meta.get("title", ""), source=meta.get("source", ""),
+        url=meta.get("url", ""), published_at=meta.get("published_at", ""), start=int(meta["start"]),
+        end=int(meta["end"]), sentences=tuple(tuple(s) for s in json.loads(meta.get("sentences", "[]"))), text=text,
+    )
+
+
+@dataclass
+class Added:
+    """The rows an update brought in and, when asked for, their chunk vectors: the normalised mean of their
+    stored sentence vectors, as the indexer derives them (`index.indexer.chunk_vector`; here from the
+    float16 copies, since a client cannot read vectors its own vector index has not loaded)."""
+
+    rows: list[ChunkRow] = field(default_factory=list)
+    vectors: np.ndarray | None = None
+
+
 class Catalog:
-    def __init__(self, rows: list[ChunkRow], lexical: LexicalIndex, articles: dict[str, ArticleInfo],
-                 generation: int, updated_at: str, sentence_vectors: np.ndarray, sentence_offsets: np.ndarray,
-                 epoch: str = "") -> None:
-        self.rows = rows
-        self.lexical = lexical
-        #: float16 (sentences × dim); the vectors of row i are rows sentence_offsets[i]:sentence_offsets[i + 1]
-        self.sentence_vectors = sentence_vectors
-        self.sentence_offsets = sentence_offsets
+    def __init__(self, parts: list[tuple[Segment, np.ndarray]], vocab: dict[str, int],
+                 articles: dict[str, ArticleInfo], generation: int, updated_at: str, epoch: str = "",
+                 dim: int = 0) -> None:
+        self.parts = parts  # [(segment, alive mask)]
+        self.vocab = vocab
         self.articles = articles
         self.generation = generation
         self.epoch = epoch
         self.updated_at = updated_at
-        self.position = {row.id: i for i, row in enumerate(rows)}
-        self.sources = np.array([r.source.casefold() for r in rows], dtype=object)
-        self.days = np.array([published_day(r.published_at) for r in rows], dtype=np.int64)
-        self._df: np.ndarray | None = None
+        self.dim = dim
+        slots, segment_of, local = [], [], []
+        base = 0
+        for n, (segment, alive) in enumerate(parts):
+            keep = np.flatnonzero(alive)
+            slots.append(keep + base)
+            segment_of.append(np.full(len(keep), n, dtype=np.int64))
+            local.append(keep)
+            base += len(segment)
+        self._slots = np.concatenate(slots) if slots else np.zeros(0, dtype=np.int64)
+        self._segment_of = np.concatenate(segment_of) if segment_of else np.zeros(0, dtype=np.int64)
+        self._local = np.concatenate(local) if local else np.zeros(0, dtype=np.int64)
+        self.rows: list[ChunkRow] = [parts[s][0].rows[i] for s, i in zip(self._segment_of.tolist(),
+                                                                          self._local.tolist())]
+        self.position = {row.id: i for i, row in enumerate(self.rows)}
+        self.sources = np.concatenate([s.sources[a] for s, a in parts]) if parts else np.zeros(0, dtype=object)
+        self.days = np.concatenate([s.days[a] for s, a in parts]) if parts else np.zeros(0, dtype=np.int64)
+        self.lexical = LexicalIndex(vocab, parts, self._slots)
         self._background: tuple[np.ndarray, np.ndarray] | None = None
         self._language: str | None = None
         self._article_index: dict[str, int] | None = None
@@ -105,20 +136,109 @@ class Catalog:
     # --- loading ------------------------------------------------------------------
     @classmethod
     def load(cls, store: Store, cache_dir: Path) -> "Catalog":
+        """The catalogue of the store's live index: the newest snapshot of its epoch brought up to date like
+        `updated` does (or every chunk read, when there is none); a snapshot of the result is left for the
+        next start."""
+        from index.snapshots import Snapshots
+
         started = time.perf_counter()
         state = store.state()
-        generation = int(state.get("generation", 0))
-        articles = store.article_infos()
-        folder = cache_dir / _snapshot_name(store, generation)
-        catalog = None if state.get("dirty") else _read_snapshot(folder, articles, generation, state)
-        if catalog is None:
-            catalog = cls._build(store, articles, generation, str(state.get("updated_at", "")), cache_dir,
-                                 epoch=str(state.get("epoch", "")))
-            if not state.get("dirty"):
-                _write_snapshot(folder, catalog, catalog.epoch)
-        log.info("catalogue: %d chunks of %d articles (generation %d) in %.2fs",
-                 len(catalog), len(articles), generation, time.perf_counter() - started)
+        generation, epoch = int(state.get("generation", 0)), str(state.get("epoch", ""))
+        snapshots = Snapshots(cache_dir, store)
+        base = snapshots.read(epoch)
+        if base is None:
+            catalog = cls._build(store, store.article_infos(), generation, str(state.get("updated_at", "")),
+                                 epoch=epoch)
+            how = "read from the store"
+        else:
+            catalog, _ = base.updated(store)
+            how = "snapshot" if catalog is base else f"snapshot of generation {base.generation}, updated"
+        if catalog is not base:
+            snapshots.write(catalog)
+        log.info("catalogue: %d chunks of %d articles (generation %d, %s) in %.2fs",
+                 len(catalog), len(catalog.articles), catalog.generation, how, time.perf_counter() - started)
         return catalog
+
+    def updated(self, store: Store, *, with_vectors: bool = False) -> tuple["Catalog", Added]:
+        """This catalogue brought up to the store's current generation, reading only what changed.
+
+        Raises IndexChangedError when another epoch went live (a rebuild): load that one instead.
+        `with_vectors`: also return the stored chunk vectors of the rows that came in.
+        While the index is dirty (a run is writing, or one was killed) a commit may be written before its
+        generation is published: the records are read then even at an unchanged generation.
+        """
+        state = store.state()  # before the articles: whatever is committed later has a higher generation
+        generation = int(state.get("generation", 0))
+        if str(state.get("epoch", "")) != self.epoch:
+            raise IndexChangedError(store.location)
+        if generation == self.generation and not state.get("dirty"):
+            return self, Added()
+        articles = dict(self.articles)
+        articles.update(store.article_infos_since(self.generation))
+        count = store.article_count()
+        if count != len(articles):  # some were deleted
+            ids = store.article_ids()
+            articles = {a: info for a, info in articles.items() if a in ids}
+            if len(articles) != count:  # records this catalogue cannot account for: read them all
+                articles = store.article_infos()
+        return self._apply(store, articles, generation, str(state.get("updated_at", "")), with_vectors=with_vectors)
+
+    def _apply(self, store: Store, articles: dict[str, ArticleInfo], generation: int, updated_at: str, *,
+               with_vectors: bool = False) -> tuple["Catalog", Added]:
+        """A catalogue of `articles`: this one's rows of unchanged articles plus the chunks of the others."""
+        stale = {a for a, info in self.articles.items()
+                 if a not in articles or articles[a].content_hash != info.content_hash}
+        wanted = {a: info.content_hash for a, info in articles.items() if a not in self.articles or a in stale}
+        if not stale and not wanted:
+            if generation == self.generation and articles == self.articles:
+                return self, Added()
+            return Catalog(self.parts, self.vocab, articles, generation, updated_at, self.epoch, self.dim), Added()
+        vocab = dict(self.vocab)
+        rows, ids, blocks, vectors = _read_rows(store, wanted, vocab, with_vectors)
+        parts = []
+        for segment, alive in self.parts:
+            if stale:
+                alive = alive & np.fromiter((r.article_id not in stale for r in segment.rows), dtype=bool,
+                                            count=len(segment))
+            parts.append((segment, alive))
+        dim = self.dim or store.dim
+        if rows:
+            fresh = Segment.build(rows, ids, blocks, len(vocab), dim)
+            parts.append((fresh, np.ones(len(fresh), dtype=bool)))
+        parts = compact(parts, len(vocab), dim)
+        return (Catalog(parts, vocab, articles, generation, updated_at, self.epoch, dim),
+                Added(rows, np.vstack(vectors).astype(np.float32) if vectors else None))
+
+    @classmethod
+    def _build(cls, store: Store, articles: dict[str, ArticleInfo], generation: int, updated_at: str, *,
+               epoch: str) -> "Catalog":
+        """Read every live chunk from the store, in the store's order, into segments of MAX_MERGE_ROWS rows."""
+        live = {a.id: a.content_hash for a in articles.values()}
+        vocab: dict[str, int] = {}
+        parts = []
+        rows: list[ChunkRow] = []
+        ids: list[np.ndarray] = []
+        blocks: list[np.ndarray] = []
+
+        def flush() -> None:
+            if rows:
+                segment = Segment.build(list(rows), ids, blocks, len(vocab), store.dim)
+                parts.append((segment, np.ones(len(segment), dtype=bool)))
+                rows.clear(), ids.clear(), blocks.clear()
+
+        for page_ids, metas, docs in store.all_chunks():
+            for id_, m, text in zip(page_ids, metas, docs):
+                if live.get(m.get("article_id")) != m.get("article_hash"):
+                    continue  # left by an interrupted run, or an older version
+                row = chunk_row(id_, m, text)
+                rows.append(row)
+                ids.append(term_ids(f"{row.title}\n{row.text}", vocab))
+                blocks.append(decode_vectors(m["sv"], store.dim))
+                if len(rows) >= MAX_MERGE_ROWS:
+                    flush()
+        flush()
+        return cls(parts, vocab, articles, generation, updated_at, epoch=epoch, dim=store.dim)
+
 
     # --- story groups ---------------------------------------------------------------
     def story(self, article_id: str) -> str:
@@ -147,22 +267,31 @@ class Catalog:
                                          dtype=np.int64)
         return self._row_stories
 
+    # --- reading ----------------------------------------------------------------------
     def document_frequency(self, term_id: int) -> int:
         """How many chunks contain the BM25 vocabulary term `term_id`."""
-        if self._df is None:
-            self._df = self.lexical.document_frequencies()
-        return int(self._df[term_id]) if 0 <= term_id < len(self._df) else 0
+        df = self.lexical.document_frequencies()
+        return int(df[term_id]) if 0 <= term_id < len(df) else 0
+
+    def sentence_block(self, position: int) -> np.ndarray:
+        """The sentence vectors (float16, one row per sentence) of the catalogue row at `position`."""
+        return self.parts[self._segment_of[position]][0].block(int(self._local[position]))
 
     def background(self) -> tuple[np.ndarray, np.ndarray]:
         """A fixed sample of up to BACKGROUND sentence vectors (evenly spaced) and the article of each
         (an index into `article_ids`), for normalising a question's similarities against this archive."""
         if self._background is None:
-            total = len(self.sentence_vectors)
+            sizes = np.concatenate([np.diff(s.offsets)[a] for s, a in self.parts]) if self.parts \
+                else np.zeros(0, dtype=np.int64)
+            ends = np.cumsum(sizes)
+            total = int(ends[-1]) if len(ends) else 0
             picks = np.linspace(0, total - 1, num=min(BACKGROUND, total), dtype=np.int64) if total \
                 else np.zeros(0, dtype=np.int64)
-            owners = np.searchsorted(self.sentence_offsets, picks, side="right") - 1
+            owners = np.searchsorted(ends, picks, side="right")
+            within = picks - (ends[owners] - sizes[owners]) if len(picks) else picks
+            vectors = [self.sentence_block(int(o))[int(w)] for o, w in zip(owners, within)]
             article_index = self.article_index
-            self._background = (np.asarray(self.sentence_vectors[picks], dtype=np.float32).reshape(len(picks), -1),
+            self._background = (np.asarray(vectors, dtype=np.float32).reshape(len(picks), -1),
                                 np.array([article_index[self.rows[o].article_id] for o in owners], dtype=np.int64))
         return self._background
 
@@ -186,86 +315,25 @@ class Catalog:
             self._language = votes.most_common(1)[0][0] if votes else "en"
         return self._language
 
-    def sentence_block(self, position: int) -> np.ndarray:
-        return self.sentence_vectors[self.sentence_offsets[position]:self.sentence_offsets[position + 1]]
 
-    @classmethod
-    def _build(cls, store: Store, articles: dict[str, ArticleInfo], generation: int, updated_at: str,
-               scratch: Path, *, epoch: str) -> "Catalog":
-        """Read every live chunk from the store, in the store's order.
-
-        Sentence vectors are streamed to a scratch file and memory-mapped, so a cold start never
-        holds them twice (100k chunks ≈ 600k sentences ≈ 460 MB of float16).
-        """
-        live = {a.id: a.content_hash for a in articles.values()}
-        rows: list[ChunkRow] = []
-        sizes: list[int] = []
-        scratch.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=scratch, suffix=".f16", delete=False) as out:
-            for ids, metas, docs in store.all_chunks():
-                for id_, m, text in zip(ids, metas, docs):
-                    if live.get(m.get("article_id")) != m.get("article_hash"):
-                        continue  # left by an interrupted run, or an older version
-                    rows.append(ChunkRow(
-                        id=id_, article_id=m["article_id"], title=m.get("title", ""), source=m.get("source", ""),
-                        url=m.get("url", ""), published_at=m.get("published_at", ""), start=int(m["start"]),
-                        end=int(m["end"]), sentences=tuple(tuple(s) for s in json.loads(m.get("sentences", "[]"))),
-                        text=text,
-                    ))
-                    vectors = decode_vectors(m["sv"], store.dim)
-                    sizes.append(len(vectors))
-                    out.write(vectors.tobytes())
-        offsets = np.zeros(len(rows) + 1, dtype=np.int64)
-        np.cumsum(sizes, out=offsets[1:])
-        path = Path(out.name)
-        try:
-            matrix = np.memmap(path, dtype=np.float16, mode="r", shape=(int(offsets[-1]), store.dim)) \
-                if offsets[-1] else np.zeros((0, store.dim), dtype=np.float16)
-        finally:
-            path.unlink()  # the mapping stays valid; nothing is left behind
-        lexical = LexicalIndex.build(f"{r.title}\n{r.text}" for r in rows)
-        return cls(rows, lexical, articles, generation, updated_at, matrix, offsets, epoch=epoch)
-
-
-def _snapshot_name(store: Store, generation: int) -> str:
-    where = hashlib.sha256(f"{store.location}|{store.prefix}".encode()).hexdigest()[:12]
-    return f"catalog-{where}-v{SNAPSHOT_VERSION}.{TOKENIZER_VERSION}-g{generation}"
-
-
-def _read_snapshot(folder: Path, articles: dict[str, ArticleInfo], generation: int, state: dict) -> Catalog | None:
-    try:
-        with open(folder / "rows.pkl", "rb") as f:
-            payload = pickle.load(f)
-        if payload["version"] != SNAPSHOT_VERSION or payload.get("epoch", "") != str(state.get("epoch", "")) \
-                or payload["hashes"] != {a.id: a.content_hash for a in articles.values()}:
-            return None  # another index (another epoch), or another state of this one
-        return Catalog(payload["rows"], LexicalIndex.load(folder / "bm25"), articles, generation,
-                       str(state.get("updated_at", "")), np.load(folder / "sentences.npy", mmap_mode="r"),
-                       payload["offsets"], epoch=payload["epoch"])
-    except FileNotFoundError:
-        return None
-    except Exception as exc:  # a damaged snapshot is rebuilt, never fatal
-        log.warning("ignoring unreadable catalogue snapshot %s: %s", folder, exc)
-        return None
-
-
-def _write_snapshot(folder: Path, catalog: Catalog, epoch: str) -> None:
-    tmp = folder.with_name(folder.name + ".tmp")
-    try:
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir(parents=True)
-        catalog.lexical.save(tmp / "bm25")
-        np.save(tmp / "sentences.npy", catalog.sentence_vectors)
-        with open(tmp / "rows.pkl", "wb") as f:
-            pickle.dump({"version": SNAPSHOT_VERSION, "epoch": epoch, "rows": catalog.rows,
-                         "offsets": catalog.sentence_offsets,
-                         "hashes": {a.id: a.content_hash for a in catalog.articles.values()}}, f,
-                        protocol=pickle.HIGHEST_PROTOCOL)
-        shutil.rmtree(folder, ignore_errors=True)
-        tmp.rename(folder)
-        prefix = folder.name.rsplit("-g", 1)[0]
-        for old in folder.parent.glob(f"{prefix}-g*"):
-            if old != folder:
-                shutil.rmtree(old, ignore_errors=True)
-    except OSError as exc:
-        log.warning("could not write the catalogue snapshot %s: %s", folder, exc)
+def _read_rows(store: Store, wanted: dict[str, str], vocab: dict[str, int], with_vectors: bool):
+    """The stored chunks of the `wanted` articles (id → the committed content hash) as rows, their term ids
+    (extending `vocab`), sentence vectors and, when asked, chunk vectors."""
+    rows: list[ChunkRow] = []
+    ids: list[np.ndarray] = []
+    blocks: list[np.ndarray] = []
+    vectors: list[np.ndarray] = []
+    for page_ids, metas, docs in store.chunks_of(list(wanted)):
+        for id_, m, text in zip(page_ids, metas, docs):
+            if wanted.get(m.get("article_id")) != m.get("article_hash"):
+                continue  # another version of the article
+            row = chunk_row(id_, m, text)
+            rows.append(row)
+            ids.append(term_ids(f"{row.title}\n{row.text}", vocab))
+            blocks.append(decode_vectors(m["sv"], store.dim))
+            if with_vectors:
+                mean = blocks[-1].astype(np.float32).mean(axis=0)
+                vectors.append((mean / max(float(np.linalg.norm(mean)), 1e-12))[None, :])
+    order = sorted(range(len(rows)), key=lambda i: (rows[i].article_id, rows[i].start))
+    return ([rows[i] for i in order], [ids[i] for i in order], [blocks[i] for i in order],
+            [vectors[i] for i in order] if vectors else [])

@@ -60,3 +60,13 @@ class IndexChangedError(NewsbotError):
             f"The index at {location} was replaced while it was being read (a rebuild finished). "
             "Reload it and try again."
         )
+
+
+class StaleVectorIndexError(IndexChangedError):
+    """This process's copy of the vector index cannot be read any more: another process wrote the
+    collection after this client had cached its state (chroma-core/chroma#3792). Reopening the store
+    reads it anew."""
+
+    def __init__(self, location: str, detail: str) -> None:
+        NewsbotError.__init__(
+            self, f"The vector index at {location} changed under this process ({detail}). Reload it and try again.")

@@ -11,22 +11,32 @@ killed at any point leaves the old or the new version of each article, never a
 mix. A run marks the index dirty while it works; the next run sweeps whatever
 an interrupted run left behind.
 
+Progressive: articles are embedded and committed one at a time (a writer thread
+writes one while the next is embedded: index/commits.py), and every commit (or
+deletion) bumps the index generation, so a running bot picks new articles up
+while a long run goes on (bot/engine.py checks the generation) and a kill loses
+at most the articles in flight (the one being written and the one being embedded). At the end the catalogue snapshot is brought up to
+date from the previous one (index/snapshots.py): the cost of a run follows what it
+changed, not the size of the archive.
+
 `--rebuild` writes a whole new epoch beside the live index and makes it live at
 the end (one pointer write), so a rebuild killed at any point leaves the old index
 answering; the next run drops what it left.
 
 Story groups (index/stories.py): each written article is signed (MinHash) and committed with
 its signature and group; at the end of the run the groups that the run touched are settled
-(records whose group changed are rewritten). A run killed before that leaves the index dirty,
-and the next run regroups everything from the stored signatures.
+(records whose group changed are rewritten, in one more commit). A run killed before that leaves
+the index dirty, and the next run regroups everything from the stored signatures.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Sequence
 from contextlib import nullcontext
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -35,6 +45,7 @@ from filelock import FileLock, Timeout
 
 from index.catalog import Catalog
 from index.chunker import Chunker
+from index.commits import ArticleWriter
 from index.embedders import Embedder, build_embedder
 from index.errors import IndexBusyError
 from index.loaders import load_corpus
@@ -46,13 +57,27 @@ from index.stories import StoryKeeper
 
 log = logging.getLogger(__name__)
 
-#: chunks embedded and written per step: bounds memory, keeps progress smooth
-_STEP_CHUNKS = 256
+#: sentence vectors kept from the articles just written, for texts that repeat (bylines, boilerplate)
+_RECENT_SENTENCES = 4096
 
 
 def index_lock(settings: IndexSettings) -> FileLock:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     return FileLock(str(settings.lock_path), timeout=0)
+
+
+def lower_priority(niceness: int) -> int:
+    """Lower this process's CPU priority to `niceness` (never raise it), before the embedder starts its
+    threads (they inherit it), so a bot on the same machine stays responsive during a long run
+    (INDEX_NICE; docs/indexing.md). Returns the niceness in effect."""
+    current = os.getpriority(os.PRIO_PROCESS, 0)
+    if niceness > current:
+        try:
+            os.setpriority(os.PRIO_PROCESS, 0, niceness)
+        except OSError as exc:  # not allowed here: index at the priority we have
+            log.warning("could not lower the CPU priority to %d: %s", niceness, exc)
+            return current
+    return max(current, niceness)
 
 
 def run_index(
@@ -94,6 +119,7 @@ class Indexer:
         root = self.settings.corpus_dir
         paths = [Path(p) for p in (paths or [root])]
         state, existing = self._begin_rebuild() if rebuild else self._begin_update(report)
+        self.generation = int(state.get("generation", 0))  # +1 for every commit of this run
 
         articles, failures = load_corpus(paths, root, max_bytes=self.settings.max_file_bytes,
                                          owners={info.id: info.path for info in existing.values()})
@@ -114,18 +140,21 @@ class Indexer:
         regrouped = self._settle_stories(existing, report)
 
         changed = bool(report.added or report.updated or report.deleted or rebuild or regrouped)
-        generation = int(state.get("generation", 0)) + (1 if changed else 0)
+        generation = self.generation + (1 if rebuild else 0)
         updated_at = datetime.now(timezone.utc).isoformat(timespec="seconds") \
             if changed or not state.get("updated_at") else state["updated_at"]
-        if rebuild:  # the new index goes live
-            self.target.publish(generation=generation, updated_at=updated_at, stories=self.stories.params)
+        if rebuild:
+            self.target.publish(generation=generation, updated_at=updated_at, stories=self.stories.params)  # the new index goes live
             self.store.attach()  # the caller's store (the bot's, for /reindex) serves it before the old one goes
             self.target.drop_other_epochs()  # other readers of the old one get IndexChangedError and reload
         else:
             self.store.set_state(dirty=0, generation=generation, updated_at=updated_at, stories=self.stories.params)
         if changed:
-            # snapshot the catalogue now, so the bot's next start (or reload) does not build it
+            # snapshot the catalogue now (the last snapshot plus what this run changed), so the bot's next
+            # start does not read every chunk
+            snapshot_started = time.perf_counter()
             Catalog.load(self.store, self.settings.cache_dir)
+            report.catalog_seconds = time.perf_counter() - snapshot_started
         report.seconds = time.perf_counter() - started
         return report
 
@@ -164,52 +193,63 @@ class Indexer:
             planned.append((article, info, chunks))
         total = sum(len(chunks) for _, _, chunks in planned)
         bar = _progress(progress)
+        recent = RecentVectors(_RECENT_SENTENCES)
         with bar or nullcontext():
             task = bar.add_task("Embedding", total=total) if bar else None
-            batch: list[tuple[Article, ArticleInfo | None, list[Chunk]]] = []
-            size = 0
-            for item in planned:
-                batch.append(item)
-                size += len(item[2])
-                if size >= _STEP_CHUNKS:
-                    self._write_batch(batch, report, bar, task)
-                    batch, size = [], 0
-            if batch:
-                self._write_batch(batch, report, bar, task)
 
-    def _write_batch(self, batch, report: IndexReport, bar, task) -> None:
-        """Embed the batch's sentences (each distinct text once, reusing vectors of the article's
-        previous version), derive chunk vectors, then write article by article."""
-        known: dict[str, np.ndarray] = {}
-        for article, info, _ in batch:
-            if info is not None:
-                known |= self.target.sentence_vectors_for_article(article.id)
-        missing = list(dict.fromkeys(t for _, _, chunks in batch for c in chunks for t in sentence_texts(c)
-                                     if t not in known))
+            def write(item: Embedded) -> None:
+                self._write_article(item, report)
+                if bar is not None:
+                    bar.update(task, advance=len(item.chunks))
+
+            with ArticleWriter(write) as writer:
+                for article, info, chunks in planned:
+                    writer.put(self._embed_article(article, info, chunks, report, recent))
+
+    def _embed_article(self, article: Article, info: ArticleInfo | None, chunks: list[Chunk], report: IndexReport,
+                       recent: "RecentVectors") -> "Embedded":
+        """The article's sentence and chunk vectors: each distinct sentence embedded once, reusing the vectors
+        of its previous version and of sentences met just before (bylines, boilerplate)."""
+        known = self.target.sentence_vectors_for_article(article.id) if info is not None else {}
+        texts = list(dict.fromkeys(t for c in chunks for t in sentence_texts(c)))
+        missing = [t for t in texts if t not in known and recent.get(t) is None]
+        known |= {t: recent.get(t) for t in texts if t not in known and t not in missing}
         if missing:
-            known |= dict(zip(missing, self.embedder.embed_passages(missing)))
-        fresh = set(missing)
-        groups = []
-        for article, _, chunks in batch:
-            sentence_vectors = [np.vstack([known[t] for t in sentence_texts(c)]) for c in chunks]
-            vectors = np.vstack([chunk_vector(v) for v in sentence_vectors]) if chunks else np.zeros((0, 0))
-            groups.append((article, chunks, vectors, sentence_vectors))
-            report.chunks_embedded += sum(1 for c in chunks if fresh.intersection(sentence_texts(c)))
-        self.target.add_chunk_groups(groups)  # new chunks: invisible until their article record changes
-        stories = {article.id: self.stories.sign(article.id, article.body, article.published_at)
-                   for article, _, _ in batch}
-        for article_id, story in self.stories.stories_for(stories).items():
-            stories[article_id]["story"] = story
-        self.target.put_articles([(article, len(chunks)) for article, _, chunks in batch], stories)  # commit points
-        for article, info, chunks in batch:
-            if info is not None:
-                report.chunks_deleted += self.target.delete_stale_chunks(article.id, article.content_hash)
-                report.updated.append(article.id)
-            else:
-                report.added.append(article.id)
-            report.chunks_added += len(chunks)
-            if bar is not None:
-                bar.update(task, advance=len(chunks))
+            fresh = dict(zip(missing, self.embedder.embed_passages(missing)))
+            known |= fresh
+            recent.update(fresh)
+        sentence_vectors = [np.vstack([known[t] for t in sentence_texts(c)]) for c in chunks]
+        vectors = np.vstack([chunk_vector(v) for v in sentence_vectors]) if chunks else np.zeros((0, 0))
+        report.chunks_embedded += sum(1 for c in chunks if set(missing).intersection(sentence_texts(c)))
+        return Embedded(article, info, chunks, vectors, sentence_vectors)
+
+    def _write_article(self, item: "Embedded", report: IndexReport) -> None:
+        """Write the article's chunks, then commit it (from here on readers see it), then drop its old chunks.
+        Runs in the writer thread, one article after another."""
+        article, chunks = item.article, item.chunks
+        self.target.add_chunks(article, chunks, item.vectors, item.sentence_vectors)  # invisible until the commit
+        story = self.stories.sign(article.id, article.body, article.published_at)
+        story["story"] = self.stories.stories_for([article.id]).get(article.id, article.id)
+        self._commit(lambda generation: self.target.put_articles([(article, len(chunks))], {article.id: story},
+                                                                 generation=generation))
+        if item.info is not None:
+            report.chunks_deleted += self.target.delete_stale_chunks(article.id, article.content_hash)
+            report.updated.append(article.id)
+        else:
+            report.added.append(article.id)
+        report.chunks_added += len(chunks)
+
+    def _commit(self, write) -> None:
+        """Make one commit point (`write(generation)`) and, on the live index, publish its generation, so a
+        running bot picks the change up (`Store.current_version()`). A rebuild's epoch is not live: its
+        generation is published with it at the end."""
+        if self.target is not self.store:  # a rebuild: every record carries the generation it goes live with
+            write(self.generation + 1)
+            return
+        self.generation += 1
+        write(self.generation)
+        self.store.set_state(generation=self.generation,
+                             updated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
 
     def _too_many_chunks(self, article: Article, count: int) -> LoadFailure:
         limit = self.settings.max_chunks_per_article
@@ -233,18 +273,27 @@ class Indexer:
             if info.path in failed_paths:
                 continue  # keep the indexed version of a file that now fails to load
             if info.path in loaded_paths or not _exists(root, info.path):
-                self.target.delete_article(info.id)  # commit point
+                self._commit(lambda _: self.target.delete_article(info.id))  # commit point
                 self.stories.deleted(info.id)
                 report.chunks_deleted += self.target.delete_stale_chunks(info.id, None)
                 report.deleted.append(info.id)
 
     def _settle_stories(self, existing: dict[str, ArticleInfo], report: IndexReport) -> int:
         """Sign what an older index left unsigned, then rewrite the group of every record whose group
-        changed (a merge, a split, an older member). Returns how many records were rewritten."""
+        changed (a merge, a split, an older member), in one commit. Returns how many records were rewritten."""
         written = set(report.added) | set(report.updated) | set(report.deleted)
         unsigned = [a for a in self._unsigned if a not in written and a in existing]
         self.stories.backfill(self.target, unsigned, {a: existing[a].published_at for a in unsigned})
-        rewritten = self.stories.finish(self.target)
+        rewritten = 0
+
+        def settle(generation: int) -> None:
+            nonlocal rewritten
+            rewritten = self.stories.finish(self.target, generation=generation)
+
+        if self.stories.changes() or unsigned:
+            self._commit(settle)
+        else:
+            self.stories.finish(self.target)
         report.articles_signed, report.stories_changed = self.stories.signed, rewritten
         if rewritten:
             log.info("story groups: %d articles changed group", rewritten)
@@ -300,3 +349,30 @@ def _progress(enabled: bool):
 
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                     transient=True)
+
+
+@dataclass(frozen=True)
+class Embedded:
+    """An article ready to be written: its chunks with their vectors."""
+
+    article: Article
+    info: ArticleInfo | None  # its indexed version, if any
+    chunks: list[Chunk]
+    vectors: np.ndarray
+    sentence_vectors: list[np.ndarray]
+
+
+class RecentVectors:
+    """The vectors of the last `limit` distinct sentence texts embedded (least recently added go first)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._vectors: dict[str, np.ndarray] = {}
+
+    def get(self, text: str) -> np.ndarray | None:
+        return self._vectors.get(text)
+
+    def update(self, vectors: dict[str, np.ndarray]) -> None:
+        self._vectors.update(vectors)
+        for old in list(self._vectors)[:max(0, len(self._vectors) - self.limit)]:
+            del self._vectors[old]

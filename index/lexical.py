@@ -1,5 +1,6 @@
-"""BM25 over the chunks (bm25s, the library under llama-index's BM25Retriever) with
-language-aware query terms: English stemming for the articles, and for questions in
+"""BM25 over the chunks (the Lucene variant that bm25s, the library under llama-index's
+BM25Retriever, computes; scored from term counts kept per catalogue segment, so adding
+articles never re-indexes the others) with language-aware query terms: English stemming for the articles, and for questions in
 other scripts, names and numbers matched to the article vocabulary by transliteration
 and fuzzy matching (rapidfuzz), so "Труфанов" finds "Troufanov"."""
 
@@ -8,11 +9,9 @@ from __future__ import annotations
 import logging
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
-from pathlib import Path
 
-import bm25s
 import numpy as np
 import Stemmer
 from bm25s.stopwords import STOPWORDS_EN
@@ -20,7 +19,7 @@ from rapidfuzz import fuzz, process
 
 from index.language import transliterate
 
-logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets DEBUG on import
+logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s (imported for its stop words) sets DEBUG on import
 
 #: bump when tokenisation changes: catalogue snapshots made with another version are rebuilt
 TOKENIZER_VERSION = 3
@@ -66,59 +65,65 @@ def terms(text: str) -> list[str]:
     return _stemmer().stemWords(kept)
 
 
+def term_ids(text: str, vocabulary: dict[str, int]) -> np.ndarray:
+    """The terms of `text` as ids of `vocabulary`, adding new terms to it. A text without terms counts
+    one empty term (as bm25s does), so every row has a length."""
+    return np.array([vocabulary.setdefault(t, len(vocabulary)) for t in terms(text)] or
+                    [vocabulary.setdefault("", len(vocabulary))], dtype=np.int32)
+
+
 class LexicalIndex:
-    """BM25 scores for every chunk of the catalogue, in catalogue order."""
+    """BM25 scores for every row of a catalogue, in catalogue order.
 
-    def __init__(self, model: bm25s.BM25 | None) -> None:
-        self.model = model  # None for an empty index
-        self.vocab: dict[str, int] = model.vocab_dict if model is not None else {}
-        by_initial: dict[str, list[str]] = defaultdict(list)
-        for term in self.vocab:
-            if len(term) >= 3 and not term.isdigit():
-                by_initial[term[0]].append(term)
-        self._by_initial = dict(by_initial)
+    Okapi BM25 with Lucene's idf, log(1 + (N - df + 0.5) / (df + 0.5)), and k1 = 1.5, b = 0.75: the
+    formula and defaults of bm25s (which llama-index's BM25Retriever uses). bm25s precomputes every
+    (row, term) score, which fixes N, df and the average length at build time, so one added article
+    means rebuilding all of it (bm25s issues #5, #98: no incremental index). Here the segments keep
+    raw term counts and the scores are computed at query time from the catalogue's live statistics,
+    so an update only counts the terms of the new rows.
+    """
 
-    @classmethod
-    def build(cls, texts: Iterable[str]) -> "LexicalIndex":
-        texts = list(texts)
-        if not texts:
-            return cls(None)
-        # term ids as compact arrays, one text at a time: lists of token strings for 100k chunks
-        # would take gigabytes
-        vocab: dict[str, int] = {"": 0}
-        ids = [np.array([vocab.setdefault(t, len(vocab)) for t in terms(text)] or [0], dtype=np.int32)
-               for text in texts]
-        model = bm25s.BM25()
-        model.index((ids, vocab), show_progress=False)
-        return cls(model)
+    K1 = 1.5
+    B = 0.75
 
-    def save(self, folder: Path) -> None:
-        if self.model is None:
-            folder.mkdir(parents=True, exist_ok=True)
-            (folder / "EMPTY").touch()
-        else:
-            self.model.save(str(folder))
-
-    @classmethod
-    def load(cls, folder: Path) -> "LexicalIndex":
-        return cls(None if (folder / "EMPTY").exists() else bm25s.BM25.load(str(folder)))
+    def __init__(self, vocab: dict[str, int], parts: list, slots: np.ndarray) -> None:
+        self.vocab = vocab
+        self._parts = parts  # [(Segment, alive mask)]
+        self._slots = slots  # catalogue row → position among all rows of all segments (dead ones included)
+        self._bases = np.cumsum([0] + [len(s) for s, _ in parts])
+        df = np.zeros(len(vocab), dtype=np.int64)
+        live, total_length = 0, 0.0
+        for segment, alive in parts:
+            df[:segment.terms] += segment.document_frequencies
+            dead = np.flatnonzero(~alive)
+            if len(dead):
+                df[:segment.terms] -= np.bincount(segment.counts[dead].indices, minlength=segment.terms)
+            live += int(alive.sum())
+            total_length += float(segment.lengths[alive].sum())
+        self.df = df
+        self.rows = live
+        self.average_length = total_length / live if live else 1.0
+        self._norms: list[np.ndarray] | None = None
+        self._by_initial: dict[str, list[str]] | None = None
 
     def document_frequencies(self) -> np.ndarray:
-        """Chunks containing each vocabulary term, by term id."""
-        if self.model is None:
-            return np.zeros(0, dtype=np.int64)
-        return np.diff(np.asarray(self.model.scores["indptr"]))
+        """Live rows containing each vocabulary term, by term id."""
+        return self.df
+
+    def known(self, term: str) -> bool:
+        tid = self.vocab.get(term)
+        return tid is not None and self.df[tid] > 0
 
     def query_terms(self, question: str, language: str) -> list[str]:
         if language == "en":
-            return [t for t in terms(question) if t in self.vocab]
+            return [t for t in terms(question) if self.known(t)]
         found: list[str] = []
         for word in words(question):
             latin = transliterate(word)
             if not _LATIN_OR_DIGIT.match(latin) or latin in _STOP:
                 continue
             stem = _stemmer().stemWord(latin)
-            if stem in self.vocab:
+            if self.known(stem):
                 found.append(stem)
             elif len(latin) >= 4 and not latin.isdigit():
                 match = self._fuzzy(latin)
@@ -127,6 +132,12 @@ class LexicalIndex:
         return found
 
     def _fuzzy(self, word: str) -> str | None:
+        if self._by_initial is None:
+            by_initial: dict[str, list[str]] = defaultdict(list)
+            for term, tid in self.vocab.items():
+                if len(term) >= 3 and not term.isdigit() and self.df[tid] > 0:
+                    by_initial[term[0]].append(term)
+            self._by_initial = dict(by_initial)
         candidates = self._by_initial.get(word[0], ())
         if not candidates:
             return None
@@ -134,8 +145,23 @@ class LexicalIndex:
         return best[0] if best else None
 
     def scores(self, query_terms: Sequence[str]) -> np.ndarray:
-        if self.model is None:
-            return np.zeros(0, dtype=np.float32)
-        if not query_terms:
-            return np.zeros(self.model.scores["num_docs"], dtype=np.float32)
-        return self.model.get_scores(list(query_terms))
+        """One score per catalogue row (0 where no query term occurs); repeated terms count again."""
+        out = np.zeros(int(self._bases[-1]), dtype=np.float32)
+        ids = [self.vocab[t] for t in query_terms if self.known(t)]
+        if ids and self.rows:
+            if self._norms is None:  # k1 * (1 - b + b * length / average length), per row
+                self._norms = [self.K1 * (1 - self.B + self.B * s.lengths / self.average_length)
+                               for s, _ in self._parts]
+            for tid in ids:
+                df = float(self.df[tid])
+                idf = np.float32(np.log(1 + (self.rows - df + 0.5) / (df + 0.5)))
+                for (segment, _), base, norm in zip(self._parts, self._bases, self._norms):
+                    if tid >= segment.terms:
+                        continue
+                    lo, hi = segment.by_term.indptr[tid], segment.by_term.indptr[tid + 1]
+                    if lo == hi:
+                        continue
+                    rows = segment.by_term.indices[lo:hi]
+                    tf = segment.by_term.data[lo:hi]
+                    out[base + rows] += idf * tf / (tf + norm[rows])
+        return out[self._slots]

@@ -147,6 +147,7 @@ class IndexReport:
     articles_signed: int = 0  # story signatures (MinHash) computed: the articles written, or signed late
     stories_changed: int = 0  # article records whose story group was rewritten (a merge, a split, an older member)
     seconds: float = 0.0
+    catalog_seconds: float = 0.0  # of `seconds`: bringing the catalogue snapshot up to date at the end
 
     @property
     def ok(self) -> bool:
@@ -165,4 +166,5 @@ class IndexReport:
             "articles_signed": self.articles_signed,
             "stories_changed": self.stories_changed,
             "seconds": round(self.seconds, 3),
+            "catalog_seconds": round(self.catalog_seconds, 3),
         }

@@ -70,6 +70,9 @@ class IndexSettings(BaseSettings):
     embed_batch_size: int = Field(32, ge=1, description="Texts per embedding call.")
     embed_base_url: str | None = Field(None, description="Embeddings endpoint; defaults to OPENAI_BASE_URL.")
     embed_api_key: SecretStr | None = Field(None, description="Embeddings API key; defaults to OPENAI_API_KEY.")
+    index_nice: int = Field(
+        10, ge=0, le=19,
+        description="CPU niceness of `newsbot index` (0-19): a running bot gets the cores first; 0: normal priority.")
 
     # --- the OpenAI-compatible endpoint (embeddings with EMBED_BACKEND=openai, the LLM) ---
     openai_api_key: SecretStr | None = Field(None, description="Key for the OpenAI-compatible endpoint.")

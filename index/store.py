@@ -34,7 +34,7 @@ from functools import cached_property
 
 import chromadb
 import numpy as np
-from chromadb.errors import NotFoundError
+from chromadb.errors import InternalError, NotFoundError
 
 from index.chroma import (
     SCHEMA_VERSION,
@@ -48,13 +48,15 @@ from index.chroma import (
     published_day,
 )
 from index.crashpoints import crash_hook_from_env
-from index.errors import EmbedderMismatchError, IndexChangedError, NewsbotError
+from index.errors import EmbedderMismatchError, IndexChangedError, NewsbotError, StaleVectorIndexError
 from index.models import Article, ArticleInfo, Chunk, Hit, IndexVersion
 from index.settings import IndexSettings
 
 log = logging.getLogger(__name__)
 
 _PAGE = 1000
+#: articles per read of their chunks (one `$in` filter)
+_ARTICLES_PER_READ = 200
 
 WriteHook = Callable[[str], None]
 
@@ -271,12 +273,30 @@ class Store:
             found.update(zip(ids, (dict(m or {}) for m in metas)))
         return found
 
-    def update_article_metadata(self, changes: Mapping[str, Mapping[str, object]]) -> None:
-        """Set some metadata fields of existing article records (others are kept), e.g. their story group."""
+    def update_article_metadata(self, changes: Mapping[str, Mapping[str, object]], *,
+                                generation: int | None = None) -> None:
+        """Set some metadata fields of existing article records (others are kept), e.g. their story group;
+        `generation`: the commit this change makes (see `put_articles`), so readers fetch these records again."""
         ids = list(changes)
+        stamp = {} if generation is None else {"generation": int(generation)}
         for part in self._batches(len(ids)):
             self._write("update_articles")
-            self.articles_collection.update(ids=ids[part], metadatas=[dict(changes[i]) for i in ids[part]])
+            self.articles_collection.update(ids=ids[part], metadatas=[dict(changes[i]) | stamp for i in ids[part]])
+
+    def article_infos_since(self, generation: int) -> dict[str, ArticleInfo]:
+        """The articles committed after `generation` (records written with `put_articles(generation=…)`)."""
+        infos: dict[str, ArticleInfo] = {}
+        for ids, metas, _ in self._pages(self.articles_collection, include=["metadatas"],
+                                         where={"generation": {"$gt": int(generation)}}):
+            infos.update((id_, article_info(id_, m)) for id_, m in zip(ids, metas))
+        return infos
+
+    def article_count(self) -> int:
+        with self._reading():
+            return self.articles_collection.count()
+
+    def article_ids(self) -> set[str]:
+        return {id_ for ids, _, _ in self._pages(self.articles_collection, include=[]) for id_ in ids}
 
     def article_bodies(self, ids: Sequence[str]) -> dict[str, str]:
         ids = list(ids)
@@ -292,13 +312,17 @@ class Store:
         self.put_articles([(article, chunk_count)])
 
     def put_articles(self, items: Sequence[tuple[Article, int]],
-                     extra: Mapping[str, Mapping[str, object]] | None = None) -> None:
-        """Commit several articles in one write (each record is the commit point of its article);
-        `extra[article_id]`: more metadata for its record (its story signature and group)."""
+                     extra: Mapping[str, Mapping[str, object]] | None = None, *, generation: int | None = None) -> None:
+        """Commit several articles in one write (each record is the commit point of its article).
+
+        `extra[article_id]`: more metadata for its record (its story signature and group). `generation`: the
+        index generation this commit makes (recorded in each record, so a reader can fetch just the articles
+        committed after the generation it has: `article_infos_since`)."""
         if not items:
             return
         extra = extra or {}
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        stamp = {} if generation is None else {"generation": int(generation)}
         for part in self._batches(len(items)):
             batch = items[part]
             self._write("put_articles")
@@ -306,7 +330,7 @@ class Store:
                 ids=[a.id for a, _ in batch], embeddings=[[1.0]] * len(batch), documents=[a.body for a, _ in batch],
                 metadatas=[a.metadata() | {"content_hash": a.content_hash, "chunks": n,
                                            "published_day": published_day(a.published_at), "indexed_at": now}
-                           | dict(extra.get(a.id, {})) for a, n in batch],
+                           | dict(extra.get(a.id, {})) | stamp for a, n in batch],
             )
 
     def delete_article(self, article_id: str) -> None:
@@ -403,21 +427,40 @@ class Store:
         return self._pages(self.chunks, include=["metadatas", "documents"])
 
     def query(self, vector: np.ndarray, n: int, where: dict | None = None) -> list[Hit]:
+        """The n nearest chunks (Chroma's vector index). Raises StaleVectorIndexError when this client's copy
+        of the vector index can no longer be read (another process wrote it since): reopen the store."""
         with self._reading():
-            got = self.chunks.query(  # Chroma returns fewer than n when there are fewer
-                query_embeddings=[np.asarray(vector, dtype=np.float32)], n_results=n, where=where,
-                include=["distances"],
-            )
+            try:
+                got = self.chunks.query(  # Chroma returns fewer than n when there are fewer
+                    query_embeddings=[np.asarray(vector, dtype=np.float32)], n_results=n, where=where,
+                    include=["distances"],
+                )
+            except InternalError as exc:
+                raise StaleVectorIndexError(self.location, str(exc)) from exc
         return [Hit(chunk_id=i, distance=float(d)) for i, d in zip(got["ids"][0], got["distances"][0])]
 
-    def _pages(self, collection, include: list[str]):
+    def chunks_of(self, article_ids: Sequence[str]) -> Iterator[tuple[list[str], list[dict], list[str]]]:
+        """Pages of (ids, metadatas, documents) of the stored chunks of these articles (every version:
+        compare `article_hash`). Not their vectors: an embedded client cannot read the vectors of records
+        another process wrote after it loaded its vector index; the sentence vectors are in the metadata."""
+        article_ids = list(article_ids)
+        for start in range(0, len(article_ids), _ARTICLES_PER_READ):
+            where = {"article_id": {"$in": article_ids[start:start + _ARTICLES_PER_READ]}}
+            yield from self._pages(self.chunks, ["metadatas", "documents"], where)
+
+    def _pages(self, collection, include: list[str], where: dict | None = None):
+        for got in self._gets(collection, include, where):
+            yield got["ids"], got.get("metadatas") or [{}] * len(got["ids"]), got.get("documents") or []
+
+    def _gets(self, collection, include: list[str], where: dict | None) -> Iterator[dict]:
+        """`collection.get` page by page (_PAGE records at a time)."""
         offset = 0
         while True:
             with self._reading():
-                got = collection.get(include=include, limit=_PAGE, offset=offset)
+                got = collection.get(include=include, limit=_PAGE, offset=offset, where=where)
             if not got["ids"]:
                 return
-            yield got["ids"], got.get("metadatas") or [{}] * len(got["ids"]), got.get("documents") or []
+            yield got
             if len(got["ids"]) < _PAGE:
                 return
             offset += _PAGE

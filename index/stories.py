@@ -264,11 +264,11 @@ class StoryKeeper:
         groups = self.graph.all_groups() if self._regroup_all else self.graph.groups(sorted(self._seeds))
         return {a: story for a, story in groups.items() if self._stored.get(a) != story}
 
-    def finish(self, store) -> int:
-        """Write the group ids that changed; returns how many records were rewritten."""
+    def finish(self, store, *, generation: int | None = None) -> int:
+        """Write the group ids that changed (as commit `generation`); returns how many records were rewritten."""
         changed = self.changes()
         if changed:
-            store.update_article_metadata({a: {"story": story} for a, story in changed.items()})
+            store.update_article_metadata({a: {"story": story} for a, story in changed.items()}, generation=generation)
             self._stored.update(changed)
         self._seeds.clear()
         self._regroup_all = False

@@ -12,11 +12,14 @@ import logging
 import re
 from collections.abc import Sequence
 
-from bot.answer.llm import LLMClient, LLMError
+from bot.answer.llm import Deadline, LLMClient, LLMError
 from bot.answer.prompts import Prompts
 from bot.answer.result import Turn
 
 log = logging.getLogger(__name__)
+
+#: the share of the answer's deadline that condensing a follow-up may use (the rest is the answer's)
+CONDENSE_SHARE = 0.4
 
 _FOLLOW_UP = re.compile(
     r"\b(he|she|it|they|him|her|his|hers|its|their|them|this|that|these|those|there|then|the same|"
@@ -52,12 +55,12 @@ class Condenser:
         self.prompts = prompts
         self.llm = llm
 
-    def condense(self, question: str, history: Sequence[Turn]) -> str:
+    def condense(self, question: str, history: Sequence[Turn], *, deadline: Deadline | None = None) -> str:
         if not history:
             return question
         if self.llm is not None:
             try:
-                return self._with_llm(question, history)
+                return self._with_llm(question, history, deadline.share(CONDENSE_SHARE) if deadline else None)
             except LLMError as exc:
                 log.warning("condense failed, using the heuristic: %s", exc)
         return self.heuristic(question, history)
@@ -76,13 +79,13 @@ class Condenser:
                 break
         return f"{question} ({', '.join(carried)})" if carried else question
 
-    def _with_llm(self, question: str, history: Sequence[Turn]) -> str:
+    def _with_llm(self, question: str, history: Sequence[Turn], deadline: Deadline | None) -> str:
         lines = []
         for turn in history[-6:]:
             lines.append(f"User: {turn.question}")
             lines.append(f"Assistant: {turn.answer[:500]}")
         prompt = self.prompts.condense.format(history="\n".join(lines), question=question)
-        text = self.llm.complete([{"role": "user", "content": prompt}]).strip().strip('"').strip()
+        text = self.llm.complete([{"role": "user", "content": prompt}], deadline=deadline).strip().strip('"').strip()
         if not text or len(text) > 4 * len(question) + 300:
             raise LLMError("unusable standalone question")
         return text.splitlines()[0]

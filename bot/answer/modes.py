@@ -8,10 +8,8 @@ quotes to claim and the answer text, in the reply language (`bot.answer.wording`
 
 from __future__ import annotations
 
-import json
 import logging
 import re
-import secrets
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -19,11 +17,10 @@ from dataclasses import dataclass, field
 from bot.answer import wording
 from bot.answer.evidence import HARD, values_of
 from bot.answer.extractive import Draft, ExtractiveAnswerer
-from bot.answer.llm import LLMClient, LLMError
-from bot.answer.prompts import Prompts
+from bot.answer.llm import Deadline
 from bot.answer.question import Question, analyse
 from bot.answer.quotes import locate_quote
-from bot.answer.result import AnswerResult, Citation, Passage, SourceRef
+from bot.answer.result import AnswerResult, Citation, DroppedClaim, Passage, SourceRef
 from bot.i18n import Texts, texts
 from index.language import detect_language
 from index.models import ArticleInfo
@@ -31,7 +28,6 @@ from index.retriever import Retrieved, Search
 
 log = logging.getLogger(__name__)
 
-REFUSAL = wording.refusal(texts("en"))
 FALLBACK_NOTICE = wording.llm_unavailable(texts("en"))
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 
@@ -61,6 +57,7 @@ class Composition:
     mode: str = "offline"
     support: float = 0.0
     partial: bool = False
+    dropped: list[DroppedClaim] = field(default_factory=list)  # LLM claims not shown, and why
 
 
 @dataclass(frozen=True)
@@ -72,6 +69,7 @@ class Asked:
     language: str  # of the question
     tr: Texts  # the bot's words in the reply language
     as_of: str | None = None  # the reference date, when the answer should say "As of …"
+    deadline: Deadline | None = None  # what is left of the time the answer may wait for the LLM
 
     @property
     def analysis(self) -> Question:
@@ -98,7 +96,7 @@ class AnswerMode(ABC):
             citations=[] if refused else citations, refused=refused, passages=passages,
             mode=composition.mode, notice=composition.notice, language=asked.tr.language,
             question_language=asked.language, support=round(composition.support, 4),
-            partial=composition.partial and not refused,
+            partial=composition.partial and not refused, dropped_claims=composition.dropped,
         )
 
     def _verified(self, composition: Composition, retrieved: list[Retrieved]) -> tuple[list[Citation], str]:
@@ -202,86 +200,6 @@ def compose_extractive(asked: Asked, retrieved: list[Retrieved], draft: Draft,
 
 def _language_of(text: str) -> str:
     return detect_language(text[:400])
-
-
-class LLMMode(AnswerMode):
-    name = "llm"
-
-    def __init__(self, article_text: Callable[[str], str], llm: LLMClient, prompts: Prompts,
-                 fallback: ExtractiveMode) -> None:
-        super().__init__(article_text)
-        self.llm = llm
-        self.prompts = prompts
-        self.fallback = fallback
-
-    def _compose(self, asked: Asked, search: Search) -> Composition:
-        retrieved = search.hits
-        nonce = secrets.token_hex(8)
-        messages = [
-            {"role": "system", "content": self.prompts.system},
-            {"role": "user", "content": self.prompts.answer.format(
-                passages=render_passages(retrieved, nonce), question=asked.standalone.replace(nonce, ""),
-                nonce=nonce)},
-        ]
-        try:
-            reply = self.llm.complete(messages, json_mode=True)
-            composition = parse_reply(reply, len(retrieved))
-        except LLMError as exc:
-            log.warning("LLM answer failed, falling back to the offline answer: %s", exc)
-            return self._fallback(asked, search)
-        if composition.refused:
-            return composition
-        if not any(self._verifies(c, retrieved) for c in composition.claims):
-            log.warning("LLM answer had no verifiable quote, falling back to the offline answer")
-            return self._fallback(asked, search)
-        return composition
-
-    def _verifies(self, claim: Claim, retrieved: list[Retrieved]) -> bool:
-        if not 0 <= claim.passage < len(retrieved):
-            return False
-        return locate_quote(claim.quote, self.article_text(retrieved[claim.passage].row.article_id)) is not None
-
-    def _fallback(self, asked: Asked, search: Search) -> Composition:
-        composition = self.fallback._compose(asked, search)
-        composition.notice = wording.llm_unavailable(asked.tr)
-        composition.mode = "offline"
-        return composition
-
-
-def render_passages(retrieved: list[Retrieved], nonce: str) -> str:
-    blocks = []
-    for i, hit in enumerate(retrieved, 1):
-        row = hit.row
-        text = row.text.replace(nonce, "")
-        meta = f"title: {row.title.replace(nonce, '')}; source: {row.source}; published: {row.published_at or 'unknown'}"
-        blocks.append(f"<<<PASSAGE {i} {nonce}>>>\n{meta}\n{text}\n<<<END PASSAGE {i} {nonce}>>>")
-    return "\n\n".join(blocks)
-
-
-def parse_reply(reply: str, passages: int) -> Composition:
-    """The model's JSON → a Composition; anything else is an LLMError."""
-    text = reply.strip()
-    fenced = re.search(r"\{.*\}", text, re.DOTALL)
-    if not fenced:
-        raise LLMError("the reply is not JSON")
-    try:
-        data = json.loads(fenced.group(0))
-    except json.JSONDecodeError as exc:
-        raise LLMError(f"the reply is not valid JSON: {exc}") from exc
-    if not isinstance(data, dict):
-        raise LLMError("the reply is not a JSON object")
-    if data.get("supported") is False:
-        return Composition(REFUSAL, refused=True, mode="llm")
-    answer = data.get("answer")
-    quotes = data.get("quotes")
-    if not isinstance(answer, str) or not answer.strip() or not isinstance(quotes, list):
-        raise LLMError("the reply lacks an answer or quotes")
-    claims = []
-    for item in quotes:
-        if isinstance(item, dict) and isinstance(item.get("quote"), str) and isinstance(item.get("n"), int):
-            if 1 <= item["n"] <= passages:
-                claims.append(Claim(n=item["n"], passage=item["n"] - 1, quote=item["quote"]))
-    return Composition(answer.strip(), claims, mode="llm")
 
 
 def _passage(rank: int, hit: Retrieved) -> Passage:

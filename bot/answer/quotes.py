@@ -1,7 +1,10 @@
 """Quote verification: find a quote in the article body and return the exact source text.
 
 Matching tolerates what models and users change (whitespace, curly vs straight
-quote marks, dashes, case, a few characters via rapidfuzz), but what is shown
+quote marks, dashes, case, a few characters via rapidfuzz), but never a different
+number, name or date: a fuzzy match is accepted only when every number and every
+capitalised word of the quote occurs, exactly, in the article text it matched
+("41 million … March" does not verify against "14 million … May"). What is shown
 is always `body[start:end]`, the article's own text at the verified offsets.
 """
 
@@ -18,6 +21,8 @@ _FOLD = str.maketrans({
     "\u00a0": " ", "…": ".",
 })
 _SPACE = re.compile(r"\s+")
+_NUMBER = re.compile(r"\d+")
+_WORD = re.compile(r"[^\W_]+")
 #: minimum rapidfuzz similarity (0–100) for a quote that is not found literally
 FUZZY_MIN = 92.0
 
@@ -64,7 +69,19 @@ def locate_quote(quote: str, body: str) -> tuple[int, int] | None:
     start, end = alignment.dest_start, alignment.dest_end
     if end - start < 0.9 * len(norm_quote):
         return None
-    return _snap(body, index[start], index[end - 1] + 1)
+    span = _snap(body, index[start], index[end - 1] + 1)
+    return span if _same_facts(quote, body[span[0]:span[1]]) else None
+
+
+def _same_facts(quote: str, matched: str) -> bool:
+    """Every number and capitalised word of the quote is in the matched article text, exactly (case aside)."""
+    numbers = _NUMBER.findall(matched)
+    for n in _NUMBER.findall(quote):
+        if n not in numbers:
+            return False
+        numbers.remove(n)
+    words = {w.casefold() for w in _WORD.findall(matched)}
+    return all(w.casefold() in words for w in _WORD.findall(quote) if w[0].isupper())
 
 
 def _snap(body: str, start: int, end: int) -> tuple[int, int]:

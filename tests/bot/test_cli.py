@@ -117,6 +117,43 @@ def test_chat_asks_as_of_and_caps_questions(newsbot, indexed: Path) -> None:
     assert f"the question is {long} characters long" in out and "never asked" not in out
 
 
+class RebuildingStdin:
+    """Chat input whose second line comes after `newsbot index --rebuild` replaced the index."""
+
+    def __init__(self, lines: list[str], rebuild: Callable[[], None]) -> None:
+        self.lines, self.rebuild, self.read = lines, rebuild, 0
+
+    def isatty(self) -> bool:
+        return False
+
+    def readline(self) -> str:
+        self.read += 1
+        if self.read == 2:
+            self.rebuild()
+        return self.lines.pop(0) + "\n" if self.lines else ""
+
+
+def test_chat_goes_on_when_the_index_is_rebuilt_under_it(newsbot, indexed: Path, dated_index: Path,
+                                                         shared_embedder: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from index.indexer import run_index
+
+    corpus = indexed / "corpus"
+    shutil.copytree(dated_index / "corpus", corpus)
+    settings = Settings(_env_file=None, corpus_dir=corpus, data_dir=indexed / "data",
+                        chroma_path=indexed / "data" / "chroma", embed_backend="local", embed_model=TEST_EMBED_MODEL)
+    rebuilt: list[bool] = []
+
+    def rebuild() -> None:
+        rebuilt.append(run_index(settings, embedder=shared_embedder, rebuild=True).ok)
+
+    monkeypatch.setattr("sys.stdin", RebuildingStdin([QUESTION, QUESTION], rebuild))
+    status, out, err = newsbot("chat")
+
+    assert status == EXIT_OK, err
+    assert rebuilt == [True] and "error" not in err.lower()
+    assert out.count(f"? {QUESTION}") == 2 and out.count("Harbor Bridge") >= 2  # both asked, both answered
+
+
 def test_run_without_a_token_is_the_terminal_chat(newsbot, indexed: Path) -> None:
     status, out, err = newsbot("run", stdin=QUESTION + "\n")
     assert status == EXIT_OK, err

@@ -112,6 +112,7 @@ def cli_env(settings: IndexSettings, **extra: str) -> dict[str, str]:
         "CHUNK_OVERLAP": str(settings.chunk_overlap),
         "PYTHONPATH": str(REPO) + os.pathsep + env.get("PYTHONPATH", ""),
         "LOG_LEVEL": "WARNING",
+        "INDEX_NICE": "0",  # a test's subprocess runs at the test's priority (on a busy machine, niced ones crawl)
     })
     if settings.chroma_host:
         env["CHROMA_HOST"] = settings.chroma_host

@@ -58,9 +58,11 @@ def change_three(corpus: Path) -> None:
     write_article(corpus, "d.txt", title="D", body=news_body(4, 2))
 
 
-# dirty; a and d: add chunks, commit both; a: delete stale; b: delete, delete chunks; clean
-WRITES_OF_THE_CHANGE = ["set_state", "add_chunks", "put_articles", "delete_chunks", "delete_articles",
-                        "delete_chunks", "set_state"]
+# dirty; a: add chunks, commit, publish its generation, delete stale; d: add chunks, commit, publish;
+# b: delete (the commit), publish, delete its chunks; clean
+WRITES_OF_THE_CHANGE = ["set_state", "add_chunks", "put_articles", "set_state", "delete_chunks",
+                        "add_chunks", "put_articles", "set_state", "delete_articles", "set_state", "delete_chunks",
+                        "set_state"]
 
 
 @pytest.mark.parametrize("crash_at", range(1, len(WRITES_OF_THE_CHANGE) + 1))
@@ -105,9 +107,9 @@ def test_the_crash_scenario_has_the_expected_writes(tmp_path: Path, make_setting
     assert (report.updated, report.added, report.deleted) == (["a.txt"], ["d.txt"], ["b.txt"])
 
 
-# the new epoch: create, add chunks, commit; the flip; drop the old epoch's two collections
-WRITES_OF_A_REBUILD = ["create_collections", "add_chunks", "put_articles", "publish", "drop_collections",
-                       "drop_collections"]
+# the new epoch: create, then per article add chunks and commit; the flip; drop the old epoch's two collections
+WRITES_OF_A_REBUILD = ["create_collections", "add_chunks", "put_articles", "add_chunks", "put_articles",
+                       "add_chunks", "put_articles", "publish", "drop_collections", "drop_collections"]
 
 
 @pytest.mark.parametrize("crash_at", range(1, len(WRITES_OF_A_REBUILD) + 2))

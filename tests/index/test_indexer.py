@@ -4,6 +4,7 @@ Interrupted runs are in test_crashes.py, size limits in test_limits.py."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -400,3 +401,16 @@ def test_the_repository_corpus_indexes_cleanly(make_settings, tracked: TrackedEm
 
     assert report.ok and "putin-hosts-ex-hostages.txt" in report.added
     assert_complete(open_store(settings, tracked), settings)
+
+
+def test_an_index_run_lowers_its_cpu_priority_and_never_raises_it() -> None:
+    """`newsbot index` calls lower_priority(INDEX_NICE) first; a process already nicer stays as nice."""
+    code = ("import os; from index.indexer import lower_priority; "
+            "print(lower_priority(7), os.getpriority(os.PRIO_PROCESS, 0))")
+    plain = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           env=dict(os.environ, PYTHONPATH=str(REPO)))
+    nicer = subprocess.run(["nice", "-n", "12", sys.executable, "-c", code], capture_output=True, text=True,
+                           check=True, env=dict(os.environ, PYTHONPATH=str(REPO)))
+
+    assert plain.stdout.split() == ["7", "7"]
+    assert nicer.stdout.split() == ["12", "12"]

@@ -240,39 +240,50 @@ def test_catalogue_snapshot_is_made_by_the_index_run_and_reused(make_settings, c
     write_corpus(corpus_dir, ("park.md", "rail.md"))
     run_index(settings, embedder=tracked)
     builds: list[int] = []
+    read_articles: list[str] = []
     original = Catalog._build.__func__
+    original_chunks_of = Store.chunks_of
 
     def counting(cls, *args, **kwargs):
         builds.append(1)
         return original(cls, *args, **kwargs)
 
+    def recording(self, article_ids):
+        read_articles.extend(article_ids)
+        return original_chunks_of(self, article_ids)
+
     monkeypatch.setattr(Catalog, "_build", classmethod(counting))
+    monkeypatch.setattr(Store, "chunks_of", recording)
     store = Store.open(settings)
     store.ensure(tracked.name, tracked.dim)
 
     first = Catalog.load(store, settings.cache_dir)
     second = Catalog.load(store, settings.cache_dir)
 
-    assert len(builds) == 0, "the index run did not leave a snapshot for the loads"
+    assert len(builds) == 0 and read_articles == [], "the index run did not leave a snapshot for the loads"
     assert [r.id for r in second.rows] == [r.id for r in first.rows]
     assert second.lexical.query_terms("night train", "en") == first.lexical.query_terms("night train", "en")
-    snapshots = sorted(p.name for p in settings.cache_dir.iterdir())
-    assert len(snapshots) == 1
+    (snapshot,) = [p for p in settings.cache_dir.iterdir() if p.is_dir()]
+    segments = sorted(p.name for p in snapshot.iterdir() if p.is_dir())
 
     write_markdown(corpus_dir, "rail.md", body="The night train now also stops in the mountains.",
                    front_matter={"title": "Night train extended", "source": "National Post"})
     run_index(settings, embedder=tracked)
-    assert len(builds) == 1, "the index run did not rebuild the snapshot of the new generation"
+    assert len(builds) == 0 and read_articles == ["rail.md"], \
+        "the index run brings the snapshot up to date by reading the changed article only"
     third = Catalog.load(store, settings.cache_dir)
     fourth = Catalog.load(store, settings.cache_dir)
 
-    assert len(builds) == 1
+    assert len(builds) == 0 and read_articles == ["rail.md"]
     assert third.generation == first.generation + 1
     rail = [r for r in third.rows if r.article_id == "rail.md"]
     assert [r.text for r in rail] == ["The night train now also stops in the mountains."]
     assert [r.id for r in fourth.rows] == [r.id for r in third.rows]
-    assert sorted(p.name for p in settings.cache_dir.iterdir()) != snapshots  # old snapshot replaced
-    assert len(list(settings.cache_dir.iterdir())) == 1
+    assert third.lexical.query_terms("mountains", "en") == ["mountain"]
+    assert [p for p in settings.cache_dir.iterdir() if p.is_dir()] == [snapshot]
+    now = sorted(p.name for p in snapshot.iterdir() if p.is_dir())
+    assert now and now != segments, "the new rows are in a new segment (here merged with the small old one)"
+    assert not list(snapshot.glob("*.tmp")), "no half-written files left"
 
 
 def test_a_damaged_snapshot_is_rebuilt(make_settings, corpus_dir: Path, tracked: TrackedEmbedder) -> None:
@@ -282,13 +293,15 @@ def test_a_damaged_snapshot_is_rebuilt(make_settings, corpus_dir: Path, tracked:
     store = Store.open(settings)
     store.ensure(tracked.name, tracked.dim)
     first = Catalog.load(store, settings.cache_dir)
-    (snapshot,) = settings.cache_dir.iterdir()
-    for f in snapshot.rglob("*.pkl"):
+    (snapshot,) = [p for p in settings.cache_dir.iterdir() if p.is_dir()]
+    damaged = list(snapshot.rglob("*.pkl"))
+    for f in damaged:
         f.write_bytes(b"not a pickle")
 
     again = Catalog.load(store, settings.cache_dir)
 
-    assert [r.id for r in again.rows] == [r.id for r in first.rows]
+    assert damaged and [r.id for r in again.rows] == [r.id for r in first.rows]
+    assert [r.id for r in Catalog.load(store, settings.cache_dir).rows] == [r.id for r in first.rows]
 
 
 def test_chunks_of_an_uncommitted_version_are_never_retrieved(make_settings, corpus_dir: Path,

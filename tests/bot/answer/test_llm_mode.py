@@ -148,3 +148,118 @@ def test_offline_asks_answer_extractively_without_calling_the_llm(server, llm_en
     assert "Troufanov" in follow_up.standalone_question  # the offline heuristic condensed it
     llm_engine.ask(QUESTION)  # without the flag, the same engine still asks the LLM
     assert len(server.chat_requests) == before + 1
+
+
+# --- claims and their evidence (issue 10) ---------------------------------------------------------------
+
+def citing(needle: str, make):
+    """A responder that finds the passage holding `needle` in the prompt and replies make(n)."""
+    def respond(request):
+        prompt = request["messages"][-1]["content"]
+        for n in range(1, 20):
+            block = prompt.split(f"<<<PASSAGE {n} ")
+            if len(block) < 2:
+                break
+            if needle in block[1].split("<<<END")[0]:
+                return make(n)
+        return make(1)
+    return respond
+
+
+def test_the_request_names_the_reply_language_and_asks_for_structured_output(server, llm_engine):
+    llm_engine.ask("Сколько дней Саша Труфанов провёл в плену в Газе?")
+    request = server.chat_requests[-1].json
+    assert "Russian" in request["messages"][-1]["content"]
+    assert request["response_format"]["type"] == "json_schema" and request["max_tokens"] > 0
+
+
+def test_a_claim_whose_number_is_not_in_its_quote_is_reanchored_to_the_sentence_that_holds_it(server, llm_engine):
+    server.enqueue(citing("498 days", lambda n: reply(
+        f"Sasha Troufanov was held in Gaza for 498 days [{n}].",
+        (n, "The fact that you managed to go free is the result of the fact that Russia has stable, long-term "
+            "relations with the Palestinian people"))))
+    result = llm_engine.ask(QUESTION)
+    assert result.mode == "llm" and "498 days [1]" in result.answer
+    assert len(result.citations) == 1 and "498 days" in result.citations[0].quote
+    assert "managed to go free" not in result.citations[0].quote
+    shown = result.citations[0]
+    assert shown.quote[shown.highlights[0][0]:shown.highlights[0][1]] == "498"
+
+
+def test_an_invented_claim_with_a_real_but_unrelated_quote_is_dropped(server, llm_engine):
+    server.enqueue(citing("gratitude", lambda n: reply(
+        f"Putin gave the hostages a gift of gratitude [{n}].",
+        (n, "We need to express words of gratitude to the leadership of the political wing of Hamas"))))
+    result = llm_engine.ask("What gift did Putin give the hostages?")
+    assert "gift" not in result.answer
+    assert [d.text for d in result.dropped_claims] == ["Putin gave the hostages a gift of gratitude."]
+    assert result.mode == "offline" and result.notice  # nothing supported remained: the offline answer
+
+
+def test_only_the_supported_claims_are_shown_and_the_dropped_ones_are_reported(server, llm_engine):
+    server.enqueue(citing("498 days", lambda n: reply(
+        f"He was held in Gaza for 498 days [{n}]. Putin gave him a medal [{n}].",
+        (n, "he was held in Gaza for 498 days"))))
+    result = llm_engine.ask(QUESTION)
+    assert result.answer == "He was held in Gaza for 498 days [1]."
+    assert [d.text for d in result.dropped_claims] == ["Putin gave him a medal."]
+    assert result.notice and "left out" in result.notice
+
+
+def test_fenced_json_with_prose_around_it_is_used(server, llm_engine):
+    server.enqueue(citing("498 days", lambda n: "Here is my answer:\n```json\n" + reply(
+        f"He was held in Gaza for 498 days [{n}].", (n, "he was held in Gaza for 498 days"))[:-1]
+        + ",}\n```\nLet me know if you need more."))
+    result = llm_engine.ask(QUESTION)
+    assert result.mode == "llm" and result.answer == "He was held in Gaza for 498 days [1]."
+
+
+def test_a_three_digit_marker_is_removed_or_renumbered(server, llm_engine):
+    server.enqueue(citing("498 days", lambda n: reply(
+        "He was held in Gaza for 498 days [123].", (123, "he was held in Gaza for 498 days"))))
+    result = llm_engine.ask(QUESTION)
+    assert "[123]" not in result.answer and result.answer == "He was held in Gaza for 498 days [1]."
+
+
+def test_a_russian_question_answered_in_english_keeps_the_quotes_and_answers_in_russian(server, llm_engine):
+    from index.language import guess_language
+
+    server.enqueue(citing("498 days", lambda n: reply(
+        f"He was held in Gaza for 498 days [{n}].", (n, "he was held in Gaza for 498 days"))))
+    result = llm_engine.ask("Сколько дней Саша Труфанов провёл в плену в Газе?")
+    assert "He was held" not in result.answer
+    assert result.language == "ru" and guess_language(result.answer.split("[")[0]) in (None, "ru")
+    assert any("he was held in Gaza for 498 days" in c.quote for c in result.citations)
+    assert any(d.reason.startswith("language") for d in result.dropped_claims)
+
+
+def test_a_claim_that_fails_the_questions_year_is_not_accepted(server, llm_engine):
+    server.enqueue(citing("498 days", lambda n: reply(
+        f"He was held in Gaza for 498 days [{n}].", (n, "he was held in Gaza for 498 days"))))
+    result = llm_engine.ask("How long was Sasha Troufanov held in Gaza in 2019?")
+    assert "He was held in Gaza for 498 days" not in result.answer
+    assert any("2019" in d.reason for d in result.dropped_claims)
+
+
+def test_a_follow_up_pays_one_deadline_for_condensing_and_answering(server, make_engine):
+    engine = make_engine(answer_mode="llm", openai_base_url=server.base_url, openai_api_key="sk-test",
+                         llm_timeout=300, answer_deadline=2.0, llm_max_retries=0)
+    first = engine.ask(QUESTION)
+    server.enqueue(Delay(60, "never"), Delay(60, "never"))  # a dead endpoint: condense, then the answer
+    result = engine.ask("When was he freed?", [Turn.from_result(first)])
+    condense, answer = server.chat_requests[-2:]
+    timeouts = [float(r.headers["x-stainless-read-timeout"]) for r in (condense, answer)]
+    assert sum(timeouts) <= 2.0 and timeouts[0] <= 0.8  # together within ANSWER_DEADLINE, not 2 × 300 s
+    assert result.notice == FALLBACK_NOTICE and result.mode == "offline"
+
+
+def test_an_open_breaker_answers_offline_at_once_without_calling_the_endpoint(server, make_engine):
+    engine = make_engine(answer_mode="llm", openai_base_url=server.base_url, openai_api_key="sk-test",
+                         llm_max_retries=0, llm_breaker_failures=2, llm_breaker_cooldown=3600)
+    server.enqueue(Fail(500), Fail(500))
+    engine.ask(QUESTION)
+    engine.ask(QUESTION)
+    before = len(server.chat_requests)
+    result = engine.ask(QUESTION)
+    assert len(server.chat_requests) == before
+    assert result.notice == FALLBACK_NOTICE and result.mode == "offline"

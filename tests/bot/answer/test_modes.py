@@ -1,9 +1,6 @@
 """Verification of what a mode claims: unverifiable quotes and unbacked [n] markers never reach the user."""
 
-import pytest
-
-from bot.answer.llm import LLMError
-from bot.answer.modes import AnswerMode, Asked, Claim, Composition, parse_reply
+from bot.answer.modes import AnswerMode, Asked, Claim, Composition
 from bot.i18n import texts
 from index.catalog import ChunkRow
 from index.retriever import Retrieved, Search
@@ -71,20 +68,3 @@ def test_the_stated_answer_is_highlighted_inside_its_verified_quote():
     result = ScriptedMode(composition).answer(asked(), retrieved())
     c = result.citations[0]
     assert [c.quote[a:b] for a, b in c.highlights] == ["498 days"]
-
-
-@pytest.mark.parametrize("reply", ["PWNED", "{not json", "[1, 2]", '{"answer": 3, "quotes": []}', ""])
-def test_unusable_model_output_is_an_llm_error(reply):
-    with pytest.raises(LLMError):
-        parse_reply(reply, passages=3)
-
-
-def test_model_json_is_parsed_even_inside_a_code_fence():
-    composition = parse_reply('```json\n{"supported": true, "answer": "498 days [1].", '
-                              '"quotes": [{"n": 1, "quote": "498 days"}, {"n": 9, "quote": "x"}]}\n```', passages=2)
-    assert composition.answer == "498 days [1]."
-    assert [(c.n, c.quote) for c in composition.claims] == [(1, "498 days")]
-
-
-def test_unsupported_reply_is_a_refusal():
-    assert parse_reply('{"supported": false, "answer": "", "quotes": []}', passages=2).refused

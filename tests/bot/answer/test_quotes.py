@@ -1,3 +1,5 @@
+import pytest
+
 from bot.answer.quotes import locate_quote
 
 BODY = (
@@ -21,8 +23,30 @@ def test_straight_quotes_dashes_case_and_whitespace_are_tolerated_but_source_tex
 
 
 def test_small_typo_is_matched_and_snapped_to_whole_words():
-    assert shown("in response to Trupanov telling him that he was held in Gaza") == \
+    assert shown("in response to Troupanov teling him that he was held in Gaza") == \
         "in response to Troupanov telling him that he was held in Gaza"
+
+
+def test_a_different_name_is_not_forgiven():
+    assert shown("in response to Trupanov telling him that he was held in Gaza") is None
+
+
+NUMBERS = "The company lost 14 million dollars in May, said Jane Smith of Acme Corp in a statement on Friday."
+
+
+@pytest.mark.parametrize("quote", [
+    "The company lost 41 million dollars in March, said Jane Smith of Acme Corp",
+    "The company lost 41 million dollars in May, said Jane Smith of Acme Corp",
+    "The company lost 14 million dollars in March, said Jane Smith of Acme Corp",
+    "The company lost 14 million dollars in May, said John Smith of Acme Corp",
+], ids=["number-and-month", "number", "month", "name"])
+def test_altered_numbers_dates_and_names_never_verify(quote):
+    assert locate_quote(quote, NUMBERS) is None
+
+
+def test_whitespace_quote_marks_dashes_and_case_are_still_forgiven_beside_numbers():
+    span = locate_quote("the company lost 14  million dollars in may - said jane smith", NUMBERS)
+    assert span is not None and NUMBERS[span[0]:span[1]].startswith("The company lost 14 million")
 
 
 def test_invented_quote_is_rejected():

@@ -1,0 +1,272 @@
+"""An LLM answer as claims, and the facts each claim states that its evidence must contain.
+
+`split_claims(answer)` cuts the answer into sentences, and a sentence into clauses where it cites
+several passages ("498 days [1], and his mother was freed in 2023 [2]."), each with its `[n]` markers.
+
+`facts(claim, language)` are what the claim asserts in language-independent tokens:
+- numbers and years (digits; "1,000" = "1 000" = "1000"; the number words two to twelve and the tens in
+  English and Russian: "four cases" needs a 4 or a "four" in the evidence),
+- months (read with the month names of the claim's language, Babel's via bot.answer.time_grammar, and
+  compared as month numbers: "в марте" is March),
+- names: capitalised words outside the sentence's first word (that one counts when it is capitalised
+  elsewhere too, or starts a multi-word name), transliterated to Latin letters (Cyrillic, Greek),
+- phrases the claim puts in quotation marks.
+`missing(facts, evidence)` lists what the evidence does not contain. Numbers, months and phrases must be
+there exactly; a name in the evidence's own script must be there (fuzzily: ≥ 80, the same first letter,
+as bot.answer.evidence matches names); a name the model transliterated from another script is matched
+against the article's spelling after transliteration (inflection endings stripped, fuzzy ≥ 75 or a shared
+stem of ≥ 4 letters), and, since exonyms differ (Москва/Moscow), half of such names suffice.
+Hebrew and Arabic have no capital letters: their names are not checked (numbers, months and similarity are).
+German capitalises every noun, so German claims have no name facts either.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from bot.answer.question import fold, number_forms
+from bot.answer.spans import STOPWORDS
+from bot.answer.time_grammar import fold as time_fold, grammar
+from bot.answer.time_words import WORDS
+from index.chunker import sentence_spans
+from index.language import transliterate
+
+MAX_CLAIMS = 12
+MARKER = re.compile(r"\[\s*(\d{1,4}(?:\s*[,;]\s*\d{1,4})*)\s*\]")
+_NUMBER = re.compile(r"(?<![\w.])\d{1,3}(?:[,.\u00a0 ]\d{3})+(?:\.\d+)?(?!\w)|(?<![\w.])\d+(?:[.,]\d+)?(?![\w])")
+_DIGITS = re.compile(r"\d{1,3}(?:[,.\u00a0 ]\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?")
+_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+#: number words that count as numbers ("one" is left out: it is as often a pronoun); English and Russian
+_NUMBER_WORDS = {w: n for n, words in enumerate((
+    "", "", "two|два|две", "three|три", "four|четыре", "five|пять", "six|шесть", "seven|семь", "eight|восемь",
+    "nine|девять", "ten|десять", "eleven|одиннадцать", "twelve|двенадцать")) for w in words.split("|") if w}
+_NUMBER_WORDS.update({"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+                      "eighty": 80, "ninety": 90, "двадцать": 20, "тридцать": 30})
+_NUMBER_WORD = re.compile(r"(?<![^\W\d_])(" + "|".join(_NUMBER_WORDS) + r")(?![^\W\d_])", re.IGNORECASE)
+_LETTERS = re.compile(r"[^\W\d_]+")
+PASSAGE_REF = re.compile(r"\b(?:passages?|отрыв\w*|пассаж\w*|фрагмент\w*)\s+\[?\d{1,3}\]?"
+                          r"(?:\s*(?:,|and|и)\s*\[?\d{1,3}\]?)*", re.IGNORECASE)
+_QUOTED = re.compile(r"[\"“«„]([^\"”»“]{3,80})[\"”»“]")
+_LATIN = re.compile(r"[a-zA-Z]")
+#: inflection endings stripped from a transliterated name before matching (Russian/Ukrainian cases)
+_ENDINGS = re.compile(r"(?:ykh|ikh|ogo|ego|omu|emu|ami|yami|oy|ey|om|em|ym|im|ov|ev|a|u|e|y|i|yu|ya)$")
+#: words that start sentences without being names (beyond the English stopwords)
+_COMMON = frozenset(
+    "according after although as at before but during however in on since so the then there this these those "
+    "when while yes no он она оно они его её ее их это этот эта эти в во на по после до согласно да нет также "
+    "однако когда где кто что как так тогда там всего более около ещё еще уже".split())
+NO_NAMES = frozenset({"de", "lb", "he", "ar", "fa", "ur", "yi", "zh", "ja", "ko", "th", "hi"})
+
+
+@dataclass
+class ClaimText:
+    text: str  # as the model wrote it, without markers
+    markers: list[int] = field(default_factory=list)  # the [n] it cites, in order
+
+
+@dataclass(frozen=True)
+class Name:
+    text: str
+    forms: tuple[str, ...]  # one per word: folded, transliterated
+    script: str  # latin | other
+
+    @classmethod
+    def of(cls, text: str) -> "Name":
+        return cls(text, tuple(f for w in text.split() for f in _forms(w) if len(f) >= 3), script_of(text))
+
+
+@dataclass
+class Facts:
+    numbers: list[str] = field(default_factory=list)
+    months: list[int] = field(default_factory=list)
+    names: list[Name] = field(default_factory=list)
+    phrases: list[str] = field(default_factory=list)
+
+
+def script_of(text: str) -> str:
+    """latin, or other when most letters are not Latin."""
+    letters = "".join(_LETTERS.findall(text))
+    return "latin" if len(_LATIN.findall(letters)) * 2 >= len(letters) else "other"
+
+
+def markers_of(text: str) -> list[int]:
+    out: list[int] = []
+    for m in MARKER.finditer(text):
+        out += [int(x) for x in re.split(r"\s*[,;]\s*", m.group(1)) if x]
+    return out
+
+
+def strip_markers(text: str) -> str:
+    return re.sub(r"\s+([.,;:!?])", r"\1", MARKER.sub("", text)).strip()
+
+
+def split_claims(answer: str) -> list[ClaimText]:
+    """Sentences, and clauses of a sentence that cite different passages, each with its markers."""
+    claims: list[ClaimText] = []
+    for start, end in sentence_spans(answer):
+        sentence = answer[start:end]
+        for clause in _clauses(sentence):
+            text = strip_markers(clause)
+            if len(_LETTERS.findall(text)) or _DIGITS.search(text):
+                claims.append(ClaimText(text, markers_of(clause)))
+            if len(claims) >= MAX_CLAIMS:
+                return claims
+    return claims
+
+
+def _clauses(sentence: str) -> list[str]:
+    """Cut after a marker followed by more words of the same sentence ("A [1], and B [2].")."""
+    out: list[str] = []
+    last = 0
+    for m in MARKER.finditer(sentence):
+        rest = sentence[m.end():]
+        if len(_LETTERS.findall(rest)) >= 3 and markers_of(rest):
+            cut = m.end()
+            out.append(sentence[last:cut])
+            last = cut
+    out.append(sentence[last:])
+    return [c.strip(" ,;") for c in out if c.strip(" ,;.")]
+
+
+# --- facts -------------------------------------------------------------------------------------
+
+def facts(claim: str, language: str, context: str = "") -> Facts:
+    """What `claim` asserts that evidence must hold; `context` (the whole answer and the question) tells a
+    sentence-initial name from a capitalised first word. The model's references to the prompt's passages
+    ("according to passage 1") are not facts."""
+    claim = PASSAGE_REF.sub(" ", claim)
+    out = Facts()
+    for m in _NUMBER.finditer(claim):
+        out.numbers.append(m.group(0))
+    out.numbers += [str(_NUMBER_WORDS[m.group(1).lower()]) for m in _NUMBER_WORD.finditer(claim)]
+    out.months = months_in(claim, language)
+    out.phrases = [m.group(1).strip() for m in _QUOTED.finditer(claim)]
+    if language not in NO_NAMES:
+        out.names = _names(claim, context)
+    return out
+
+
+def months_in(text: str, language: str) -> list[int]:
+    """Month numbers named in `text` (ambiguous names such as "May", "March" only when capitalised or
+    next to a number)."""
+    code = language if language in WORDS else "en"
+    g = grammar(code)
+    if g.months is None:
+        return []
+    folded, index = time_fold(text, code)
+    found: list[int] = []
+    for m in g.months.finditer(folded):
+        month, need = g.names[("m", m.group("name"))]
+        numbered = any(m.groupdict().get(k) for k in ("d1", "d2", "y"))
+        if need == 0 or numbered or (need == 1 and text[index[m.start("name")]].isupper()):
+            found.append(month)
+    return found
+
+
+def _names(claim: str, context: str) -> list[Name]:
+    words = list(_WORD.finditer(claim))
+    names: list[Name] = []
+    run: list[str] = []
+
+    def close() -> None:
+        if run:
+            forms = tuple(f for w in run for f in _forms(w) if len(f) >= 3)
+            if forms:
+                script = "latin" if all(_LATIN.search(w) for w in run) else "other"
+                names.append(Name(" ".join(run), forms, script))
+            run.clear()
+
+    for i, m in enumerate(words):
+        word = m.group(0)
+        gap = claim[words[i - 1].end():m.start()] if i else ""
+        if run and (gap.strip() or not word[:1].isupper()):
+            close()
+        if not word[:1].isupper() or word.casefold() in STOPWORDS or word.casefold() in _COMMON:
+            continue
+        first = i == 0 or re.search(r"[.!?:]\s*$", claim[:m.start()])
+        if first and not run:
+            following = i + 1 < len(words) and words[i + 1].group(0)[:1].isupper() and \
+                not claim[m.end():words[i + 1].start()].strip()
+            if not following and not _capitalised_in(word, context):
+                continue
+        if len(word) < 3 and not word.isupper():
+            continue
+        run.append(word)
+    close()
+    return names
+
+
+def _capitalised_in(word: str, context: str) -> bool:
+    """`word` occurs capitalised in `context` not at the start of a sentence."""
+    for m in re.finditer(rf"(?<![\w]){re.escape(word)}(?![\w])", context):
+        if m.start() and not re.search(r"(?:^|[.!?:]\s*)$", context[:m.start()]):
+            return True
+    return False
+
+
+def _forms(word: str) -> list[str]:
+    return [fold(transliterate(p)) for p in re.split(r"[-'’]", word) if p]
+
+
+# --- checking evidence ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class EvidenceText:
+    """A quote or sentence with what claims are checked against, computed once."""
+
+    text: str
+    numbers: frozenset[str]
+    months: frozenset[int]
+    words: frozenset[str]  # folded, transliterated
+    folded: str
+    script: str
+
+    @classmethod
+    def of(cls, text: str, language: str) -> "EvidenceText":
+        numbers = frozenset([f for m in _DIGITS.finditer(text) for f in number_forms(m.group(0))]
+                            + [str(_NUMBER_WORDS[m.group(1).lower()]) for m in _NUMBER_WORD.finditer(text)])
+        words = frozenset(fold(transliterate(w)) for w in _LETTERS.findall(text))
+        return cls(text, numbers, frozenset(months_in(text, language)), words, fold(text), script_of(text))
+
+
+def missing(claim: Facts, evidence: EvidenceText) -> list[str]:
+    """The claim's facts that the evidence lacks, as "number 41", "month 3", "name Putin", "phrase …"."""
+    out = [f"number {n}" for n in claim.numbers if not any(f in evidence.numbers for f in number_forms(n))]
+    out += [f"month {m}" for m in claim.months if m not in evidence.months]
+    out += [f"phrase {p}" for p in claim.phrases if _same_script(p, evidence) and fold(p) not in evidence.folded]
+    same = [n for n in claim.names if n.script == evidence.script]
+    other = [n for n in claim.names if n.script != evidence.script]
+    out += [f"name {n.text}" for n in same if not _name_in(n, evidence.words, cross=False)]
+    unmatched = [n for n in other if not _name_in(n, evidence.words, cross=True)]
+    if len(unmatched) * 2 > len(other):
+        out += [f"name {n.text}" for n in unmatched]
+    return out
+
+
+def _same_script(text: str, evidence: EvidenceText) -> bool:
+    return ("latin" if _LATIN.search(text) else "other") == evidence.script
+
+
+def _name_in(name: Name, words: frozenset[str], *, cross: bool) -> bool:
+    hits = sum(1 for f in name.forms if _word_in(f, words, cross))
+    return hits >= max(1, math.ceil(len(name.forms) / 2))
+
+
+def _word_in(form: str, words: frozenset[str], cross: bool) -> bool:
+    if form in words:
+        return True
+    if len(form) < 4:
+        return False
+    stem = _ENDINGS.sub("", form) if cross else form
+    for w in words:
+        if w[:1] != form[:1] or abs(len(w) - len(form)) > 4:
+            continue
+        if fuzz.ratio(form, w) >= (75 if cross else 80):
+            return True
+        if cross and len(stem) >= 4 and (w.startswith(stem) or fuzz.ratio(stem, _ENDINGS.sub("", w)) >= 80):
+            return True
+    return False

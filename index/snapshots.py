@@ -1,0 +1,106 @@
+"""Catalogue snapshots under DATA_DIR/cache, so a start (or an index run's end) does not re-read and
+re-tokenise every chunk.
+
+One folder per index (store location and collection prefix): its segments, each in a folder of its
+own and written once (index/segments.py), and `manifest.pkl` naming the epoch, generation, articles,
+vocabulary and the segments with their live rows. Writing a snapshot writes only the segments that
+are not on disk yet, then replaces the manifest (write beside, rename), then removes segments no
+manifest names: adding a week to an indexed year writes that week's segment, not the year.
+
+Readers validate a snapshot against the store (epoch, then every article's content hash) and bring
+it up to date (`Catalog._apply`); a damaged snapshot is ignored (the catalogue is read from the
+store and a new snapshot written), never fatal. Writers take a lock file; a process that finds it
+taken skips writing (the snapshot is an optimisation, the other writer leaves one).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import pickle
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+from filelock import FileLock, Timeout
+
+from index.lexical import TOKENIZER_VERSION
+from index.segments import Segment
+from index.store import Store
+
+if TYPE_CHECKING:
+    from index.catalog import Catalog
+
+log = logging.getLogger(__name__)
+
+SNAPSHOT_VERSION = 3
+
+
+class Snapshots:
+    def __init__(self, cache_dir: Path, store: Store) -> None:
+        where = hashlib.sha256(f"{store.location}|{store.prefix}".encode()).hexdigest()[:12]
+        self.cache_dir = cache_dir
+        self.prefix = f"catalog-{where}-"
+        self.folder = cache_dir / f"{self.prefix}v{SNAPSHOT_VERSION}.{TOKENIZER_VERSION}"
+        self.manifest = self.folder / "manifest.pkl"
+
+    def read(self, epoch: str) -> Catalog | None:
+        """The snapshot of `epoch`, or None (no snapshot, another epoch's, or a damaged one)."""
+        from index.catalog import Catalog
+
+        try:
+            with open(self.manifest, "rb") as f:
+                manifest = pickle.load(f)
+            if manifest["version"] != SNAPSHOT_VERSION or manifest["epoch"] != epoch:
+                return None
+            parts = [(Segment.load(self.folder, name), np.asarray(alive, dtype=bool))
+                     for name, alive in manifest["segments"]]
+            if any(len(segment) != len(alive) for segment, alive in parts):
+                raise ValueError("a segment does not match its live rows")
+            return Catalog(parts, manifest["vocab"], manifest["articles"], manifest["generation"],
+                           manifest["updated_at"], epoch, manifest["dim"])
+        except FileNotFoundError:
+            return None
+        except Exception as exc:  # a damaged snapshot is rebuilt, never fatal
+            log.warning("ignoring unreadable catalogue snapshot %s: %s", self.folder, exc)
+            return None
+
+    def write(self, catalog: Catalog) -> bool:
+        """Save `catalog` as the snapshot (False when another process is writing one, or on a disk error)."""
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(self.cache_dir / f"{self.folder.name}.lock"), timeout=0)
+        try:
+            lock.acquire()
+        except Timeout:
+            log.info("another process is writing the catalogue snapshot; not writing one")
+            return False
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            for segment, _ in catalog.parts:
+                segment.save(self.folder)
+            manifest = {"version": SNAPSHOT_VERSION, "epoch": catalog.epoch, "generation": catalog.generation,
+                        "updated_at": catalog.updated_at, "dim": catalog.dim, "articles": catalog.articles,
+                        "vocab": catalog.vocab,
+                        "segments": [(segment.name, np.asarray(alive, dtype=bool)) for segment, alive in catalog.parts]}
+            tmp = self.manifest.with_suffix(".tmp")
+            with open(tmp, "wb") as f:
+                pickle.dump(manifest, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.manifest)
+            self._remove_unused({segment.name for segment, _ in catalog.parts})
+            return True
+        except OSError as exc:
+            log.warning("could not write the catalogue snapshot %s: %s", self.folder, exc)
+            return False
+        finally:
+            lock.release()
+
+    def _remove_unused(self, names: set[str]) -> None:
+        """Segments the manifest does not name, and snapshots of this index in other formats."""
+        for path in self.folder.iterdir():
+            if path.is_dir() and path.name not in names:
+                shutil.rmtree(path, ignore_errors=True)
+        for path in self.cache_dir.glob(f"{self.prefix}*"):
+            if path.is_dir() and path != self.folder:
+                shutil.rmtree(path, ignore_errors=True)

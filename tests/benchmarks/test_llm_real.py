@@ -1,0 +1,26 @@
+"""The real-model benchmark: skipped with a message without an endpoint; its automatic support check."""
+
+from benchmarks import llm_real
+from benchmarks.common import Context
+
+
+def test_without_an_endpoint_the_benchmark_is_skipped_with_a_message(monkeypatch, tmp_path, capsys):
+    monkeypatch.delenv("LLM_BENCH_BASE_URL", raising=False)
+    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
+    result = llm_real.run(Context(quick=False, work=tmp_path))
+    assert "skipped" in result and "LLM_BENCH_BASE_URL" in result["skipped"]
+    assert "skipped" in capsys.readouterr().err
+
+
+def test_quick_mode_needs_an_explicit_benchmark_endpoint(monkeypatch, tmp_path):
+    monkeypatch.delenv("LLM_BENCH_BASE_URL", raising=False)
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
+    assert "skipped" in llm_real.run(Context(quick=True, work=tmp_path))
+
+
+def test_the_automatic_check_wants_the_claims_digits_names_and_stated_answer_in_its_quotes():
+    quote = ["Troupanov telling him that he was held in Gaza for 498 days."]
+    assert llm_real.auto_supported("He was held in Gaza for 498 days.", quote, ("498 days",))
+    assert not llm_real.auto_supported("He was held in Gaza for 489 days.", quote, ())
+    assert not llm_real.auto_supported("He was held by Hamas in Gaza.", quote, ())
+    assert not llm_real.auto_supported("He was held in Gaza for 498 days in Rafah.", quote, ("Rafah",))

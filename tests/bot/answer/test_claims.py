@@ -1,0 +1,62 @@
+"""Claims of an LLM answer and the facts their evidence must hold (bot.answer.claims)."""
+
+import pytest
+
+from bot.answer.claims import EvidenceText, facts, missing, split_claims, strip_markers
+
+ARTICLE = ("Russian President Vladimir Putin met Wednesday evening with freed hostage Sasha Troufanov at the Kremlin "
+           "in Moscow. Troufanov was held in Gaza for 498 days and returned in February, before the truce collapsed "
+           "in March. His mother Elena Trufanova was freed in November 2023.")
+
+
+def lacking(claim: str, language: str = "en", evidence: str = ARTICLE) -> list[str]:
+    return missing(facts(claim, language, claim), EvidenceText.of(evidence, "en"))
+
+
+def test_sentences_and_clauses_citing_different_passages_are_separate_claims():
+    claims = split_claims("He was held for 498 days [1], and his mother was freed in November 2023 [2]. "
+                          "Putin met him at the Kremlin [1][3].")
+    assert [(c.text, c.markers) for c in claims] == [
+        ("He was held for 498 days", [1]), ("and his mother was freed in November 2023.", [2]),
+        ("Putin met him at the Kremlin.", [1, 3])]
+
+
+@pytest.mark.parametrize("marker", ["[1]", "[12]", "[123]", "[1, 2]"])
+def test_markers_of_any_length_are_read_and_removed(marker):
+    claim = split_claims(f"He was held for 498 days {marker}.")[0]
+    assert claim.text == "He was held for 498 days." and claim.markers
+    assert strip_markers(f"498 days {marker}.") == "498 days."
+
+
+def test_a_claim_whose_facts_are_in_the_evidence_lacks_nothing():
+    assert lacking("Sasha Troufanov was held in Gaza for 498 days.") == []
+    assert lacking("His mother was one of three women freed.", evidence="The three women were freed.") == []
+    assert lacking("The truce collapsed in March.") == []
+
+
+@pytest.mark.parametrize("claim, fact", [
+    ("Troufanov was held in Gaza for 489 days.", "number 489"),
+    ("The truce collapsed in May 2025.", "number 2025"),
+    ("The truce collapsed in May.", "month 5"),
+    ("Putin met Bar Kupershtein at the Kremlin.", "name Bar Kupershtein"),
+    ('Putin called it a "gesture of goodwill".', "phrase gesture of goodwill"),
+    ("Troufanov was held in Gaza for four hundred days.", "number 4"),
+])
+def test_a_number_month_name_or_phrase_missing_from_the_evidence_is_reported(claim, fact):
+    assert fact in lacking(claim)
+
+
+def test_names_and_months_written_in_another_script_are_matched_with_the_articles_spelling():
+    assert lacking("Саша Труфанов провёл в плену в Газе 498 дней.", "ru") == []
+    assert lacking("Перемирие рухнуло в марте.", "ru") == []
+    assert "month 5" in lacking("Перемирие рухнуло в мае.", "ru")
+    assert lacking("Путин встретился с Борисом Джонсоном.", "ru")  # a name the article does not have
+
+
+def test_a_capitalised_first_word_is_a_name_only_when_it_is_one_elsewhere():
+    assert facts("The meeting was in Moscow.", "en", "").names[0].text == "Moscow"
+    assert [n.text for n in facts("Biden met him.", "en", "Did Biden meet him?").names] == ["Biden"]
+
+
+def test_references_to_the_prompts_passages_are_not_facts():
+    assert lacking("According to passage 1, he was held in Gaza for 498 days.") == []

@@ -1,0 +1,155 @@
+"""The catalogue brought up to date incrementally is the catalogue a full read would make: same rows,
+same BM25 scores (which are bm25s's), same sentence vectors; it reads only the articles that changed,
+and stays so through many small updates (segments merged, dead rows dropped). Real embedded Chroma,
+the hashing embedder (storage, not retrieval quality)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import bm25s
+import numpy as np
+import pytest
+
+from index.catalog import Catalog
+from index.indexer import run_index
+from index.lexical import terms
+from index.segments import MAX_MERGE_ROWS
+from index.settings import IndexSettings
+from index.snapshots import Snapshots
+from index.store import Store
+from tests.factories import news_body, write_article, write_news_corpus
+from tests.index.conftest import HashingEmbedder
+from tests.index.invariants import open_store
+
+QUERIES = ["council park freight yard", "storm power homes", "night train coast", "report number 7-0",
+           "updates about the bridge story"]
+
+
+def full_read(store: Store, settings: IndexSettings) -> Catalog:
+    """The catalogue read from every chunk in the store (no snapshot)."""
+    state = store.state()
+    return Catalog._build(store, store.article_infos(), int(state["generation"]), str(state.get("updated_at", "")),
+                          epoch=str(state["epoch"]))
+
+
+def record_chunk_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The ids of the articles whose chunks are read from the store from now on (the real reads happen)."""
+    asked: list[str] = []
+    original = Store.chunks_of
+
+    def recording(self, article_ids):
+        asked.extend(article_ids)
+        return original(self, article_ids)
+
+    monkeypatch.setattr(Store, "chunks_of", recording)
+    return asked
+
+
+def assert_same(incremental: Catalog, full: Catalog) -> None:
+    assert incremental.version == full.version
+    assert incremental.articles == full.articles
+    assert sorted(r.id for r in incremental.rows) == sorted(r.id for r in full.rows)
+    where = {row.id: i for i, row in enumerate(full.rows)}
+    for i, row in enumerate(incremental.rows):
+        assert row == full.rows[where[row.id]]
+        assert np.array_equal(incremental.sentence_block(i), full.sentence_block(where[row.id]))
+    for query in QUERIES:
+        query_terms = full.lexical.query_terms(query, "en")
+        assert incremental.lexical.query_terms(query, "en") == query_terms
+        mine, theirs = incremental.lexical.scores(query_terms), full.lexical.scores(query_terms)
+        assert np.allclose([mine[i] for i, r in enumerate(incremental.rows)],
+                           [theirs[where[r.id]] for r in incremental.rows], atol=1e-5)
+    for term in ("council", "storm", "report", "numbe"):
+        tid = full.vocab.get(term)
+        mine = incremental.document_frequency(incremental.vocab[term]) if term in incremental.vocab else 0
+        assert mine == (full.document_frequency(tid) if tid is not None else 0)
+
+
+def test_bm25_scores_are_those_of_bm25s(settings: IndexSettings, corpus_dir: Path, hashing: HashingEmbedder) -> None:
+    write_news_corpus(corpus_dir, 12, paragraphs=2)
+    run_index(settings, embedder=hashing)
+    catalog = Catalog.load(open_store(settings, hashing), settings.cache_dir)
+    texts = [f"{r.title}\n{r.text}" for r in catalog.rows]
+    vocab = {"": 0}
+    ids = [[vocab.setdefault(t, len(vocab)) for t in terms(text)] or [0] for text in texts]
+    reference = bm25s.BM25()  # the library the scores used to come from
+    reference.index((ids, vocab), show_progress=False)
+
+    for query in QUERIES:
+        query_terms = catalog.lexical.query_terms(query, "en")
+        assert query_terms
+        assert np.allclose(catalog.lexical.scores(query_terms), reference.get_scores(query_terms), rtol=1e-5)
+
+
+def test_an_update_reads_only_what_changed_and_equals_a_full_read(settings: IndexSettings, corpus_dir: Path,
+                                                                  hashing: HashingEmbedder,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    write_news_corpus(corpus_dir, 10, paragraphs=2)
+    run_index(settings, embedder=hashing)
+    reader = open_store(settings, hashing)
+    before = Catalog.load(reader, settings.cache_dir)
+    write_article(corpus_dir, "news-003.txt", title="Storm report 3, updated", body=news_body(3, 3))
+    (corpus_dir / "news-005.txt").unlink()
+    write_article(corpus_dir, "fresh.txt", title="A fresh report", body=news_body(40, 2))
+    run_index(settings, embedder=hashing)
+    asked = record_chunk_reads(monkeypatch)
+
+    after, added = before.updated(reader, with_vectors=True)
+
+    assert sorted(asked) == ["fresh.txt", "news-003.txt"]
+    assert {r.article_id for r in added.rows} == {"fresh.txt", "news-003.txt"}
+    assert added.vectors.shape == (len(added.rows), hashing.dim)
+    assert "news-005.txt" not in after.articles and not any(r.article_id == "news-005.txt" for r in after.rows)
+    assert_same(after, full_read(reader, settings))
+    assert before.updated(reader)[0] is not before and after.updated(reader)[0] is after  # nothing new: itself
+
+
+def test_many_small_updates_stay_equal_to_a_full_read_and_few_segments(make_settings, corpus_dir: Path,
+                                                                        hashing: HashingEmbedder) -> None:
+    settings = make_settings(chunk_size=48, chunk_overlap=0)  # one chunk per paragraph
+    write_news_corpus(corpus_dir, 6, paragraphs=3)
+    run_index(settings, embedder=hashing)
+    reader = open_store(settings, hashing)
+    catalog = Catalog.load(reader, settings.cache_dir)
+    for step in range(12):
+        write_article(corpus_dir, f"more-{step:02d}.txt", title=f"More {step}", body=news_body(100 + step, 3))
+        if step % 3 == 2:  # and an older one changes
+            write_article(corpus_dir, f"news-{step // 3:03d}.txt", title=f"Changed {step}", body=news_body(step, 2))
+        run_index(settings, embedder=hashing)
+        catalog, _ = catalog.updated(reader)
+        assert_same(catalog, full_read(reader, settings))
+    assert len(catalog.parts) <= 4, "small segments are merged as they come"
+    assert all(alive.sum() * 2 >= len(segment) for segment, alive in catalog.parts), "mostly dead segments rewritten"
+    assert MAX_MERGE_ROWS > len(catalog)
+
+
+class Interrupted(BaseException):
+    """Raised in place of a store write: the run stops there, as if killed."""
+
+
+def test_a_start_during_a_run_updates_the_last_snapshot_with_what_was_committed_since(
+        settings: IndexSettings, corpus_dir: Path, hashing: HashingEmbedder, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_news_corpus(corpus_dir, 8)
+    run_index(settings, embedder=hashing)  # leaves a snapshot
+    write_article(corpus_dir, "late.txt", title="Late report", body=news_body(77, 2))
+    writes: list[str] = []
+
+    def stop_before_the_run_ends(kind: str) -> None:
+        writes.append(kind)
+        if writes == ["set_state", "add_chunks", "put_articles", "set_state", "set_state"]:
+            raise Interrupted  # late.txt is committed and published; the run never marks the index clean
+
+    with pytest.raises(Interrupted):
+        run_index(settings, embedder=hashing, store=Store.open(settings, on_write=stop_before_the_run_ends))
+    store = open_store(settings, hashing)
+    assert store.state()["dirty"] == 1
+    asked = record_chunk_reads(monkeypatch)
+    monkeypatch.setattr(Catalog, "_build", classmethod(lambda *a, **k: pytest.fail("read every chunk")))
+
+    catalog = Catalog.load(store, settings.cache_dir)
+    monkeypatch.undo()
+
+    assert asked == ["late.txt"]
+    assert_same(catalog, full_read(store, settings))
+    assert Snapshots(settings.cache_dir, store).read(catalog.epoch).version == catalog.version  # left for the next start
