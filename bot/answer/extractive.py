@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from bot.answer.evidence import HARD, VALUES, Candidate, ConstraintReport, Evidence, constraint_report, values_of
+from bot.answer.evidence import EXACT, HARD, VALUES, Candidate, ConstraintReport, Evidence, constraint_report, values_of
 from bot.answer.model import AnswerModel
 from bot.answer.question import Question
 from bot.answer.spans import SPAN_FEATURES, Span, span_features, spans
@@ -79,7 +79,8 @@ class ExtractiveAnswerer:
         support_x = evidence.support_features(best, scores, float(self.model.span.logit(span_matrix[span_at]))
                                               if span_at is not None else -10.0)
         support = float(self.model.support.probability(support_x))
-        draft = Draft(quotes=[quote], support=support, supported=support >= self.model.support.threshold,
+        supported = support >= self.model.support.threshold and not self._exact_unmet(evidence, chosen)
+        draft = Draft(quotes=[quote], support=support, supported=supported,
                       evidence=evidence, sentence_features=features, chosen=best, span_candidates=span_cands,
                       span_matrix=span_matrix, support_features=support_x)
         if span_at is not None and span_p >= self.model.span.threshold:
@@ -113,6 +114,15 @@ class ExtractiveAnswerer:
         probabilities = self.model.span.probability(matrix)
         at = int(np.argmax(probabilities))
         return candidates, matrix, at, float(probabilities[at])
+
+    @staticmethod
+    def _exact_unmet(evidence: Evidence, chosen: Candidate) -> bool:
+        """A year, number or quoted phrase of the question that the cited passage (and its title) lacks."""
+        if not any(c.kind in EXACT for c in evidence.question.constraints):
+            return False
+        hit = evidence.retrieved[chosen.passage]
+        report = constraint_report(evidence.question.constraints, f"{hit.row.title}\n{hit.row.text}")
+        return any(c.kind in EXACT for c in report.unmet)
 
     def _partial(self, evidence: Evidence, chosen: Candidate, support_x: np.ndarray) -> ConstraintReport | None:
         """The articles tell the story the question asks about, but for another year or number.
