@@ -138,7 +138,8 @@ class IndexSettings(BaseSettings):
 
     # === feeds: RSS/Atom subscriptions and article pages (index/feeds, docs/feeds.md) ===========
     feed_interval: float = Field(
-        60.0, ge=5, description="Seconds between background feed polls in `newsbot serve` (a new story is known within about this)."
+        45.0, ge=5, description="Seconds between background feed polls in `newsbot serve`: a new story is answerable within this "
+        "plus its processing (a few seconds), under a minute at the default."
     )
     feeds_allow_private: bool = Field(
         False, description="Allow fetching URLs that resolve to loopback, private, link-local or reserved addresses."

@@ -7,8 +7,10 @@ For a question and what the retriever found:
 2. the learned span model scores the short spans of that quote (numbers, durations, dates, names,
    quoted phrases, short phrases) against the question; a confident one is the stated answer;
 3. the learned support model judges whether the quote supports an answer; below its threshold the bot
-   refuses. When the quote meets the question except for a hard constraint (a year, a number, a name, a
-   quoted phrase that is nowhere in the cited article), the answer says so instead: partial support.
+   refuses. A year, number or quoted phrase of the question that the cited passage lacks is never
+   supported, whatever the model says. When the article tells the story asked about (every name met) but
+   for another year or number, the answer says so instead: partial support ("The articles don't mention
+   2018; they report 2022 [1]").
 
 The three models are one JSON file (`bot.answer.model`); `training.answer_model` trains them from the
 features computed here, so training and answering share one code path.
