@@ -1,7 +1,11 @@
 """The composition root: `build_engine(settings)` builds every service once and wires them.
 
-`Engine` implements `bot.engine_api.EngineAPI`, the contract the bot, the CLI, the evaluator and the
-benchmarks rely on; nothing here is created at import time.
+Two kinds of service, each built in one place: the long-lived ones (prompts, the answer model, the
+embedder, the store, the LLM client) in `build_engine`, from settings and passed in explicitly; what
+belongs to one version of the index (the catalogue, the retriever over it, the answer modes, the
+condensers, the article texts they verify quotes against) in `Engine._serve`, as one `Serving` that a
+reload replaces whole. `Engine` implements `bot.engine_api.EngineAPI`, the contract the bot, the CLI,
+the evaluator and the benchmarks rely on; nothing here is created at import time.
 """
 
 from __future__ import annotations
@@ -87,12 +91,12 @@ class Engine:
     """
 
     def __init__(self, settings: Settings, embedder: Embedder, store: Store, prompts: Prompts,
-                 model: AnswerModel) -> None:
+                 model: AnswerModel, llm: LLMClient | None) -> None:
         self.settings = settings
         self.embedder = embedder
         self.prompts = prompts
         self.model = model
-        self.llm = LLMClient(settings) if settings.effective_mode == "llm" else None
+        self.llm = llm  # None: offline answers only
         # CPU-bound steps run at most one per core: many answer threads (the bot runs ANSWER_THREADS, so that
         # slow LLM calls don't queue the rest) would otherwise fight over the GIL and the event loop
         self._cpu = threading.BoundedSemaphore(os.cpu_count() or 1)
@@ -340,7 +344,8 @@ def build_engine(settings: Settings, *, embedder: Embedder | None = None) -> Eng
     embedder = embedder or build_embedder(settings)
     store = Store.open(settings)
     store.ensure(embedder.name, embedder.dim)  # fails clearly on another embedder's index
-    engine = Engine(settings, embedder, store, prompts, model)
+    llm = LLMClient(settings) if settings.effective_mode == "llm" else None  # no connection until asked
+    engine = Engine(settings, embedder, store, prompts, model, llm)
     embedder.embed_query("warm-up")  # the first question should not pay for the model's first run
     log.info("engine ready: %s, %d articles, %d chunks, %s mode", store.location,
              len(engine.catalog.articles), len(engine.catalog), settings.effective_mode)
