@@ -30,10 +30,11 @@ ARCHIVE_FULL = 200  # shorter "sentences" are fragments ("1455–1536).") that m
 HARD = ("year", "number", "quote", "entity")
 #: hard constraints that are values: the evidence may hold another value of the same kind (partial support)
 VALUES = ("year", "number")
-#: constraints the cited passage must meet for any answer, whatever the model says: a year, a number or a quoted
-#: phrase of the question that the passage lacks means it reports something else ("Who won Wimbledon in 2018?"
-#: over the 2022 final). Names are left to the model: they are spelt, inflected and translated too many ways.
-EXACT = ("year", "number", "quote")
+#: constraints the cited passage must meet for any answer, whatever the model says: a year, or a quoted phrase
+#: of a question in the passage's own language, that the passage lacks means it reports something else ("Who won
+#: Wimbledon in 2018?" over the 2022 final). Other numbers ("the 70's", "Super Bowl 49" for "XLIX") and names
+#: (spelt, inflected and translated many ways) are left to the model.
+EXACT = ("year", "quote")
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _NUMBER = re.compile(r"\d{1,3}(?:[,.\u00a0 ]\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?")

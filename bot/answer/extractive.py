@@ -7,8 +7,8 @@ For a question and what the retriever found:
 2. the learned span model scores the short spans of that quote (numbers, durations, dates, names,
    quoted phrases, short phrases) against the question; a confident one is the stated answer;
 3. the learned support model judges whether the quote supports an answer; below its threshold the bot
-   refuses. A year, number or quoted phrase of the question that the cited passage lacks is never
-   supported, whatever the model says. When the article tells the story asked about (every name met) but
+   refuses. A year or a quoted phrase of the question that the cited passage lacks is never supported,
+   whatever the model says. When the article tells the story asked about (every name met) but
    for another year or number, the answer says so instead: partial support ("The articles don't mention
    2018; they report 2022 [1]").
 
@@ -27,6 +27,7 @@ from bot.answer.model import AnswerModel
 from bot.answer.question import Question
 from bot.answer.spans import SPAN_FEATURES, Span, span_features, spans
 from index.catalog import Catalog
+from index.language import detect_language
 from index.retriever import Retrieved, Search
 
 #: a second quote (another article) is shown when its sentence is nearly as likely to hold the answer
@@ -119,12 +120,16 @@ class ExtractiveAnswerer:
 
     @staticmethod
     def _exact_unmet(evidence: Evidence, chosen: Candidate) -> bool:
-        """A year, number or quoted phrase of the question that the cited passage (and its title) lacks."""
-        if not any(c.kind in EXACT for c in evidence.question.constraints):
+        """A year, or a quoted phrase in the passage's language, of the question that the cited passage (and its
+        title) lacks."""
+        exact = [c for c in evidence.question.constraints if c.kind in EXACT]
+        if not exact:
             return False
         hit = evidence.retrieved[chosen.passage]
-        report = constraint_report(evidence.question.constraints, f"{hit.row.title}\n{hit.row.text}")
-        return any(c.kind in EXACT for c in report.unmet)
+        text = f"{hit.row.title}\n{hit.row.text}"
+        if any(c.kind == "quote" for c in exact) and detect_language(hit.row.text[:400]) != evidence.question.language:
+            exact = [c for c in exact if c.kind != "quote"]  # a translated question quotes translated words
+        return bool(constraint_report(tuple(exact), text).unmet)
 
     def _partial(self, evidence: Evidence, chosen: Candidate, support_x: np.ndarray) -> ConstraintReport | None:
         """The articles tell the story the question asks about, but for another year or number.

@@ -131,7 +131,8 @@ _SUPERLATIVE_WORDS = {
 }
 _NEGATION = {lang: re.compile(p, re.IGNORECASE) for lang, p in _NEGATION_WORDS.items()}
 _SUPERLATIVE = {lang: re.compile(p, re.IGNORECASE) for lang, p in _SUPERLATIVE_WORDS.items()}
-_QUOTED = re.compile(r"[\"“«„‚‘']([^\"”»“‘’']{2,80})[\"”»“’']")
+#: a phrase in double quotes or guillemets, or in single quotes that are not apostrophes ("Temüjin's wife Börte's")
+_QUOTED = re.compile(r"[\"“«„]([^\"”»“]{2,80})[\"”»“]|(?<!\w)['‘‚]([^'‘’\"]{2,80}?)['’](?!\w)")
 _NUMBER = re.compile(r"(?<![\w.])\d{1,3}(?:[,.\u00a0 ]\d{3})+(?:\.\d+)?(?!\w)|(?<![\w.])\d+(?:[.,]\d+)?(?![\w])")
 _YEAR = re.compile(r"(?<!\d)(1[0-9]\d\d|20\d\d|21\d\d)(?!\d)")
 _CAPITALISED = re.compile(r"(?<![A-Za-zÀ-ÖØ-öø-ÿА-яЁёІіЇїЄєҐґΑ-Ωα-ω0-9'’])([A-ZÀ-ÖØ-ÞА-ЯЁІЇЄҐΑ-Ω][\w'’\-]*(?:\s+(?:of|de|del|da|di|du|la|le|van|von|al|bin|the|and|y|e|и)?\s*"
@@ -207,7 +208,7 @@ def analyse(text: str, language: str) -> Question:
             continue
         constraints.append(Constraint("number", value, number_forms(value)))
     for match in _QUOTED.finditer(text):
-        phrase = match.group(1).strip()
+        phrase = (match.group(1) or match.group(2)).strip()
         if len(phrase.split()) >= 1 and not phrase.isdigit():
             constraints.append(Constraint("quote", phrase, (fold(phrase),)))
     asked = _question_words(language)
