@@ -55,6 +55,9 @@ def test_constraints_hold_in_every_language() -> None:
 def test_quoted_phrases_superlatives_and_negations() -> None:
     found = kinds('Who called it a "humanitarian act"?')
     assert found["quote"] == ["humanitarian act"]
+    assert kinds("Which 'Polish theatre' was the best example?")["quote"] == ["Polish theatre"]
+    assert kinds("Как будет «Саксонский сад» на польском?", "ru")["quote"] == ["Саксонский сад"]
+    assert "quote" not in kinds("What was the name of Temüjin's wife Börte's first son?")  # apostrophes
     assert "superlative" in kinds("What is the largest city in Ukraine?")
     assert "negation" in kinds("Which hostages were not released?")
     assert "negation" in kinds("Какие заложники не были освобождены?", "ru")
