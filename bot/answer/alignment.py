@@ -40,6 +40,8 @@ from index.language import detect_language
 from index.retriever import Retrieved
 
 log = logging.getLogger(__name__)
+#: a capitalised word (a name, or a sentence's first word): names are facts, checked apart
+_NAME = re.compile(r"\b[^\W\d_a-zß-ÿа-яё][\w'’-]*")
 
 #: calibrated minimum claim–evidence cosine similarity per embedder (see benchmarks.claims_calibration); a
 #: claim in another script than its evidence (a Russian claim, an English article) needs CROSS_SCRIPT more
@@ -115,12 +117,17 @@ class ClaimAligner:
         for unit, vector in zip(quotes, vectors):
             unit.vector = vector
         matrix = np.vstack([u.vector for u in units]).astype(np.float32)
-        weigh = _local_idf([u.keys for u in units if u.kind == "sentence"])
+        sentence_keys = [u.keys for u in units if u.kind == "sentence"]
+        weigh = _local_idf(sentence_keys)
+        # the question's own words (not its names) that the passages use: a claim repeating one needs it in its
+        # evidence — "Sapir Cohen is Troufanov's partner" is not proven by a sentence that never says "partner"
+        asked = word_keys(_NAME.sub(" ", context)) & set().union(*sentence_keys) if sentence_keys else set()
         supported: list[Supported] = []
         dropped: list[DroppedClaim] = []
         for claim in claims:
             sims = matrix @ self.embedder.embed_query(claim.text)
-            found = self._support(claim, units, sims, weigh, retrieved, language, f"{context}\n{reply.answer}")
+            found = self._support(claim, units, sims, weigh, retrieved, language, f"{context}\n{reply.answer}",
+                                  asked)
             if isinstance(found, Supported):
                 supported.append(found)
             else:
@@ -129,10 +136,11 @@ class ClaimAligner:
         return Alignment(claims, supported, dropped, unverified)
 
     def _support(self, claim: ClaimText, units: list[Unit], sims: np.ndarray, weigh: Callable[[str], float],
-                 retrieved: list[Retrieved], language: str, context: str) -> Supported | str:
+                 retrieved: list[Retrieved], language: str, context: str, asked: set[str]) -> Supported | str:
         """The unit that supports the claim best, or why none does."""
         claim_facts = facts(claim.text, language, context)
         claim_keys = word_keys(re.sub(r"\d", " ", claim.text))
+        repeated = claim_keys & asked  # the question's words the claim repeats and the passages use
         weights = {k: weigh(k) for k in claim_keys}
         total = sum(weights.values()) or 1.0
         script = script_of(claim.text)
@@ -146,6 +154,8 @@ class ClaimAligner:
             coverage = sum(weights[k] for k in claim_keys & unit.keys) / total if same and claim_keys else 0.0
             if same and claim_keys and coverage < MIN_COVERAGE:
                 lacking.append(f"words ({coverage:.0%} of the claim's)")
+            if same and repeated - unit.keys:
+                lacking.append("the question's " + ", ".join(sorted(repeated - unit.keys)[:3]))
             if lacking:
                 if sim >= needed and (near_miss is None or sim > near_miss[0]):
                     near_miss = (sim, lacking)

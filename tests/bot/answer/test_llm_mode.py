@@ -263,3 +263,18 @@ def test_an_open_breaker_answers_offline_at_once_without_calling_the_endpoint(se
     result = engine.ask(QUESTION)
     assert len(server.chat_requests) == before
     assert result.notice == FALLBACK_NOTICE and result.mode == "offline"
+
+
+def test_a_claim_repeating_the_questions_word_is_never_shown_beside_a_sentence_without_it(server, llm_engine):
+    """The model quotes a real sentence with both names but not the relation asked about ("partner"): the claim
+    is shown only beside a sentence that says "partner", or dropped with that reason (the embedder may find
+    the long sentence that says it too far from the claim)."""
+    server.enqueue(citing("partner, Sapir Cohen", lambda n: reply(
+        f"Sapir Cohen is Sasha Troufanov's partner [{n}].",
+        (n, "Troufanov and Cohen were taken hostage by Palestinian terrorists from Kibbutz Nir Oz on October 7, 2023"))))
+    result = llm_engine.ask("Who is Sasha Troufanov's partner?")
+    if result.mode == "llm":
+        assert "partner, Sapir Cohen" in result.citations[0].quote
+    else:
+        assert [d.text for d in result.dropped_claims] == ["Sapir Cohen is Sasha Troufanov's partner."]
+        assert "partner" in result.dropped_claims[0].reason and result.notice
