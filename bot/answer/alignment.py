@@ -155,7 +155,7 @@ class ClaimAligner:
             if same and claim_keys and coverage < MIN_COVERAGE:
                 lacking.append(f"words ({coverage:.0%} of the claim's)")
             if same and repeated - unit.keys:
-                lacking.append("the question's " + ", ".join(sorted(repeated - unit.keys)[:3]))
+                lacking.append("relation " + ", ".join(sorted(repeated - unit.keys)[:3]) + " (the question's word)")
             if lacking:
                 if sim >= needed and (near_miss is None or sim > near_miss[0]):
                     near_miss = (sim, lacking)

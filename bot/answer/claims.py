@@ -241,10 +241,29 @@ def missing(claim: Facts, evidence: EvidenceText) -> list[str]:
     same = [n for n in claim.names if n.script == evidence.script]
     other = [n for n in claim.names if n.script != evidence.script]
     out += [f"name {n.text}" for n in same if not _name_in(n, evidence.words, cross=False)]
+    out += [f"name {n.text} (the evidence's is {namesake})" for n in same if (namesake := _namesake(n, evidence))]
     unmatched = [n for n in other if not _name_in(n, evidence.words, cross=True)]
     if len(unmatched) * 2 > len(other):
         out += [f"name {n.text}" for n in unmatched]
     return out
+
+
+def _namesake(name: Name, evidence: EvidenceText) -> str | None:
+    """Another person of the same surname in the evidence: "Sasha Troufanov" against "…Sasha's mother…, while
+    his father Vitaly Troufanov was murdered" — the given name is there, but another one stands before the
+    surname, and the two never stand together. A title before the other given name ("President Vladimir
+    Putin" for "President Putin") is no conflict."""
+    words = name.text.split()
+    if len(words) != 2 or not _LATIN.search(name.text):
+        return None
+    given, surname = words
+    if fold(f"{given} {surname}") in evidence.folded or fold(given) not in evidence.words:
+        return None
+    for m in re.finditer(rf"(\S+\s+)?\b([A-Z][\w'’-]+)\s+{re.escape(surname)}\b", evidence.text):
+        before, other = (m.group(1) or "").strip(), m.group(2)
+        if fold(other) != fold(given) and fold(before) != fold(given):
+            return f"{other} {surname}"
+    return None
 
 
 def _same_script(text: str, evidence: EvidenceText) -> bool:

@@ -46,6 +46,16 @@ def test_a_number_month_name_or_phrase_missing_from_the_evidence_is_reported(cla
     assert fact in lacking(claim)
 
 
+def test_a_namesake_in_the_evidence_is_another_person():
+    evidence = ("Troufanov and Cohen were taken hostage along with Sasha’s mother and grandmother Irena Tati, while "
+                "his father and Elana’s husband Vitaly Troufanov was murdered during the Hamas-led atrocities.")
+    assert lacking("Sasha Troufanov was murdered during the Hamas-led atrocities.", evidence=evidence) == [
+        "name Sasha Troufanov (the evidence's is Vitaly Troufanov)"]
+    assert lacking("Vitaly Troufanov was murdered during the Hamas-led atrocities.", evidence=evidence) == []
+    assert lacking("President Putin met Troufanov.", evidence="President Vladimir Putin met Troufanov.") == []
+    assert lacking("Sasha Troufanov met Putin.") == []  # the whole name is there
+
+
 def test_names_and_months_written_in_another_script_are_matched_with_the_articles_spelling():
     assert lacking("Саша Труфанов провёл в плену в Газе 498 дней.", "ru") == []
     assert lacking("Перемирие рухнуло в марте.", "ru") == []
