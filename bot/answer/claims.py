@@ -85,6 +85,7 @@ class Facts:
     months: list[int] = field(default_factory=list)
     names: list[Name] = field(default_factory=list)
     phrases: list[str] = field(default_factory=list)
+    words: frozenset[str] = frozenset()  # the claim's words, folded (to find the evidence's sentence it restates)
 
 
 def script_of(text: str) -> str:
@@ -145,6 +146,7 @@ def facts(claim: str, language: str, context: str = "") -> Facts:
     out.numbers += [str(_NUMBER_WORDS[m.group(1).lower()]) for m in _NUMBER_WORD.finditer(claim)]
     out.months = months_in(claim, language)
     out.phrases = [m.group(1).strip() for m in _QUOTED.finditer(claim)]
+    out.words = frozenset(fold(w) for w in _LETTERS.findall(claim))
     if language not in NO_NAMES:
         out.names = _names(claim, context)
     return out
@@ -241,11 +243,23 @@ def missing(claim: Facts, evidence: EvidenceText) -> list[str]:
     same = [n for n in claim.names if n.script == evidence.script]
     other = [n for n in claim.names if n.script != evidence.script]
     out += [f"name {n.text}" for n in same if not _name_in(n, evidence.words, cross=False)]
-    out += [f"name {n.text} (the evidence's is {namesake})" for n in same if (namesake := _namesake(n, evidence))]
+    out += [f"name {n.text} (the evidence's is {namesake})" for n in same
+            if (namesake := _namesake(n, _restated(claim, evidence)))]
     unmatched = [n for n in other if not _name_in(n, evidence.words, cross=True)]
     if len(unmatched) * 2 > len(other):
         out += [f"name {n.text}" for n in unmatched]
     return out
+
+
+def _restated(claim: Facts, evidence: EvidenceText) -> EvidenceText:
+    """The sentence of the evidence that shares most words with the claim (the evidence itself when it is one
+    sentence): a pair of sentences must not lend one sentence's name to the other's predicate."""
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", evidence.text) if s.strip()]
+    if len(sentences) < 2:
+        return evidence
+    best = max(sentences, key=lambda s: len(claim.words & {fold(w) for w in _LETTERS.findall(s)}))
+    return EvidenceText(best, evidence.numbers, evidence.months,
+                        frozenset(fold(transliterate(w)) for w in _LETTERS.findall(best)), fold(best), evidence.script)
 
 
 def _namesake(name: Name, evidence: EvidenceText) -> str | None:

@@ -52,6 +52,9 @@ def test_a_namesake_in_the_evidence_is_another_person():
     assert lacking("Sasha Troufanov was murdered during the Hamas-led atrocities.", evidence=evidence) == [
         "name Sasha Troufanov (the evidence's is Vitaly Troufanov)"]
     assert lacking("Vitaly Troufanov was murdered during the Hamas-led atrocities.", evidence=evidence) == []
+    pair = evidence + "\n\nThe women were freed in November, while Sasha Troufanov was returned from Gaza in February."
+    assert lacking("Sasha Troufanov was murdered during the Hamas-led atrocities.", evidence=pair) == [
+        "name Sasha Troufanov (the evidence's is Vitaly Troufanov)"]  # the next sentence lends no name
     assert lacking("President Putin met Troufanov.", evidence="President Vladimir Putin met Troufanov.") == []
     assert lacking("Sasha Troufanov met Putin.") == []  # the whole name is there
 
