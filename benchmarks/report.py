@@ -386,7 +386,7 @@ def _quality(results: dict) -> str:
         return _unfinished(q)
     return ("newsbot and llama-index's default pipeline (`VectorStoreIndex.from_documents`, default splitter, same "
             "e5 embedder) on the 48 XQuAD articles; English questions and the same questions in Russian. "
-            "Definitions and discussion: [answers.md](answers.md#5-measured-quality-xquad).\n\n" + table(q))
+            "Definitions and discussion: [answers.md](answers.md#5-measured-quality).\n\n" + table(q))
 
 
 def _feeds(results: dict) -> str:
