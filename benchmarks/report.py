@@ -553,9 +553,9 @@ def _realnews(results: dict) -> str:
         "every case through the real engine (offline mode, default settings). *Stated answer* = the answer text "
         "outside the quotes; F1 / exact match compare the answer's stated span (or that text) with the right "
         "choice. *Time questions* = answered questions with time words (`time_sensitive`); their first cited "
-        "article must be from the question's week or the 7 days before it. The answer model is being retrained: "
-        "these figures are a snapshot of the code measured (see the date), not a final measurement. Before = the "
-        "issue's \"today\" column (6 held-out weeks, 504 articles, earlier code).",
+        "article must be from the question's week or the 7 days before it. The answer model was trained on XQuAD, "
+        "SQuAD 2.0 and HeQ only: these weeks are data it has never seen. Before = the issue's \"today\" column (6 "
+        "held-out weeks, 504 articles, earlier code).",
     ]
     for name, s in sorted(runs.items()):
         rows = []
