@@ -2,6 +2,8 @@
 
     python -m training.answer_model [--out bot/answer/models/answer-model.json] [--seed 7] [--no-cache]
 
+Needs the `train` extra (`pip install -e '.[train]'`: scikit-learn) and ../shared/data.
+
 Reproducible: a fixed seed, deterministic solvers, the data in ../shared only (XQuAD en/ru/es/zh/ar, the
 SQuAD 2.0 slice, HeQ val), the product's own code for retrieval and features (`bot.answer`), so what is
 trained is what runs. Indexes and searches are cached under .bench/training/ (delete it, or pass
