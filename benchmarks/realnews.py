@@ -256,9 +256,9 @@ def main(argv: list[str] | None = None) -> int:
     print(json.dumps(summary, indent=1))
     print(table(summary))
     if not args.no_report and not args.limit:
-        from benchmarks import report
+        from benchmarks import report_news
 
-        report.store_and_update(args.work / "results.json", "realnews", summary, args.out)
+        report_news.store_and_update(args.work / "results.json", "realnews", summary, args.out)
     return 0
 
 

@@ -343,11 +343,11 @@ def main(argv: list[str] | None = None) -> int:
         result = run_config(CONFIGS[name], args.data, args.work / "scale")
         print(json.dumps(result, indent=1, default=str))
         if not args.no_report:
-            from benchmarks import report
+            from benchmarks import report_news
 
             previous = json.loads(results_path.read_text()).get("scale", {}) if results_path.exists() else {}
             out = args.out or (args.work / "benchmarks.md" if args.quick else None)  # a smoke run never writes docs/
-            report.store_and_update(results_path, "scale", previous | {name: result}, out)
+            report_news.store_and_update(results_path, "scale", previous | {name: result}, out)
     return 0
 
 

@@ -1,0 +1,29 @@
+"""Number and table formatting shared by the benchmark report's sections (docs/benchmarks.md)."""
+
+from __future__ import annotations
+
+
+def _ms(v) -> str:
+    return "–" if v is None else f"{v:,.1f}"
+
+
+def _s(v) -> str:
+    return "–" if v is None else f"{v:,.2f}"
+
+
+def _x(v) -> str:
+    return "–" if v is None else f"{v:.2f}×"
+
+
+def _ok(flag) -> str:
+    return "–" if flag is None else ("**met**" if flag else "**missed**")
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _pct(v) -> str:
+    return "–" if v is None else f"{v:.0%}"
