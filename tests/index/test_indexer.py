@@ -412,5 +412,8 @@ def test_an_index_run_lowers_its_cpu_priority_and_never_raises_it() -> None:
     nicer = subprocess.run(["nice", "-n", "12", sys.executable, "-c", code], capture_output=True, text=True,
                            check=True, env=dict(os.environ, PYTHONPATH=str(REPO)))
 
-    assert plain.stdout.split() == ["7", "7"]
-    assert nicer.stdout.split() == ["12", "12"]
+    base = os.getpriority(os.PRIO_PROCESS, 0)  # the test may itself run niced (a busy CI)
+    lowered = str(max(base, 7))
+    already = str(min(19, base + 12))
+    assert plain.stdout.split() == [lowered, lowered]
+    assert nicer.stdout.split() == [already, already]
