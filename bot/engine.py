@@ -38,7 +38,7 @@ from bot.i18n import reply_language, texts
 from bot.settings import Settings
 from index.catalog import Catalog
 from index.embedders import Embedder, build_embedder
-from index.errors import IndexChangedError, NewsbotError
+from index.errors import IndexChangedError, NewsbotError, StaleVectorIndexError
 from index.fresh import FreshChunks, FreshStore
 from index.indexer import run_index
 from index.language import guess_language
@@ -233,16 +233,19 @@ class Engine:
         asked = Asked(question, standalone, language, tr,
                       as_of=reference.date().isoformat() if time_sensitive(standalone, language) else None,
                       deadline=deadline)
-        for attempt in (1, 2):
+        for attempt in (1, 2, 3):
             try:
                 result, t1 = self._answer(serving, asked, filters, reference, scope, k, timings, on_progress,
-                                          use_llm)
+                                          use_llm, exact=attempt == 3)
                 break
-            except IndexChangedError:  # a rebuild replaced the collections under this question
-                if attempt == 2:
+            except IndexChangedError as exc:  # a rebuild replaced the collections, or another run is writing them
+                if attempt == 3 or (attempt == 2 and not isinstance(exc, StaleVectorIndexError)):
                     raise
-                log.info("the index was replaced while answering; asking again on the new one")
-                serving = self._refresh(serving, wait=True, reopen=True)
+                if attempt == 1:
+                    log.info("the index changed under this question; asking again on it reopened")
+                    serving = self._refresh(serving, wait=True, reopen=True)
+                else:  # still unreadable: a run is writing it now; search the catalogue's own vectors exactly
+                    log.info("the vector index is being written; exact search over the catalogue")
         timings["answer"] = (time.perf_counter() - t1) * 1000
         timings["total"] = (time.perf_counter() - started) * 1000
         result.timings_ms = {k: round(v, 2) for k, v in timings.items()}
@@ -251,12 +254,12 @@ class Engine:
 
     def _answer(self, serving: Serving, asked: Asked, filters: SearchFilters | None, reference: datetime,
                 scope: TimeScope | None, k: int | None, timings: dict[str, float],
-                on_progress: ProgressCallback | None, use_llm: bool) -> tuple[AnswerResult, float]:
+                on_progress: ProgressCallback | None, use_llm: bool, exact: bool = False) -> tuple[AnswerResult, float]:
         retriever, mode = serving.retriever, serving.mode if use_llm else serving.extractive
         filters = _as_of(self._canonical(filters, serving.catalog), reference, retriever.catalog.newest)
         with self._cpu:
             search = retriever.search(asked.standalone, k=k or self.settings.top_k, language=asked.language,
-                                      filters=filters, time_scope=scope, timings=timings)
+                                      filters=filters, time_scope=scope, timings=timings, exact=exact)
             t1 = time.perf_counter()
             if not use_llm:
                 result = mode.answer(asked, search)

@@ -102,6 +102,7 @@ class Catalog:
         self._language: str | None = None
         self._article_index: dict[str, int] | None = None
         self._members: dict[str, list[str]] | None = None
+        self._chunk_vectors: np.ndarray | None = None
         self._row_stories: np.ndarray | None = None
         #: the newest article's publication date (ISO), "" when none is dated
         self.newest = max((a.published_at for a in articles.values() if a.published_at), default="")
@@ -272,6 +273,26 @@ class Catalog:
         """How many chunks contain the BM25 vocabulary term `term_id`."""
         df = self.lexical.document_frequencies()
         return int(df[term_id]) if 0 <= term_id < len(df) else 0
+
+    def nearest(self, vector: np.ndarray, n: int, mask: np.ndarray | None = None) -> list[int]:
+        """The n rows whose chunk vector (the normalised mean of its sentence vectors, as the indexer makes it)
+        is closest to `vector`, searched exactly over this catalogue: what answers when the store's vector
+        index cannot be read (another process is writing it). The chunk vectors are computed once."""
+        if self._chunk_vectors is None:
+            parts = []
+            for segment, alive in self.parts:
+                starts = segment.offsets[:-1][alive]
+                sums = np.add.reduceat(np.asarray(segment.vectors, dtype=np.float32), starts, axis=0) \
+                    if len(starts) else np.zeros((0, self.dim), dtype=np.float32)
+                parts.append(sums)
+            matrix = np.vstack(parts) if parts else np.zeros((0, self.dim), dtype=np.float32)
+            self._chunk_vectors = matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
+        scores = self._chunk_vectors @ np.asarray(vector, dtype=np.float32)
+        if mask is not None:
+            scores = np.where(mask, scores, -np.inf)
+        n = min(n, int(np.isfinite(scores).sum()))
+        top = np.argpartition(-scores, n - 1)[:n] if n else np.zeros(0, dtype=np.int64)
+        return [int(i) for i in top[np.argsort(-scores[top])]]
 
     def sentence_block(self, position: int) -> np.ndarray:
         """The sentence vectors (float16, one row per sentence) of the catalogue row at `position`."""

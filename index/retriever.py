@@ -107,9 +107,11 @@ class HybridRetriever(BaseRetriever):
 
     # --- newsbot --------------------------------------------------------------------
     def search(self, question: str, *, k: int, language: str, filters: SearchFilters | None = None,
-               time_scope: TimeWindow | None = None, timings: dict[str, float] | None = None) -> Search:
+               time_scope: TimeWindow | None = None, timings: dict[str, float] | None = None,
+               exact: bool = False) -> Search:
         """The k best passages for the question (in `language`) within `filters`, with the time scope's
-        restriction or preference (see the module docstring)."""
+        restriction or preference (see the module docstring). `exact`: the vector search runs exactly over
+        the catalogue instead of the store's vector index (which another process may be rewriting)."""
         timings = timings if timings is not None else {}
         catalog = self.catalog
         if not len(catalog):
@@ -123,11 +125,11 @@ class HybridRetriever(BaseRetriever):
         generic = _stats(self.background @ vector) if self.background is not None else (0.0, 1.0)
         t1 = time.perf_counter()
         depth = max(self.settings.candidates, k)
-        pool = self._pool(question, vector, language, depth, filters, timings)
+        pool = self._pool(question, vector, language, depth, filters, timings, exact)
         period = _period(filters, time_scope)
         applied = False
         if period is not None:
-            inside = self._pool(question, vector, language, depth, period, timings)
+            inside = self._pool(question, vector, language, depth, period, timings, exact)
             applied = bool(inside.candidates) and self._relevant(vector, inside.candidates, pool.candidates)
             pool = inside if applied else _Pool(list(dict.fromkeys(pool.candidates + inside.candidates)),
                                                 pool.lexical | inside.lexical)
@@ -164,12 +166,12 @@ class HybridRetriever(BaseRetriever):
                       time_scope=time_scope, scope_applied=applied)
 
     def _pool(self, question: str, vector: np.ndarray, language: str, depth: int, filters: SearchFilters | None,
-              timings: dict[str, float]) -> _Pool:
+              timings: dict[str, float], exact: bool = False) -> _Pool:
         mask = self.catalog.mask(filters)
         if mask is not None and not mask.any():
             return _Pool([], {})
         t0 = time.perf_counter()
-        dense = self._dense(vector, depth, filters)
+        dense = self._dense(vector, depth, filters, exact)
         t1 = time.perf_counter()
         weight = self.settings.bm25_weight if language == "en" else self.settings.bm25_weight_other
         lexical = self._lexical(question, language, depth, mask) if weight > 0 else {}
@@ -201,7 +203,9 @@ class HybridRetriever(BaseRetriever):
         last = published_day(scope.end.isoformat()) if scope.end else 99_999_999
         return np.where((days >= first) & (days <= last), self.settings.recency_weight, 0.0)
 
-    def _dense(self, vector: np.ndarray, depth: int, filters: SearchFilters | None) -> list[int]:
+    def _dense(self, vector: np.ndarray, depth: int, filters: SearchFilters | None, exact: bool) -> list[int]:
+        if exact:
+            return self.catalog.nearest(vector, depth, self.catalog.mask(filters))
         out = []
         for hit in self.store.query(vector, depth, _where(filters)):
             pos = self.catalog.position.get(hit.chunk_id)

@@ -182,3 +182,37 @@ def test_a_rebuild_in_this_process_while_questions_run_never_fails_one(engine_se
     assert seen[0] == ("publish", FIRST)  # not live yet: the old index answers
     assert seen[1:] == [("drop_collections", "museum.txt")] * 2  # live: the new one, old collections going
     assert top_article(engine, MUSEUM[3]) == "museum.txt"
+
+
+class BeingWritten(Store):
+    """A store whose vector index can never be read (chroma-core/chroma#3792: another process keeps writing the
+    collection after this client cached it), even reopened; everything else is the real store."""
+
+    def query(self, vector, n, where=None):
+        from index.errors import StaleVectorIndexError
+
+        raise StaleVectorIndexError(self.location, "Error executing plan: Internal error: Error finding id")
+
+
+def test_a_question_is_answered_while_the_vector_index_cannot_be_read(engine_settings, shared_embedder) -> None:
+    """Found by the year-long scale benchmark: questions failed while `newsbot index` wrote article after
+    article. Reopening once is not enough then; the question is answered by an exact search over the
+    catalogue's own vectors, with the same first passage as the vector index gives."""
+    from bot.answer.model import AnswerModel
+    from bot.answer.prompts import Prompts
+    from bot.engine import Engine
+
+    add(engine_settings.corpus_dir, MUSEUM)
+    run_index(engine_settings, embedder=shared_embedder)
+    normal = build_engine(engine_settings, embedder=shared_embedder)
+    store = BeingWritten.open(engine_settings)
+    store.ensure(shared_embedder.name, shared_embedder.dim)
+    stale = Engine(engine_settings, shared_embedder, store, Prompts.load(engine_settings.prompts_dir),
+                   AnswerModel.load(engine_settings.answer_model), None)
+
+    for question in (MUSEUM[3], "How long was Sasha Troufanov held in Gaza?"):
+        expected = normal.ask(question)
+        result = stale.ask(question)
+        assert result.passages[0].chunk_id == expected.passages[0].chunk_id
+        assert [c.quote for c in result.citations] == [c.quote for c in expected.citations]
+    assert stale.reloads[-1][0] == "reopen"  # it tried the store anew first
