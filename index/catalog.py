@@ -280,11 +280,10 @@ class Catalog:
         index cannot be read (another process is writing it). The chunk vectors are computed once."""
         if self._chunk_vectors is None:
             parts = []
-            for segment, alive in self.parts:
-                starts = segment.offsets[:-1][alive]
-                sums = np.add.reduceat(np.asarray(segment.vectors, dtype=np.float32), starts, axis=0) \
-                    if len(starts) else np.zeros((0, self.dim), dtype=np.float32)
-                parts.append(sums)
+            for segment, alive in self.parts:  # every row has at least one sentence vector
+                sums = np.add.reduceat(np.asarray(segment.vectors, dtype=np.float32), segment.offsets[:-1], axis=0) \
+                    if len(segment) else np.zeros((0, self.dim), dtype=np.float32)
+                parts.append(sums[alive])  # summed per row first: a dead row's sentences never join a live one
             matrix = np.vstack(parts) if parts else np.zeros((0, self.dim), dtype=np.float32)
             self._chunk_vectors = matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
         scores = self._chunk_vectors @ np.asarray(vector, dtype=np.float32)

@@ -60,6 +60,14 @@ def assert_same(incremental: Catalog, full: Catalog) -> None:
         mine, theirs = incremental.lexical.scores(query_terms), full.lexical.scores(query_terms)
         assert np.allclose([mine[i] for i, r in enumerate(incremental.rows)],
                            [theirs[where[r.id]] for r in incremental.rows], atol=1e-5)
+    # the exact vector search (used while the store's vector index is unreadable) ranks live rows only, by the
+    # chunk vector the indexer stores: the normalised mean of the row's own sentence vectors
+    probe = full.sentence_block(0).astype(np.float32).mean(axis=0)
+    assert [incremental.rows[i].id for i in incremental.nearest(probe, 5)] == \
+        [full.rows[i].id for i in full.nearest(probe, 5)]
+    means = [incremental.sentence_block(i).astype(np.float32).mean(axis=0) for i in range(len(incremental))]
+    brute = [float(m @ probe) / float(np.linalg.norm(m)) for m in means]
+    assert np.isclose(brute[incremental.nearest(probe, 1)[0]], max(brute), atol=1e-5)
     for term in ("council", "storm", "report", "numbe"):
         tid = full.vocab.get(term)
         mine = incremental.document_frequency(incremental.vocab[term]) if term in incremental.vocab else 0
