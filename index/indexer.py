@@ -52,7 +52,8 @@ from index.loaders import load_corpus
 from index.loaders.discovery import relative
 from index.models import Article, ArticleInfo, Chunk, IndexReport, LoadFailure
 from index.settings import IndexSettings
-from index.store import Store, article_info
+from index.records import article_info
+from index.store import Store
 from index.stories import StoryKeeper
 
 log = logging.getLogger(__name__)

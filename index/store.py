@@ -25,7 +25,6 @@ Chroma's default embedding function is never triggered: collections carry
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -42,14 +41,13 @@ from index.chroma import (
     Layout,
     Pointer,
     collection_names,
-    decode_vectors,
-    encode_vectors,
     open_client,
-    published_day,
 )
 from index.crashpoints import crash_hook_from_env
 from index.errors import EmbedderMismatchError, IndexChangedError, NewsbotError, StaleVectorIndexError
 from index.models import Article, ArticleInfo, Chunk, Hit, IndexVersion
+from index import records
+from index.records import ChunkGroup, article_info
 from index.settings import IndexSettings
 
 log = logging.getLogger(__name__)
@@ -322,15 +320,12 @@ class Store:
             return
         extra = extra or {}
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        stamp = {} if generation is None else {"generation": int(generation)}
         for part in self._batches(len(items)):
             batch = items[part]
             self._write("put_articles")
             self.articles_collection.upsert(
                 ids=[a.id for a, _ in batch], embeddings=[[1.0]] * len(batch), documents=[a.body for a, _ in batch],
-                metadatas=[a.metadata() | {"content_hash": a.content_hash, "chunks": n,
-                                           "published_day": published_day(a.published_at), "indexed_at": now}
-                           | dict(extra.get(a.id, {})) | stamp for a, n in batch],
+                metadatas=[records.article_metadata(a, n, now, extra.get(a.id), generation) for a, n in batch],
             )
 
     def delete_article(self, article_id: str) -> None:
@@ -344,54 +339,19 @@ class Store:
         (default: the chunk vector for each sentence, e.g. for synthetic benchmark data)."""
         self.add_chunk_groups([(article, chunks, embeddings, sentence_vectors)])
 
-    def add_chunk_groups(self, groups: Sequence[tuple[Article, Sequence[Chunk], np.ndarray,
-                                                      Sequence[np.ndarray] | None]]) -> None:
+    def add_chunk_groups(self, groups: Sequence[ChunkGroup]) -> None:
         """Write the chunks of several articles: one upsert, or several when they exceed `max_batch`."""
-        ids: list[str] = []
-        documents: list[str] = []
-        metas: list[dict] = []
-        vectors: list[np.ndarray] = []
-        for article, chunks, embeddings, sentence_vectors in groups:
-            if not chunks:
-                continue
-            embeddings = np.asarray(embeddings, dtype=np.float32)
-            if sentence_vectors is None:
-                sentence_vectors = [np.repeat(embeddings[i : i + 1], max(len(c.sentences), 1), axis=0)
-                                    for i, c in enumerate(chunks)]
-            base = {
-                "article_id": article.id,
-                "article_hash": article.content_hash,
-                "title": article.title,
-                "source": article.source,
-                "url": article.url,
-                "published_at": article.published_at,
-                "published_day": published_day(article.published_at),
-            }
-            ids += [c.id for c in chunks]
-            documents += [c.text for c in chunks]
-            metas += [base | {"chunk_index": c.index, "start": c.start, "end": c.end,
-                              "sentences": json.dumps(c.sentences), "sv": encode_vectors(sv)}
-                      for c, sv in zip(chunks, sentence_vectors)]
-            vectors.append(embeddings)
-        matrix = np.vstack(vectors) if vectors else None
-        for part in self._batches(len(ids)):
+        new = records.chunk_records(groups)
+        for part in self._batches(len(new.ids)):
             self._write("add_chunks")
-            self.chunks.upsert(ids=ids[part], embeddings=matrix[part], documents=documents[part], metadatas=metas[part])
+            self.chunks.upsert(ids=new.ids[part], embeddings=new.vectors[part], documents=new.documents[part],
+                               metadatas=new.metadatas[part])
 
     def sentence_vectors_for_article(self, article_id: str) -> dict[str, np.ndarray]:
         """sentence text → vector, from the article's stored chunks (reused when an article changes)."""
         with self._reading():
             got = self.chunks.get(where={"article_id": article_id}, include=["documents", "metadatas"])
-        found: dict[str, np.ndarray] = {}
-        for text, meta in zip(got["documents"], got["metadatas"]):
-            if "sv" not in meta:
-                continue
-            spans = json.loads(meta.get("sentences", "[]")) or [[0, len(text)]]
-            vectors = decode_vectors(meta["sv"], self.dim)
-            if len(vectors) == len(spans):
-                for (start, end), vector in zip(spans, vectors):
-                    found[text[start:end]] = vector.astype(np.float32)
-        return found
+        return records.sentence_vectors(got["documents"], got["metadatas"], self.dim)
 
     def delete_stale_chunks(self, article_id: str, keep_hash: str | None) -> int:
         """Delete the article's chunks from other versions (all of them when keep_hash is None)."""
@@ -465,12 +425,3 @@ class Store:
                 return
             offset += _PAGE
 
-
-def article_info(article_id: str, m: Mapping) -> ArticleInfo:
-    """An article record's metadata as an ArticleInfo (`story`: its group id, or its own id)."""
-    return ArticleInfo(
-        id=article_id, title=m.get("title", ""), source=m.get("source", ""), url=m.get("url", ""),
-        published_at=m.get("published_at", ""), path=m.get("path", ""), chunks=int(m.get("chunks", 0)),
-        content_hash=m.get("content_hash", ""), indexed_at=m.get("indexed_at", ""),
-        story=str(m.get("story") or article_id),
-    )
