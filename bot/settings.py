@@ -130,7 +130,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
                    "index_nice"),
     "Near-duplicate articles (story groups)": ("near_duplicate_threshold", "near_duplicate_containment"),
     "Retrieval": ("top_k", "candidates", "chunk_similarity_weight", "bm25_weight", "bm25_weight_other",
-                  "recency_weight", "scope_fallback_gap", "diversify", "newer_duplicate_margin"),
+                  "recency_weight", "scope_fallback_gap", "scope_report_days", "diversify", "newer_duplicate_margin"),
     "The OpenAI-compatible endpoint (LLM answers; embeddings with EMBED_BACKEND=openai)":
         ("openai_api_key", "openai_base_url"),
     "Answering": ("answer_mode", "llm_model", "llm_timeout", "llm_max_retries", "answer_deadline", "llm_max_tokens",

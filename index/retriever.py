@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
@@ -126,7 +126,7 @@ class HybridRetriever(BaseRetriever):
         t1 = time.perf_counter()
         depth = max(self.settings.candidates, k)
         pool = self._pool(question, vector, language, depth, filters, timings, exact)
-        period = _period(filters, time_scope)
+        period = _period(filters, time_scope, self.settings.scope_report_days)
         applied = False
         if period is not None:
             inside = self._pool(question, vector, language, depth, period, timings, exact)
@@ -200,7 +200,8 @@ class HybridRetriever(BaseRetriever):
             return self._recency(candidates, scope)
         days = self.catalog.days[candidates]
         first = published_day(scope.start.isoformat()) if scope.start else 1
-        last = published_day(scope.end.isoformat()) if scope.end else 99_999_999
+        last = (published_day((scope.end + timedelta(days=self.settings.scope_report_days)).isoformat())
+                if scope.end else 99_999_999)
         return np.where((days >= first) & (days <= last), self.settings.recency_weight, 0.0)
 
     def _dense(self, vector: np.ndarray, depth: int, filters: SearchFilters | None, exact: bool) -> list[int]:
@@ -285,13 +286,15 @@ def _where(filters: SearchFilters | None) -> dict | None:
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
-def _period(filters: SearchFilters | None, scope: TimeWindow | None) -> SearchFilters | None:
-    """The filters narrowed to a strict scope's period (undated articles are outside every period)."""
+def _period(filters: SearchFilters | None, scope: TimeWindow | None, report_days: int) -> SearchFilters | None:
+    """The filters narrowed to the articles of a strict scope's period: published in it or up to `report_days`
+    after it (an event is reported after it happens; the reference day still bounds it through `as_of`).
+    Undated articles are outside every period."""
     if scope is None or not scope.strict or (scope.start is None and scope.end is None):
         return None
     base = filters or SearchFilters()
     since = scope.start.isoformat() if scope.start else None
-    until = scope.end.isoformat() if scope.end else None
+    until = (scope.end + timedelta(days=report_days)).isoformat() if scope.end else None
     if since and base.since:
         since = max(since, base.since[:10])
     if until and base.until:

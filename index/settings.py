@@ -101,6 +101,12 @@ class IndexSettings(BaseSettings):
                     "it is more similar to the question by more than this many standard deviations of the question's "
                     "similarity to the archive's sentences; then retrieval only prefers the period.",
     )
+    scope_report_days: int = Field(
+        3, ge=0, le=31,
+        description="News reports an event in the days after it: a strict period ('on Wednesday', 'last week', "
+                    "'in January') also covers articles published up to this many days after it ends (never after "
+                    "the question's reference day).",
+    )
     diversify: bool = Field(
         True, description="Keep one article per story group, and one of near-identical passages, among the passages "
                           "retrieved (the others are listed as its duplicates).",

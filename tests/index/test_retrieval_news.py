@@ -231,3 +231,23 @@ def test_llama_index_retriever_evaluator_runs_over_it(archive: Archive) -> None:
     wrong = evaluator.evaluate(query="When will the night train to the coast start running?",
                                expected_ids=chunk_ids["bridge-dec.md"])
     assert wrong.metric_vals_dict["hit_rate"] == 0.0
+
+
+def test_a_day_scope_covers_the_reports_of_the_days_after(archive: Archive) -> None:
+    """"Why was the bridge closed on Wednesday?": the event's day is 17 Dec; the report came on the 20th.
+    News is published after what it reports, so the period reaches SCOPE_REPORT_DAYS past its end."""
+    event_day = Window(date(2025, 12, 17), date(2025, 12, 17))
+
+    found = archive.search(BRIDGE, k=3, scope=event_day)
+    same_day_only = archive.search(BRIDGE, k=3, scope=event_day, scope_report_days=0)
+
+    assert found.scope_applied and articles(found) == ["bridge-dec.md"]
+    assert not same_day_only.scope_applied, "nothing was published on the event's day itself"
+
+
+def test_the_reporting_days_never_reach_a_later_story(archive: Archive) -> None:
+    week = Window(date(2025, 12, 14), date(2025, 12, 20))  # bridge-dec is of this week; bridge-jan 17 days later
+
+    found = archive.search(BRIDGE, k=3, scope=week)
+
+    assert found.scope_applied and articles(found) == ["bridge-dec.md"]
