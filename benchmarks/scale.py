@@ -3,6 +3,7 @@ with all-MiniLM-L6-v2, indexed by `newsbot index` while a bot (the engine, in th
 
     python -m benchmarks.scale [--config quarter|year|all] [--data DIR] [--work DIR]
     python -m benchmarks.scale --quick --data DIR --work DIR      # two weeks, a smoke run
+    python -m benchmarks.scale --config year --week-only          # step 5 again, on the indexed archive
 
 Per configuration, in one run:
 1. The weeks are imported (`bot.importers.realtimeqa`); the last week is held back.
@@ -295,6 +296,31 @@ def run_config(config: Config, data: Path, work: Path) -> dict:
     return result
 
 
+def week_only(config: Config, work: Path) -> dict:
+    """Step 5 alone, on the archive an earlier full run indexed: the held-back week is taken out of the index
+    (if a run added it) and added again while the engine answers."""
+    from bot.engine import build_engine
+
+    folder = work / config.name
+    settings = settings_for(folder / "index", corpus_dir=folder / "corpus", embed_model=config.model)
+    if not settings.chroma_path.exists():
+        raise SystemExit(f"No indexed archive at {settings.chroma_path}: run `python -m benchmarks.scale --config "
+                         f"{config.name}` first.")
+    last = config.weeks.split("..")[-1]
+    held = sorted(p for p in (folder / "import" / "corpus").iterdir() if p.name.startswith(last))
+    for path in held:
+        (settings.corpus_dir / path.name).unlink(missing_ok=True)
+    say(f"scale {config.name}: taking week {last} out of the index")
+    run_index(settings, nice=0)
+    engine = build_engine(settings)
+    try:
+        asked = questions(folder, {w for _, _, w in questions(folder)} - {last})
+        latencies(engine, asked, 5)  # warm
+        return add_week(config, engine, settings, folder, held, asked)
+    finally:
+        engine.close()
+
+
 def add_week(config: Config, engine, settings, folder: Path, held: list[Path], asked) -> dict:
     week = held[0].name[:8]
     say(f"scale {config.name}: one more week ({week}) while the engine answers")
@@ -333,6 +359,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.scale", description=__doc__.split("\n\n")[0])
     parser.add_argument("--config", default="all", choices=["quarter", "year", "all"])
     parser.add_argument("--quick", action="store_true", help="two weeks with MiniLM: proves the code runs")
+    parser.add_argument("--week-only", action="store_true",
+                        help="only add the held-back week again to an archive a full run indexed (step 5)")
     common_arguments(parser)
     args = parser.parse_args(argv)
     if not ready(args.data):
@@ -340,12 +368,15 @@ def main(argv: list[str] | None = None) -> int:
     names = ["quick"] if args.quick else (["quarter", "year"] if args.config == "all" else [args.config])
     results_path = args.work / "results.json"
     for name in names:
-        result = run_config(CONFIGS[name], args.data, args.work / "scale")
+        previous = json.loads(results_path.read_text()).get("scale", {}) if results_path.exists() else {}
+        if args.week_only:
+            result = previous.get(name, {}) | {"week": week_only(CONFIGS[name], args.work / "scale")}
+        else:
+            result = run_config(CONFIGS[name], args.data, args.work / "scale")
         print(json.dumps(result, indent=1, default=str))
         if not args.no_report:
             from benchmarks import report_news
 
-            previous = json.loads(results_path.read_text()).get("scale", {}) if results_path.exists() else {}
             out = args.out or (args.work / "benchmarks.md" if args.quick else None)  # a smoke run never writes docs/
             report_news.store_and_update(results_path, "scale", previous | {name: result}, out)
     return 0

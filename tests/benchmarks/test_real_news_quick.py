@@ -37,6 +37,12 @@ def test_the_scale_benchmark_runs_on_a_tiny_sample(tmp_path: Path) -> None:
     report = (tmp_path / "work" / "benchmarks.md").read_text()
     assert "## 10. Scale" in report and "Quick: weeks" in report and "Traceback" not in report
 
+    again = bench("benchmarks.scale", "--quick", "--week-only", "--data", str(data), "--work", str(tmp_path / "work"))
+    assert again.returncode == 0, again.stderr[-5000:]
+    rerun = json.loads((tmp_path / "work" / "results.json").read_text())["scale"]["quick"]
+    assert rerun["week"]["index"]["added"] == result["week"]["index"]["added"], "the week was taken out and added again"
+    assert rerun["week"]["engine_articles"] == 3 and rerun["timeline"] == result["timeline"], "the full run's figures stay"
+
 
 @pytest.mark.timeout(1260)
 def test_the_real_news_benchmark_runs_on_a_tiny_sample(tmp_path: Path) -> None:
