@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -147,9 +148,9 @@ class Catalog:
         generation, epoch = int(state.get("generation", 0)), str(state.get("epoch", ""))
         snapshots = Snapshots(cache_dir, store)
         base = snapshots.read(epoch)
-        if base is None:
+        if base is None:  # every segment goes to disk as soon as it is built: one in memory at a time
             catalog = cls._build(store, store.article_infos(), generation, str(state.get("updated_at", "")),
-                                 epoch=epoch)
+                                 epoch=epoch, spill=snapshots.spill)
             how = "read from the store"
         else:
             catalog, _ = base.updated(store)
@@ -212,8 +213,9 @@ class Catalog:
 
     @classmethod
     def _build(cls, store: Store, articles: dict[str, ArticleInfo], generation: int, updated_at: str, *,
-               epoch: str) -> "Catalog":
-        """Read every live chunk from the store, in the store's order, into segments of MAX_MERGE_ROWS rows."""
+               epoch: str, spill: Callable[[Segment], None] | None = None) -> "Catalog":
+        """Read every live chunk from the store, in the store's order, into segments of MAX_MERGE_ROWS rows;
+        `spill(segment)` is called on each as it is built (to save it and serve its vectors from the file)."""
         live = {a.id: a.content_hash for a in articles.values()}
         vocab: dict[str, int] = {}
         parts = []
@@ -224,6 +226,8 @@ class Catalog:
         def flush() -> None:
             if rows:
                 segment = Segment.build(list(rows), ids, blocks, len(vocab), store.dim)
+                if spill is not None:
+                    spill(segment)
                 parts.append((segment, np.ones(len(segment), dtype=bool)))
                 rows.clear(), ids.clear(), blocks.clear()
 

@@ -67,6 +67,17 @@ class Snapshots:
             log.warning("ignoring unreadable catalogue snapshot %s: %s", self.folder, exc)
             return None
 
+    def spill(self, segment: Segment) -> None:
+        """Save a segment of a catalogue being built (its vectors are then served from the file), so a full read
+        holds one segment's vectors in memory, not the archive's; `write` names it in the manifest later. A
+        segment another process's `write` removes meanwhile stays readable (the mapping outlives the file) and
+        is saved again by `write`. On a disk error it stays in memory."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            segment.save(self.folder)
+        except OSError as exc:
+            log.warning("could not save a catalogue segment in %s: %s", self.folder, exc)
+
     def write(self, catalog: Catalog) -> bool:
         """Save `catalog` as the snapshot (False when another process is writing one, or on a disk error)."""
         self.cache_dir.mkdir(parents=True, exist_ok=True)

@@ -5,6 +5,7 @@ the hashing embedder (storage, not retrieval quality)."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import bm25s
@@ -161,3 +162,26 @@ def test_a_start_during_a_run_updates_the_last_snapshot_with_what_was_committed_
     assert asked == ["late.txt"]
     assert_same(catalog, full_read(store, settings))
     assert Snapshots(settings.cache_dir, store).read(catalog.epoch).version == catalog.version  # left for the next start
+
+
+def test_a_full_read_keeps_one_segment_in_memory_and_equals_the_store(
+        settings: IndexSettings, corpus_dir: Path, hashing: HashingEmbedder, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without a snapshot every chunk is read: each segment is saved as soon as it is built and its vectors are
+    served from the file from then on (a year's archive never holds all its sentence vectors in memory)."""
+    write_news_corpus(corpus_dir, 8)
+    run_index(settings, embedder=hashing)
+    store = open_store(settings, hashing)
+    shutil.rmtree(settings.cache_dir)  # no snapshot: the next load reads every chunk
+    monkeypatch.setattr("index.catalog.MAX_MERGE_ROWS", 4)
+    in_memory_when_built: list[bool] = []
+    spill = Snapshots.spill
+    monkeypatch.setattr(Snapshots, "spill", lambda self, segment: (
+        in_memory_when_built.append(not isinstance(segment.vectors, np.memmap)), spill(self, segment)))
+
+    catalog = Catalog.load(store, settings.cache_dir)
+    monkeypatch.undo()
+
+    assert len(catalog.parts) >= 2 and in_memory_when_built == [True] * len(catalog.parts)
+    assert all(isinstance(segment.vectors, np.memmap) for segment, _ in catalog.parts), "served from the files"
+    assert_same(catalog, full_read(store, settings))
+    assert Snapshots(settings.cache_dir, store).read(catalog.epoch).version == catalog.version
