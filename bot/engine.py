@@ -43,7 +43,7 @@ from index.fresh import FreshChunks, FreshStore
 from index.indexer import run_index
 from index.language import guess_language
 from index.models import ArticleInfo, IndexReport, SearchFilters
-from index.retriever import HybridRetriever
+from index.retriever import HybridRetriever, Search
 from index.store import Store
 from index.textclean import clean_text
 
@@ -255,11 +255,10 @@ class Engine:
     def _answer(self, serving: Serving, asked: Asked, filters: SearchFilters | None, reference: datetime,
                 scope: TimeScope | None, k: int | None, timings: dict[str, float],
                 on_progress: ProgressCallback | None, use_llm: bool, exact: bool = False) -> tuple[AnswerResult, float]:
-        retriever, mode = serving.retriever, serving.mode if use_llm else serving.extractive
-        filters = _as_of(self._canonical(filters, serving.catalog), reference, retriever.catalog.newest)
+        mode = serving.mode if use_llm else serving.extractive
         with self._cpu:
-            search = retriever.search(asked.standalone, k=k or self.settings.top_k, language=asked.language,
-                                      filters=filters, time_scope=scope, timings=timings, exact=exact)
+            search = self._search(serving, asked.standalone, asked.language, filters, reference, scope, k,
+                                  timings, exact)
             t1 = time.perf_counter()
             if not use_llm:
                 result = mode.answer(asked, search)
@@ -269,6 +268,23 @@ class Engine:
                                      passages=len(search.hits)))
             result = mode.answer(asked, search)
         return result, t1
+
+    def _search(self, serving: Serving, question: str, language: str, filters: SearchFilters | None,
+                reference: datetime, scope: TimeScope | None, k: int | None, timings: dict[str, float] | None,
+                exact: bool = False) -> Search:
+        retriever = serving.retriever
+        filters = _as_of(self._canonical(filters, serving.catalog), reference, retriever.catalog.newest)
+        return retriever.search(question, k=k or self.settings.top_k, language=language, filters=filters,
+                                time_scope=scope, timings=timings, exact=exact)
+
+    def search(self, question: str, *, language: str, as_of: AsOf | None = None, k: int | None = None) -> Search:
+        """The passages the offline answer of a standalone `question` reads (as of `as_of`, with its time
+        words resolved), without answering: for training and diagnostics (not asked again when the index
+        changes under it, as `ask` does)."""
+        reference = reference_time(as_of)
+        scope = resolve_time_scope(question, reference, language)
+        with self._cpu:
+            return self._search(self._current(), question, language, None, reference, scope, k, None)
 
     async def ask_async(self, question: str, history: Sequence[Turn] = (), *,
                         filters: SearchFilters | None = None, k: int | None = None, as_of: AsOf | None = None,

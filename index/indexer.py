@@ -51,8 +51,8 @@ from index.errors import IndexBusyError
 from index.loaders import load_corpus
 from index.loaders.discovery import relative
 from index.models import Article, ArticleInfo, Chunk, IndexReport, LoadFailure
-from index.settings import IndexSettings
 from index.records import article_info
+from index.settings import IndexSettings
 from index.store import Store
 from index.stories import StoryKeeper
 

@@ -5,17 +5,20 @@
 Needs the `train` extra (`pip install -e '.[train]'`: scikit-learn) and ../shared/data.
 
 Reproducible: a fixed seed, deterministic solvers, the data in ../shared only (XQuAD en/ru/es/zh/ar, the
-SQuAD 2.0 slice, HeQ val), the product's own code for retrieval and features (`bot.answer`), so what is
-trained is what runs. Indexes and searches are cached under .bench/training/ (delete it, or pass
---no-cache, after changing retrieval). Writes the model file and prints a cross-dataset report:
-each group held out in turn, trained on the others, tested on it.
+SQuAD 2.0 slice, HeQ val, RealTimeQA 2025 weeks: `training.news_items`), the product's own code for
+retrieval and features (`bot.answer`), so what is trained is what runs. Indexes and searches are cached
+under .bench/training/ and the news weeks under --news-work (delete them, or pass --no-cache, after
+changing retrieval). Writes the model file and prints a cross-dataset report: each group held out in
+turn, trained on the others, tested on it. News (RealTimeQA weeks) is only tested unless --train-on-news
+adds Q1 2025 to training; Q3 2025 is never trained on (held out in time).
 
 Labels:
 - sentence: a candidate sentence holds a gold answer (answerable questions only);
 - span: a candidate span is a gold answer, or holds one with at most two extra words (quotes that hold it);
 - support: the question is answerable from the index (XQuAD with its article indexed, SQuAD 2.0 and HeQ
-  answerable) against unanswerable (SQuAD 2.0 / HeQ impossible questions, XQuAD questions whose article
-  is not in the index).
+  answerable, news questions whose answer the archive holds) against unanswerable (SQuAD 2.0 / HeQ
+  impossible questions, XQuAD questions whose article is not in the index, news questions of other weeks
+  whose answer is nowhere in the archive).
 The support threshold is set so that at most TARGET_FAIR_REFUSED of the answerable training questions
 are refused; the span threshold so that stated answers are right for at least TARGET_SPAN_PRECISION of
 the questions that get one.
@@ -37,6 +40,7 @@ import numpy as np
 
 from benchmarks import qa_data
 from benchmarks.common import DEFAULT_WORK, ROOT, quiet_logs, say, settings_for
+from training import news_items
 
 TARGET_FAIR_REFUSED = 0.05
 #: every how many XQuAD articles one is also indexed alone (a one-article archive)
@@ -44,7 +48,7 @@ SINGLE_EVERY = 3
 TARGET_SPAN_PRECISION = 0.6
 #: held out in turn for the cross-dataset report: each language of XQuAD's questions (a language the model has
 #: not seen), all the other languages at once (cross-lingual questions never seen), SQuAD 2.0, HeQ
-FOLDS = ("xquad-en", "xquad-ru", "xquad-es", "xquad-zh", "xquad-ar", "xquad-other", "squad2", "heq")
+FOLDS = ("xquad-en", "xquad-ru", "xquad-es", "xquad-zh", "xquad-ar", "xquad-other", "squad2", "heq", "realtimeqa")
 
 
 @dataclass
@@ -94,8 +98,8 @@ def _specs() -> list[tuple]:
     return specs
 
 
-def collect(work: Path, use_cache: bool) -> tuple[list[Item], dict]:
-    """Every training question with its search results, over cached indexes; and the catalogues."""
+def collect(work: Path, use_cache: bool, news_work: Path) -> tuple[list[Item], dict]:
+    """Every question with its search results, over cached indexes; and the catalogues."""
     from bot.answer.question import analyse
     from bot.engine import build_engine
     from index.embedders import build_embedder
@@ -135,6 +139,10 @@ def collect(work: Path, use_cache: bool) -> tuple[list[Item], dict]:
         engine.close()
         if fresh:
             say(f"training: {name}: {len(questions)} questions ({fresh} searched now)")
+    for weeks, group in ((news_items.TRAIN, news_items.DATASET), (news_items.HELD_OUT, news_items.HELD_OUT_GROUP)):
+        news, catalog = news_items.news_items(weeks, news_work, work, group, use_cache, Item)
+        items += news
+        catalogs[news[0].catalog if news else group] = catalog
     return items, catalogs
 
 
@@ -144,6 +152,20 @@ def _fold(it: Item) -> str:
 
 def _contains(text: str, answers: tuple[str, ...]) -> bool:
     return any(a and a in text for a in answers)
+
+
+def _holds(q: qa_data.Question, text: str) -> bool:
+    """`text` holds a gold answer: verbatim (the SQuAD-style sets), normalised for news (RealTimeQA's choices
+    differ from the articles in case and punctuation)."""
+    if q.dataset == news_items.DATASET:
+        from bot.evaluation.metrics import find_answer
+
+        return find_answer(text, q.answers) is not None
+    return _contains(text, q.answers)
+
+
+def _right_article(q: qa_data.Question, url: str) -> bool:
+    return not q.article_id or url == q.article_id  # news names no gold article: any that holds the answer
 
 
 def _fit(x: np.ndarray, y: np.ndarray, seed: int, names: tuple[str, ...], c: float = 1.0,
@@ -190,8 +212,8 @@ def sentence_data(prepared: list[Prepared]) -> tuple[np.ndarray, np.ndarray]:
         it, ev = p.item, p.evidence
         if not it.answerable:
             continue
-        labels = [float(ev.retrieved[c.passage].row.url == it.question.article_id
-                        and _contains(ev.text(c), it.question.answers)) for c in ev.candidates]
+        labels = [float(_right_article(it.question, ev.retrieved[c.passage].row.url)
+                        and _holds(it.question, ev.text(c))) for c in ev.candidates]
         if any(labels):
             xs.append(p.features)
             ys.extend(labels)
@@ -224,7 +246,7 @@ def span_data(prepared: list[Prepared], model, catalogs: dict) -> tuple[np.ndarr
             continue
         q = d.quotes[0]
         text = q.retrieved.row.text[q.start:q.end]
-        if q.retrieved.row.url != it.question.article_id or not _contains(text, it.question.answers):
+        if not _right_article(it.question, q.retrieved.row.url) or not _holds(it.question, text):
             continue
         labels = [float(_span_label(text[s.start:s.end], it.question.answers)) for s in d.span_candidates]
         if any(labels):
@@ -245,10 +267,12 @@ def support_data(prepared: list[Prepared], model, catalogs: dict) -> tuple[np.nd
 def train(prepared: list[Prepared], catalogs: dict, seed: int):
     """The three models trained on `prepared` (stage by stage: each uses the previous ones)."""
     from bot.answer.evidence import SENTENCE_FEATURES, SUPPORT_FEATURES
-    from bot.answer.model import AnswerModel
+    from bot.answer.model import AnswerModel, Logistic
     from bot.answer.spans import SPAN_FEATURES
 
-    model = AnswerModel.load()  # the shipped file gives the shape; every part is replaced below
+    blank = {names: Logistic(names, np.zeros(len(names)), 0.0, np.zeros(len(names)), np.ones(len(names)))
+             for names in (SENTENCE_FEATURES, SPAN_FEATURES, SUPPORT_FEATURES)}
+    model = AnswerModel(blank[SENTENCE_FEATURES], blank[SPAN_FEATURES], blank[SUPPORT_FEATURES], {})  # replaced below
     x, y = sentence_data(prepared)
     model = replace(model, sentence=_fit(x, y, seed, SENTENCE_FEATURES))
     say(f"training: sentence model on {len(y)} sentences ({int(y.sum())} hold an answer)")
@@ -298,10 +322,10 @@ def evaluate(model, prepared: list[Prepared], catalogs: dict) -> dict:
             s["fair_refused"] += not d.supported
             if d.supported:
                 q = d.quotes[0]
-                s["top_quote"] += _contains(q.retrieved.row.text[q.start:q.end], it.question.answers)
+                s["top_quote"] += _holds(it.question, q.retrieved.row.text[q.start:q.end])
                 if d.span is not None:
                     s["stated"] += 1
-                    s["stated_right"] += _contains(q.retrieved.row.text[d.span[0]:d.span[1]], it.question.answers)
+                    s["stated_right"] += _holds(it.question, q.retrieved.row.text[d.span[0]:d.span[1]])
         else:
             s["unanswerable"] += 1
             s["unanswerable_answered"] += d.supported
@@ -324,6 +348,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--no-cache", action="store_true", help="search again instead of reusing cached searches")
     parser.add_argument("--no-cross", action="store_true", help="skip the cross-dataset report")
+    parser.add_argument("--news-work", type=Path, default=DEFAULT_WORK / "realnews",
+                        help="where the RealTimeQA weeks are imported and indexed (as benchmarks.realnews --work)")
+    parser.add_argument("--train-on-news", action="store_true",
+                        help="also train on the first quarter's news (by default news is only tested: see docs)")
     args = parser.parse_args(argv)
     quiet_logs()
     if not qa_data.available():
@@ -331,27 +359,38 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     np.random.seed(args.seed)
     started = time.perf_counter()
-    items, catalogs = collect((DEFAULT_WORK / "training").resolve(), not args.no_cache)
-    prepared = prepare(items, catalogs)
-    say(f"training: {len(prepared)} questions with evidence")
+    items, catalogs = collect((DEFAULT_WORK / "training").resolve(), not args.no_cache, args.news_work.resolve())
+    everything = prepare(items, catalogs)
+    tested_only = {news_items.HELD_OUT_GROUP} | (set() if args.train_on_news else {news_items.DATASET})
+    held_out = [p for p in everything if p.item.group in tested_only]  # tested, never trained on
+    prepared = [p for p in everything if p.item.group not in tested_only]
+    say(f"training: {len(prepared)} questions with evidence ({len(held_out)} more only tested)")
     cross = {}
     if not args.no_cross:
-        for held in FOLDS:
+        for held in FOLDS if args.train_on_news else [f for f in FOLDS if f != news_items.DATASET]:
             say(f"training: cross-dataset, holding out {held}")
             model = train([p for p in prepared if _fold(p.item) != held and p.item.group != held], catalogs, args.seed)
-            out = evaluate(model, [p for p in prepared if _fold(p.item) == held or p.item.group == held], catalogs)
-            cross |= {(f"{held} held out: {k}" if held == "xquad-other" else k): v for k, v in out.items()}
+            tested = [p for p in prepared if _fold(p.item) == held or p.item.group == held]
+            out = evaluate(model, tested + (held_out if held == news_items.DATASET else []), catalogs)
+            cross |= {(f"{held} held out: {k}" if held in ("xquad-other", news_items.DATASET) else k): v
+                      for k, v in out.items()}
     model = train(prepared, catalogs, args.seed)
     in_sample = evaluate(model, prepared, catalogs)
+    in_sample |= {f"{k} (not trained on)": v for k, v in evaluate(model, held_out, catalogs).items()}
     counts = defaultdict(int)
     for it in items:
         counts[f"{it.group}/{'answerable' if it.answerable else 'unanswerable'}"] += 1
     model = replace(model, info={
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "command": "python -m training.answer_model", "seed": args.seed,
+        "command": "python -m training.answer_model" + (" --train-on-news" if args.train_on_news else ""),
+        "seed": args.seed,
         "data": {"questions": dict(sorted(counts.items())),
                  "sources": ["../shared/data/xquad (en ru es zh ar)", "../shared/data/squad2/squad2-slice.json",
-                             "../shared/data/heq/val-v1.1.json"]},
+                             "../shared/data/heq/val-v1.1.json",
+                             *([f"../shared/data/realtimeqa/2025 weeks {news_items.TRAIN[0]} (refusals "
+                                f"{news_items.TRAIN[1]})"] if args.train_on_news else [])],
+                 "tested_only": [f"../shared/data/realtimeqa/2025 weeks {w} (refusals {r})"
+                                 for w, r in ([] if args.train_on_news else [news_items.TRAIN]) + [news_items.HELD_OUT]]},
         "targets": {"fair_refused": TARGET_FAIR_REFUSED, "span_precision": TARGET_SPAN_PRECISION},
         "in_sample": in_sample, "cross_dataset": cross,
     })

@@ -103,3 +103,11 @@ def test_two_syndicated_copies_are_retrieved_once_the_newer(engine) -> None:
     ferry = [p.article_id for p in result.passages if p.article_id in COPIES]
     assert ferry == ["ferry-wire.md"]
     assert [a.id for a in engine.catalog.duplicates("ferry-wire.md")] == ["ferry-coast.md"]
+
+
+def test_search_reads_what_the_answer_reads_as_of_its_day(engine) -> None:
+    """`Engine.search` (training and diagnostics) retrieves as `ask` does: later articles don't exist."""
+    search = engine.search("Is the Harbor Bridge in Portville open again?", language="en", as_of=date(2026, 1, 2))
+    ids = {h.row.article_id for h in search.hits}
+
+    assert "bridge-jan.md" not in ids and ids & {"bridge-dec.md", "bridge-mid.md"}
