@@ -135,10 +135,7 @@ class Engine:
         self.mode, self.condenser = serving.mode, serving.condenser
 
     def _current(self) -> Serving:
-        """What to answer with: the serving version. When the index changed, it is brought up to date in a
-        background thread while this question goes on with the version it has (a reload reads what changed but
-        rebuilds the catalogue's per-row tables, ~0.8 s at 50k chunks: no question waits for it); with
-        INDEX_CHECK_SECONDS=0 (every question checks) it is brought up to date first."""
+        """What to answer with: the serving version, brought up to date first when the index changed."""
         serving = self._serving
         now = time.monotonic()
         if self.settings.index_check_seconds and now - self._checked < self.settings.index_check_seconds:
@@ -151,18 +148,7 @@ class Engine:
             return serving
         if version is None or version == serving.catalog.version:
             return serving
-        if not self.settings.index_check_seconds:
-            return self._refresh(serving, wait=False)
-        if not self._reloading.locked():
-            threading.Thread(target=self._refresh_behind, args=(serving,), name="newsbot-index-reload",
-                             daemon=True).start()
-        return serving
-
-    def _refresh_behind(self, seen: Serving) -> None:
-        try:
-            self._refresh(seen, wait=False)
-        except Exception:  # the next check tries again; questions go on with what is served
-            log.exception("reloading the index failed")
+        return self._refresh(serving, wait=False)
 
     def _refresh(self, seen: Serving, *, wait: bool, reopen: bool = False) -> Serving:
         """Bring what `seen` serves up to date. Without `wait`, a question that finds another reload
@@ -187,7 +173,6 @@ class Engine:
                 store.ensure(self.embedder.name, self.embedder.dim)
                 new = self._serve(store, Catalog.load(store, self.settings.cache_dir), FreshChunks(dim=store.dim),
                                   serving)
-            new.catalog.background()  # computed here, before the swap, not by the first question
             seconds = time.perf_counter() - started
             self.reloads.append((kind, seconds))
             del self.reloads[:-100]

@@ -99,27 +99,6 @@ def test_index_runs_of_another_process_are_picked_up_without_a_restart(make_sett
     assert unaware.reloads[-1][0] == "reopen"
 
 
-def test_with_periodic_checks_the_question_that_notices_a_change_does_not_wait_for_the_reload(
-        make_settings, engine_settings, shared_embedder) -> None:
-    """INDEX_CHECK_SECONDS > 0 (the default): the question that finds a newer index is answered from the version
-    it has, while a background thread loads what changed; the questions after it get the new version."""
-    engine = build_engine(make_settings(index_check_seconds=1e-6), embedder=shared_embedder)
-    assert top_article(engine, MUSEUM[3]) == FIRST
-    add(engine_settings.corpus_dir, MUSEUM)
-    done = newsbot_index(engine_settings)
-    assert done.returncode == 0, done.stderr[-2000:]
-    reloads = len(engine.reloads)
-
-    noticed = top_article(engine, MUSEUM[3])
-    for thread in threading.enumerate():
-        if thread.name == "newsbot-index-reload":
-            thread.join(120)
-
-    assert noticed == FIRST, "answered from the version it had"
-    assert len(engine.reloads) == reloads + 1 and engine.reloads[-1][0] == "update"
-    assert top_article(engine, MUSEUM[3]) == "museum.txt"
-
-
 def test_articles_become_answerable_while_a_run_goes_on(engine_settings, shared_embedder) -> None:
     """An indexer thread is held before it writes its second new article: the first is answered already."""
     engine = build_engine(engine_settings, embedder=shared_embedder)
