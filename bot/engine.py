@@ -102,6 +102,7 @@ class Engine:
         self._cpu = threading.BoundedSemaphore(os.cpu_count() or 1)
         self._reloading = threading.Lock()  # one reload at a time; the others keep answering meanwhile
         self._checked = time.monotonic()
+        self._stale_client = False  # this client's copy of the vector index went stale under another writer
         #: how the engine came to serve what it serves (for logs and benchmarks): (kind, seconds)
         self.reloads: list[tuple[str, float]] = []
         self._swap(self._serve(store, Catalog.load(store, self.settings.cache_dir), FreshChunks(dim=store.dim)))
@@ -146,9 +147,20 @@ class Engine:
         except NewsbotError as exc:  # the store is unreadable now: answer with what we have
             log.warning("could not read the index version: %s", exc)
             return serving
+        if self._stale_client and not self._being_written(serving):  # the writer is done: a fresh client reads
+            refreshed = self._refresh(serving, wait=False, reopen=True)  # the whole vector index again
+            self._stale_client = refreshed.store is serving.store  # not reopened (another reload ran): next time
+            return refreshed
         if version is None or version == serving.catalog.version:
             return serving
         return self._refresh(serving, wait=False)
+
+    @staticmethod
+    def _being_written(serving: Serving) -> bool:
+        try:
+            return bool(serving.store.state().get("dirty"))
+        except NewsbotError:
+            return True
 
     def _refresh(self, seen: Serving, *, wait: bool, reopen: bool = False) -> Serving:
         """Bring what `seen` serves up to date. Without `wait`, a question that finds another reload
@@ -233,19 +245,27 @@ class Engine:
         asked = Asked(question, standalone, language, tr,
                       as_of=reference.date().isoformat() if time_sensitive(standalone, language) else None,
                       deadline=deadline)
+        exact = False
         for attempt in (1, 2, 3):
             try:
                 result, t1 = self._answer(serving, asked, filters, reference, scope, k, timings, on_progress,
-                                          use_llm, exact=attempt == 3)
+                                          use_llm, exact=exact)
                 break
             except IndexChangedError as exc:  # a rebuild replaced the collections, or another run is writing them
-                if attempt == 3 or (attempt == 2 and not isinstance(exc, StaleVectorIndexError)):
+                if exact or attempt == 3:
                     raise
-                if attempt == 1:
+                if isinstance(exc, StaleVectorIndexError):
+                    # another process is writing the vector index: reopening does not help while it writes (and
+                    # costs ~1.7 s at 50k chunks); search the catalogue's own vectors exactly, and reopen once
+                    # the run is done (_current)
+                    log.info("the vector index is being written; exact search over the catalogue")
+                    self._stale_client = True
+                    exact = True
+                elif attempt == 1:
                     log.info("the index changed under this question; asking again on it reopened")
                     serving = self._refresh(serving, wait=True, reopen=True)
-                else:  # still unreadable: a run is writing it now; search the catalogue's own vectors exactly
-                    log.info("the vector index is being written; exact search over the catalogue")
+                else:
+                    raise
         timings["answer"] = (time.perf_counter() - t1) * 1000
         timings["total"] = (time.perf_counter() - started) * 1000
         result.timings_ms = {k: round(v, 2) for k, v in timings.items()}

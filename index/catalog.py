@@ -281,13 +281,11 @@ class Catalog:
     def nearest(self, vector: np.ndarray, n: int, mask: np.ndarray | None = None) -> list[int]:
         """The n rows whose chunk vector (the normalised mean of its sentence vectors, as the indexer makes it)
         is closest to `vector`, searched exactly over this catalogue: what answers when the store's vector
-        index cannot be read (another process is writing it). The chunk vectors are computed once."""
+        index cannot be read (another process is writing it). The sums are kept per segment (shared by the next
+        versions of the catalogue: an update sums only its new rows), the normalised matrix per catalogue."""
         if self._chunk_vectors is None:
-            parts = []
-            for segment, alive in self.parts:  # every row has at least one sentence vector
-                sums = np.add.reduceat(np.asarray(segment.vectors, dtype=np.float32), segment.offsets[:-1], axis=0) \
-                    if len(segment) else np.zeros((0, self.dim), dtype=np.float32)
-                parts.append(sums[alive])  # summed per row first: a dead row's sentences never join a live one
+            # every row has at least one sentence vector; summed per row first: a dead row's never join a live one
+            parts = [segment.chunk_sums()[alive] for segment, alive in self.parts]
             matrix = np.vstack(parts) if parts else np.zeros((0, self.dim), dtype=np.float32)
             self._chunk_vectors = matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
         scores = self._chunk_vectors @ np.asarray(vector, dtype=np.float32)

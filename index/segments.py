@@ -37,6 +37,7 @@ class Segment:
     def __init__(self, rows: list[ChunkRow], counts: sparse.csr_matrix, vectors: np.ndarray,
                  offsets: np.ndarray, name: str | None = None) -> None:
         self.rows = rows
+        self._chunk_sums: np.ndarray | None = None
         self.counts = counts  # rows × terms (term ids of the catalogue's vocabulary when it was made)
         self.by_term = counts.tocsc()
         self.lengths = np.asarray(counts.sum(axis=1), dtype=np.float32).ravel()
@@ -61,6 +62,14 @@ class Segment:
 
     def block(self, row: int) -> np.ndarray:
         return self.vectors[self.offsets[row]:self.offsets[row + 1]]
+
+    def chunk_sums(self) -> np.ndarray:
+        """Per row, the sum of its sentence vectors (float32; the chunk vector before normalising), computed once:
+        a segment never changes and is shared by every catalogue version that keeps it."""
+        if self._chunk_sums is None:
+            self._chunk_sums = np.add.reduceat(np.asarray(self.vectors, dtype=np.float32), self.offsets[:-1], axis=0) \
+                if len(self) else np.zeros((0, self.vectors.shape[1]), dtype=np.float32)
+        return self._chunk_sums
 
     # --- making --------------------------------------------------------------------
     @classmethod

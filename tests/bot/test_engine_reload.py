@@ -196,8 +196,10 @@ class BeingWritten(Store):
 
 def test_a_question_is_answered_while_the_vector_index_cannot_be_read(engine_settings, shared_embedder) -> None:
     """Found by the year-long scale benchmark: questions failed while `newsbot index` wrote article after
-    article. Reopening once is not enough then; the question is answered by an exact search over the
-    catalogue's own vectors, with the same first passage as the vector index gives."""
+    article, and reopening the store does not help while it writes (it cost 1.7 s a question at 50k chunks).
+    The question is answered at once by an exact search over the catalogue's own vectors, with the same
+    first passage as the vector index gives; once the index is no longer being written, the next question
+    reopens the store."""
     from bot.answer.model import AnswerModel
     from bot.answer.prompts import Prompts
     from bot.engine import Engine
@@ -210,9 +212,13 @@ def test_a_question_is_answered_while_the_vector_index_cannot_be_read(engine_set
     stale = Engine(engine_settings, shared_embedder, store, Prompts.load(engine_settings.prompts_dir),
                    AnswerModel.load(engine_settings.answer_model), None)
 
-    for question in (MUSEUM[3], "How long was Sasha Troufanov held in Gaza?"):
+    reopened = []
+    for question, run_going_on in ((MUSEUM[3], True), ("How long was Sasha Troufanov held in Gaza?", True),
+                                   (MUSEUM[3], False)):
+        store.set_state(dirty=int(run_going_on))
         expected = normal.ask(question)
         result = stale.ask(question)
         assert result.passages[0].chunk_id == expected.passages[0].chunk_id
         assert [c.quote for c in result.citations] == [c.quote for c in expected.citations]
-    assert stale.reloads[-1][0] == "reopen"  # it tried the store anew first
+        reopened.append([kind for kind, _ in stale.reloads].count("reopen"))
+    assert reopened == [0, 0, 1], "no reopen while it is written; one by the next question once the run is done"
