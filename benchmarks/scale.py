@@ -325,7 +325,7 @@ def add_week(config: Config, engine, settings, folder: Path, held: list[Path], a
     week = held[0].name[:8]
     say(f"scale {config.name}: one more week ({week}) while the engine answers")
     before = latencies(engine, asked, config.questions)
-    reloads_before = len(engine.reloads)
+    reloads_before = engine.reload_total
     for path in held:
         shutil.copy(path, settings.corpus_dir / path.name)
     done = threading.Event()
@@ -338,7 +338,8 @@ def add_week(config: Config, engine, settings, folder: Path, held: list[Path], a
     finally:
         done.set()
         asker.join()
-    reloads = engine.reloads[reloads_before:] if len(engine.reloads) > reloads_before else []
+    count = engine.reload_total - reloads_before
+    reloads = engine.reloads[-count:] if count else []  # `reloads` keeps the last 100
     new_week = questions(folder, {week})
     new_ids = set(index["added"])
     found = sum(1 for q, as_of, _ in new_week
@@ -350,7 +351,8 @@ def add_week(config: Config, engine, settings, folder: Path, held: list[Path], a
         "during": {"n": len(during), "p50_ms": median(during), "p95_ms": percentile(during, 95)},
         "p95_ratio": percentile(during, 95) / percentile(before, 95) if before and during else None,
         "new_week_questions": len(new_week), "new_week_top_passage_from_new_article": found,
-        # how the engine followed the run (engine.reloads keeps the last 100): kinds and seconds
+        # how the engine followed the run: kinds and seconds (of the last 100 when there were more)
+        "reloads_total": count,
         "reloads_during": {kind: {"n": sum(1 for k, _ in reloads if k == kind),
                                   "p50_s": median([t for k, t in reloads if k == kind]),
                                   "max_s": max((t for k, t in reloads if k == kind), default=None)}

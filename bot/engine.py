@@ -102,7 +102,10 @@ class Engine:
         self._cpu = threading.BoundedSemaphore(os.cpu_count() or 1)
         self._reloading = threading.Lock()  # one reload at a time; the others keep answering meanwhile
         self._checked = time.monotonic()
-        self._stale_client = False  # this client's copy of the vector index went stale under another writer
+        #: the store whose client's copy of the vector index went stale under another writer (reopened once the
+        #: writer is done), or None
+        self._stale_store: Store | None = None
+        self.reload_total = 0  # reloads since the start (`reloads` keeps the last 100)
         #: how the engine came to serve what it serves (for logs and benchmarks): (kind, seconds)
         self.reloads: list[tuple[str, float]] = []
         self._swap(self._serve(store, Catalog.load(store, self.settings.cache_dir), FreshChunks(dim=store.dim)))
@@ -147,9 +150,13 @@ class Engine:
         except NewsbotError as exc:  # the store is unreadable now: answer with what we have
             log.warning("could not read the index version: %s", exc)
             return serving
-        if self._stale_client and not self._being_written(serving):  # the writer is done: a fresh client reads
+        stale = self._stale_store
+        if stale is not None and stale is not serving.store:
+            self._stale_store = None  # reopened meanwhile (a rebuild, a reload)
+        elif stale is not None and not self._being_written(serving):  # the writer is done: a fresh client reads
             refreshed = self._refresh(serving, wait=False, reopen=True)  # the whole vector index again
-            self._stale_client = refreshed.store is serving.store  # not reopened (another reload ran): next time
+            if refreshed.store is not stale:
+                self._stale_store = None
             return refreshed
         if version is None or version == serving.catalog.version:
             return serving
@@ -187,6 +194,7 @@ class Engine:
                                   serving)
             seconds = time.perf_counter() - started
             self.reloads.append((kind, seconds))
+            self.reload_total += 1
             del self.reloads[:-100]
             log.info("index %s: generation %d, %d chunks (%s in %.2fs)", kind, new.catalog.generation,
                      len(new.catalog), kind, seconds)
@@ -259,7 +267,7 @@ class Engine:
                     # costs ~1.7 s at 50k chunks); search the catalogue's own vectors exactly, and reopen once
                     # the run is done (_current)
                     log.info("the vector index is being written; exact search over the catalogue")
-                    self._stale_client = True
+                    self._stale_store = serving.store
                     exact = True
                 elif attempt == 1:
                     log.info("the index changed under this question; asking again on it reopened")
@@ -302,9 +310,10 @@ class Engine:
         words resolved), without answering: for training and diagnostics (not asked again when the index
         changes under it, as `ask` does)."""
         reference = reference_time(as_of)
-        scope = resolve_time_scope(question, reference, language)
+        scope = resolve_time_scope(question, reference, guess_language(question))  # as `ask` reads time words
+        serving = self._current()
         with self._cpu:
-            return self._search(self._current(), question, language, None, reference, scope, k, None)
+            return self._search(serving, question, language, None, reference, scope, k, None)
 
     async def ask_async(self, question: str, history: Sequence[Turn] = (), *,
                         filters: SearchFilters | None = None, k: int | None = None, as_of: AsOf | None = None,

@@ -148,15 +148,18 @@ class Catalog:
         generation, epoch = int(state.get("generation", 0)), str(state.get("epoch", ""))
         snapshots = Snapshots(cache_dir, store)
         base = snapshots.read(epoch)
-        if base is None:  # every segment goes to disk as soon as it is built: one in memory at a time
-            catalog = cls._build(store, store.article_infos(), generation, str(state.get("updated_at", "")),
-                                 epoch=epoch, spill=snapshots.spill)
+        if base is None:
+            with snapshots.building() as mine:  # every segment goes to disk as it is built: one in memory at a time
+                catalog = cls._build(store, store.article_infos(), generation, str(state.get("updated_at", "")),
+                                     epoch=epoch, spill=snapshots.spill if mine else None)
+                if mine:
+                    snapshots.write(catalog)
             how = "read from the store"
         else:
             catalog, _ = base.updated(store)
             how = "snapshot" if catalog is base else f"snapshot of generation {base.generation}, updated"
-        if catalog is not base:
-            snapshots.write(catalog)
+            if catalog is not base:
+                snapshots.write(catalog)
         log.info("catalogue: %d chunks of %d articles (generation %d, %s) in %.2fs",
                  len(catalog), len(catalog.articles), catalog.generation, how, time.perf_counter() - started)
         return catalog

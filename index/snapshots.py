@@ -20,6 +20,8 @@ import logging
 import os
 import pickle
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -45,6 +47,24 @@ class Snapshots:
         self.prefix = f"catalog-{where}-"
         self.folder = cache_dir / f"{self.prefix}v{SNAPSHOT_VERSION}.{TOKENIZER_VERSION}"
         self.manifest = self.folder / "manifest.pkl"
+        # one object per Snapshots, so that `building` and `write` in one process take it re-entrantly
+        self._lock = FileLock(str(cache_dir / f"{self.folder.name}.lock"), timeout=0)
+
+    @contextmanager
+    def building(self) -> Iterator[bool]:
+        """Hold the writers' lock while a catalogue is built and written (True), so that its segments can be
+        saved as they are built (`spill`) without another process's `write` removing them as unused; False when
+        another process holds it (then build in memory: that process leaves the snapshot)."""
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            self._lock.acquire()
+        except Timeout:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            self._lock.release()
 
     def read(self, epoch: str) -> Catalog | None:
         """The snapshot of `epoch`, or None (no snapshot, another epoch's, or a damaged one)."""
@@ -68,10 +88,9 @@ class Snapshots:
             return None
 
     def spill(self, segment: Segment) -> None:
-        """Save a segment of a catalogue being built (its vectors are then served from the file), so a full read
-        holds one segment's vectors in memory, not the archive's; `write` names it in the manifest later. A
-        segment another process's `write` removes meanwhile stays readable (the mapping outlives the file) and
-        is saved again by `write`. On a disk error it stays in memory."""
+        """Save a segment of a catalogue being built, inside `building()` (its vectors are then served from the
+        file), so a full read holds one segment's vectors in memory, not the archive's; `write` names it in the
+        manifest later. On a disk error it stays in memory."""
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             segment.save(self.folder)
@@ -81,7 +100,7 @@ class Snapshots:
     def write(self, catalog: Catalog) -> bool:
         """Save `catalog` as the snapshot (False when another process is writing one, or on a disk error)."""
         self.cache_dir.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(str(self.cache_dir / f"{self.folder.name}.lock"), timeout=0)
+        lock = self._lock
         try:
             lock.acquire()
         except Timeout:
