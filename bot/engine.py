@@ -253,27 +253,25 @@ class Engine:
         asked = Asked(question, standalone, language, tr,
                       as_of=reference.date().isoformat() if time_sensitive(standalone, language) else None,
                       deadline=deadline)
-        exact = False
-        for attempt in (1, 2, 3):
+        exact = reopened = False  # each remedy is tried once
+        while True:
             try:
                 result, t1 = self._answer(serving, asked, filters, reference, scope, k, timings, on_progress,
                                           use_llm, exact=exact)
                 break
-            except IndexChangedError as exc:  # a rebuild replaced the collections, or another run is writing them
-                if exact or attempt == 3:
+            except StaleVectorIndexError:
+                if exact:
                     raise
-                if isinstance(exc, StaleVectorIndexError):
-                    # another process is writing the vector index: reopening does not help while it writes (and
-                    # costs ~1.7 s at 50k chunks); search the catalogue's own vectors exactly, and reopen once
-                    # the run is done (_current)
-                    log.info("the vector index is being written; exact search over the catalogue")
-                    self._stale_store = serving.store
-                    exact = True
-                elif attempt == 1:
-                    log.info("the index changed under this question; asking again on it reopened")
-                    serving = self._refresh(serving, wait=True, reopen=True)
-                else:
+                # another process is writing the vector index: reopening does not help while it writes (and
+                # costs ~1.7 s at 50k chunks); search the catalogue's own vectors exactly, and reopen once the
+                # run is done (_current)
+                log.info("the vector index is being written; exact search over the catalogue")
+                self._stale_store, exact = serving.store, True
+            except IndexChangedError:  # a rebuild replaced the collections under this question
+                if reopened:
                     raise
+                log.info("the index changed under this question; asking again on it reopened")
+                serving, reopened = self._refresh(serving, wait=True, reopen=True), True
         timings["answer"] = (time.perf_counter() - t1) * 1000
         timings["total"] = (time.perf_counter() - started) * 1000
         result.timings_ms = {k: round(v, 2) for k, v in timings.items()}

@@ -200,8 +200,8 @@ class HybridRetriever(BaseRetriever):
             return self._recency(candidates, scope)
         days = self.catalog.days[candidates]
         first = published_day(scope.start.isoformat()) if scope.start else 1
-        last = (published_day((scope.end + timedelta(days=self.settings.scope_report_days)).isoformat())
-                if scope.end else 99_999_999)
+        end = _reported_until(scope, self.settings.scope_report_days)
+        last = published_day(end.isoformat()) if end else 99_999_999
         return np.where((days >= first) & (days <= last), self.settings.recency_weight, 0.0)
 
     def _dense(self, vector: np.ndarray, depth: int, filters: SearchFilters | None, exact: bool) -> list[int]:
@@ -286,6 +286,11 @@ def _where(filters: SearchFilters | None) -> dict | None:
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
+def _reported_until(scope: TimeWindow, report_days: int) -> date | None:
+    """The last publication day of the articles of a period: its end plus the days news takes to report it."""
+    return scope.end + timedelta(days=report_days) if scope.end else None
+
+
 def _period(filters: SearchFilters | None, scope: TimeWindow | None, report_days: int) -> SearchFilters | None:
     """The filters narrowed to the articles of a strict scope's period: published in it or up to `report_days`
     after it (an event is reported after it happens; the reference day still bounds it through `as_of`).
@@ -294,7 +299,8 @@ def _period(filters: SearchFilters | None, scope: TimeWindow | None, report_days
         return None
     base = filters or SearchFilters()
     since = scope.start.isoformat() if scope.start else None
-    until = (scope.end + timedelta(days=report_days)).isoformat() if scope.end else None
+    end = _reported_until(scope, report_days)
+    until = end.isoformat() if end else None
     if since and base.since:
         since = max(since, base.since[:10])
     if until and base.until:

@@ -43,10 +43,10 @@ from index.chroma import (
     collection_names,
     open_client,
 )
+from index import records
 from index.crashpoints import crash_hook_from_env
 from index.errors import EmbedderMismatchError, IndexChangedError, NewsbotError, StaleVectorIndexError
 from index.models import Article, ArticleInfo, Chunk, Hit, IndexVersion
-from index import records
 from index.records import ChunkGroup, article_info
 from index.settings import IndexSettings
 

@@ -50,6 +50,7 @@ def _archive(corpus: Path) -> list[tuple[str, str]]:
 
 
 def _held(answer: str, as_of: str, archive: list[tuple[str, str]]) -> bool:
+    """`find_answer`'s test (normalised, on word boundaries) over bodies normalised once, not once per answer."""
     from bot.evaluation.metrics import normalize
 
     needle = f" {normalize(answer)} "
@@ -67,7 +68,7 @@ def news_items(weeks: tuple[str, str], work: Path, cache_root: Path, group: str,
 
     folder = prepare(SHARED, weeks[0], weeks[1], work)
     settings = index_settings(folder, MODEL)
-    say(f"training: indexing {folder.name} (incremental; the first run takes about an hour)")
+    say(f"training: indexing {folder.name} (incremental; the first run takes about half an hour)")
     run_index(settings)
     engine = build_engine(settings)
     archive = _archive(folder / "corpus")
