@@ -19,17 +19,17 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from index.chroma import decode_vectors, published_day
+from index.chroma import decode_vectors, published_day, vector_bytes
 from index.errors import IndexChangedError
 from index.lexical import LexicalIndex, term_ids
 from index.models import ArticleInfo, IndexVersion, SearchFilters
-from index.segments import MAX_MERGE_ROWS, Segment, compact
+from index.segments import MAX_MERGE_ROWS, PackedVectors, Segment, compact
 from index.store import Store
 
 log = logging.getLogger(__name__)
@@ -215,25 +215,59 @@ class Catalog:
                 Added(rows, np.vstack(vectors).astype(np.float32) if vectors else None))
 
     @classmethod
+    def snapshot(cls, store: Store, cache_dir: Path) -> None:
+        """Leave a snapshot of the store's live index for the next start, without keeping a catalogue (what an
+        index run does at its end). The last snapshot is brought up to date as `load` does; with none, every
+        chunk is read a segment at a time and each segment is saved and dropped, so the run's end holds one
+        segment in memory, not the archive's rows."""
+        from index.snapshots import Snapshots
+
+        started = time.perf_counter()
+        state = store.state()
+        generation, epoch = int(state.get("generation", 0)), str(state.get("epoch", ""))
+        snapshots = Snapshots(cache_dir, store)
+        base = snapshots.read(epoch)
+        if base is not None:
+            catalog, _ = base.updated(store)
+            if catalog is not base:
+                snapshots.write(catalog)
+            return
+        with snapshots.building() as mine:
+            if not mine:
+                return  # another process is writing one
+            articles = store.article_infos()
+            vocab: dict[str, int] = {}
+            saved: list[tuple[str, np.ndarray]] = []
+            for segment in cls._segments(store, articles, vocab):
+                if not snapshots.spill(segment):
+                    return  # a disk error (logged): the next start reads the store
+                saved.append((segment.name, np.ones(len(segment), dtype=bool)))
+            snapshots.write_manifest(epoch=epoch, generation=generation, updated_at=str(state.get("updated_at", "")),
+                                     dim=store.dim, articles=articles, vocab=vocab, segments=saved)
+        log.info("catalogue snapshot: %d chunks of %d articles (generation %d, read from the store) in %.2fs",
+                 sum(len(alive) for _, alive in saved), len(articles), generation, time.perf_counter() - started)
+
+    @classmethod
     def _build(cls, store: Store, articles: dict[str, ArticleInfo], generation: int, updated_at: str, *,
-               epoch: str, spill: Callable[[Segment], None] | None = None) -> "Catalog":
-        """Read every live chunk from the store, in the store's order, into segments of MAX_MERGE_ROWS rows;
-        `spill(segment)` is called on each as it is built (to save it and serve its vectors from the file)."""
-        live = {a.id: a.content_hash for a in articles.values()}
+               epoch: str, spill: Callable[[Segment], object] | None = None) -> "Catalog":
+        """Read every live chunk from the store into segments; `spill(segment)` is called on each as it is built
+        (to save it and serve its vectors from the file)."""
         vocab: dict[str, int] = {}
         parts = []
+        for segment in cls._segments(store, articles, vocab):
+            if spill is not None:
+                spill(segment)
+            parts.append((segment, np.ones(len(segment), dtype=bool)))
+        return cls(parts, vocab, articles, generation, updated_at, epoch=epoch, dim=store.dim)
+
+    @staticmethod
+    def _segments(store: Store, articles: dict[str, ArticleInfo], vocab: dict[str, int]) -> Iterator[Segment]:
+        """Every live chunk of the store, in the store's order, as segments of MAX_MERGE_ROWS rows (extending
+        `vocab`), one built at a time."""
+        live = {a.id: a.content_hash for a in articles.values()}
         rows: list[ChunkRow] = []
         ids: list[np.ndarray] = []
-        blocks: list[np.ndarray] = []
-
-        def flush() -> None:
-            if rows:
-                segment = Segment.build(list(rows), ids, blocks, len(vocab), store.dim)
-                if spill is not None:
-                    spill(segment)
-                parts.append((segment, np.ones(len(segment), dtype=bool)))
-                rows.clear(), ids.clear(), blocks.clear()
-
+        blocks = PackedVectors(store.dim)
         for page_ids, metas, docs in store.all_chunks():
             for id_, m, text in zip(page_ids, metas, docs):
                 if live.get(m.get("article_id")) != m.get("article_hash"):
@@ -241,14 +275,13 @@ class Catalog:
                 row = chunk_row(id_, m, text)
                 rows.append(row)
                 ids.append(term_ids(f"{row.title}\n{row.text}", vocab))
-                blocks.append(decode_vectors(m["sv"], store.dim))
+                blocks.append(vector_bytes(m["sv"]))
                 if len(rows) >= MAX_MERGE_ROWS:
-                    flush()
-        flush()
-        return cls(parts, vocab, articles, generation, updated_at, epoch=epoch, dim=store.dim)
+                    yield Segment.build(rows, ids, blocks, len(vocab), store.dim)
+                    rows, ids, blocks = [], [], PackedVectors(store.dim)
+        if rows:
+            yield Segment.build(rows, ids, blocks, len(vocab), store.dim)
 
-
-    # --- story groups ---------------------------------------------------------------
     def story(self, article_id: str) -> str:
         """The id of the article's story group (its own id when it has no near-duplicate)."""
         info = self.articles.get(article_id)

@@ -167,7 +167,12 @@ def encode_vectors(vectors: np.ndarray) -> str:
 
 
 def decode_vectors(text: str, dim: int) -> np.ndarray:
-    return np.frombuffer(base64.b64decode(text), dtype=np.float16).reshape(-1, dim)
+    return np.frombuffer(vector_bytes(text), dtype=np.float16).reshape(-1, dim)
+
+
+def vector_bytes(text: str) -> bytes:
+    """The float16 bytes of sentence vectors stored as text in a chunk's metadata."""
+    return base64.b64decode(text)
 
 
 def published_day(iso: str) -> int:

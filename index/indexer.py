@@ -154,7 +154,7 @@ class Indexer:
             # snapshot the catalogue now (the last snapshot plus what this run changed), so the bot's next
             # start does not read every chunk
             snapshot_started = time.perf_counter()
-            Catalog.load(self.store, self.settings.cache_dir)
+            Catalog.snapshot(self.store, self.settings.cache_dir)
             report.catalog_seconds = time.perf_counter() - snapshot_started
         report.seconds = time.perf_counter() - started
         return report

@@ -73,8 +73,8 @@ class Segment:
 
     # --- making --------------------------------------------------------------------
     @classmethod
-    def build(cls, rows: list[ChunkRow], term_ids: Sequence[np.ndarray], blocks: Sequence[np.ndarray],
-              vocabulary_size: int, dim: int) -> "Segment":
+    def build(cls, rows: list[ChunkRow], term_ids: Sequence[np.ndarray],
+              blocks: Sequence[np.ndarray] | PackedVectors, vocabulary_size: int, dim: int) -> "Segment":
         """A segment of `rows`; `term_ids[i]` are row i's terms (repeats count), `blocks[i]` its sentence vectors."""
         lengths = np.array([len(t) for t in term_ids], dtype=np.int64)
         indptr = np.zeros(len(rows) + 1, dtype=np.int64)
@@ -83,10 +83,13 @@ class Segment:
         counts = sparse.csr_matrix((np.ones(len(indices), dtype=np.float32), indices, indptr),
                                    shape=(len(rows), vocabulary_size))
         counts.sum_duplicates()  # repeated terms of a row → their count
-        sizes = np.array([len(b) for b in blocks], dtype=np.int64)
+        if isinstance(blocks, PackedVectors):  # one buffer already: no copy
+            sizes, vectors = blocks.sizes(), blocks.array()
+        else:
+            sizes = np.array([len(b) for b in blocks], dtype=np.int64)
+            vectors = np.vstack(blocks).astype(np.float16) if len(blocks) else np.zeros((0, dim), dtype=np.float16)
         offsets = np.zeros(len(rows) + 1, dtype=np.int64)
         np.cumsum(sizes, out=offsets[1:])
-        vectors = np.vstack(blocks).astype(np.float16) if len(blocks) else np.zeros((0, dim), dtype=np.float16)
         return cls(rows, counts, vectors, offsets)
 
     @classmethod
@@ -146,6 +149,34 @@ class Segment:
         if len(offsets) != len(rows) + 1 or shape[0] != len(rows):
             raise ValueError(f"segment {name} is inconsistent")
         return cls(rows, counts, np.load(where / "sentences.npy", mmap_mode="r"), offsets, name=name)
+
+
+class PackedVectors:
+    """Rows' float16 sentence vectors appended into one growing buffer (a full read decodes a segment's worth
+    straight into it, instead of a block per row and then a copy of them all); a sequence of blocks to
+    `Segment.build`."""
+
+    def __init__(self, dim: int) -> None:
+        self.dim = dim
+        self._buffer = bytearray()
+        self._sizes: list[int] = []
+
+    def append(self, raw: bytes) -> None:
+        """One row's vectors as stored (float16 bytes); raises ValueError when they are not whole vectors."""
+        width = 2 * self.dim
+        if not raw or len(raw) % width:
+            raise ValueError(f"{len(raw)} bytes are not whole {self.dim}-dimensional float16 vectors")
+        self._buffer += raw
+        self._sizes.append(len(raw) // width)
+
+    def __len__(self) -> int:
+        return len(self._sizes)
+
+    def sizes(self) -> np.ndarray:
+        return np.array(self._sizes, dtype=np.int64)
+
+    def array(self) -> np.ndarray:
+        return np.frombuffer(self._buffer, dtype=np.float16).reshape(-1, self.dim)
 
 
 def ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:

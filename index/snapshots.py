@@ -87,18 +87,32 @@ class Snapshots:
             log.warning("ignoring unreadable catalogue snapshot %s: %s", self.folder, exc)
             return None
 
-    def spill(self, segment: Segment) -> None:
+    def spill(self, segment: Segment) -> bool:
         """Save a segment of a catalogue being built, inside `building()` (its vectors are then served from the
-        file), so a full read holds one segment's vectors in memory, not the archive's; `write` names it in the
-        manifest later. On a disk error it stays in memory."""
+        file), so a full read holds one segment's vectors in memory, not the archive's; `write` (or
+        `write_manifest`) names it in the manifest later. On a disk error it stays in memory: False."""
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             segment.save(self.folder)
+            return True
         except OSError as exc:
             log.warning("could not save a catalogue segment in %s: %s", self.folder, exc)
+            return False
 
     def write(self, catalog: Catalog) -> bool:
         """Save `catalog` as the snapshot (False when another process is writing one, or on a disk error)."""
+        return self._writing([segment for segment, _ in catalog.parts], epoch=catalog.epoch,
+                             generation=catalog.generation, updated_at=catalog.updated_at, dim=catalog.dim,
+                             articles=catalog.articles, vocab=catalog.vocab, segments=[(segment.name, alive) for segment, alive in catalog.parts])
+
+    def write_manifest(self, *, epoch: str, generation: int, updated_at: str, dim: int, articles: dict,
+                       vocab: dict[str, int], segments: list[tuple[str, np.ndarray]]) -> bool:
+        """Make the segments saved by `spill` (names with their live rows) the snapshot."""
+        return self._writing([], epoch=epoch, generation=generation, updated_at=updated_at, dim=dim,
+                             articles=articles, vocab=vocab, segments=segments)
+
+    def _writing(self, unsaved: list[Segment], *, epoch: str, generation: int, updated_at: str, dim: int,
+                 articles: dict, vocab: dict[str, int], segments: list[tuple[str, np.ndarray]]) -> bool:
         self.cache_dir.mkdir(parents=True, exist_ok=True)
         lock = self._lock
         try:
@@ -108,17 +122,16 @@ class Snapshots:
             return False
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            for segment, _ in catalog.parts:
+            for segment in unsaved:
                 segment.save(self.folder)
-            manifest = {"version": SNAPSHOT_VERSION, "epoch": catalog.epoch, "generation": catalog.generation,
-                        "updated_at": catalog.updated_at, "dim": catalog.dim, "articles": catalog.articles,
-                        "vocab": catalog.vocab,
-                        "segments": [(segment.name, np.asarray(alive, dtype=bool)) for segment, alive in catalog.parts]}
+            manifest = {"version": SNAPSHOT_VERSION, "epoch": epoch, "generation": generation,
+                        "updated_at": updated_at, "dim": dim, "articles": articles, "vocab": vocab,
+                        "segments": [(name, np.asarray(alive, dtype=bool)) for name, alive in segments]}
             tmp = self.manifest.with_suffix(".tmp")
             with open(tmp, "wb") as f:
                 pickle.dump(manifest, f, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, self.manifest)
-            self._remove_unused({segment.name for segment, _ in catalog.parts})
+            self._remove_unused({name for name, _ in segments})
             return True
         except OSError as exc:
             log.warning("could not write the catalogue snapshot %s: %s", self.folder, exc)

@@ -185,3 +185,33 @@ def test_a_full_read_keeps_one_segment_in_memory_and_equals_the_store(
     assert all(isinstance(segment.vectors, np.memmap) for segment, _ in catalog.parts), "served from the files"
     assert_same(catalog, full_read(store, settings))
     assert Snapshots(settings.cache_dir, store).read(catalog.epoch).version == catalog.version
+
+
+def test_an_index_run_from_empty_leaves_its_snapshot_holding_one_segment_at_a_time(
+        settings: IndexSettings, corpus_dir: Path, hashing: HashingEmbedder, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The run's end writes the snapshot for the next start without keeping a catalogue: each segment is saved
+    and dropped before the next is built (a year's end-of-run peak is one segment, not the archive's rows)."""
+    import gc
+    import weakref
+
+    write_news_corpus(corpus_dir, 8)
+    monkeypatch.setattr("index.catalog.MAX_MERGE_ROWS", 4)
+    spilled: list[weakref.ref] = []
+    alive_at_spill: list[int] = []
+    spill = Snapshots.spill
+
+    def recording(self, segment):
+        gc.collect()
+        alive_at_spill.append(sum(ref() is not None for ref in spilled))
+        spilled.append(weakref.ref(segment))
+        return spill(self, segment)
+
+    monkeypatch.setattr(Snapshots, "spill", recording)
+    run_index(settings, embedder=hashing)
+    monkeypatch.undo()
+
+    assert len(spilled) >= 2 and alive_at_spill == [0] * len(spilled), "earlier segments were still in memory"
+    store = open_store(settings, hashing)
+    snapshot = Snapshots(settings.cache_dir, store).read(str(store.state()["epoch"]))
+    assert snapshot is not None and len(snapshot.parts) == len(spilled)
+    assert_same(snapshot, full_read(store, settings))
