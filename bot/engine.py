@@ -16,7 +16,7 @@ import os
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, time as dtime, timezone
 from pathlib import Path
 
@@ -67,16 +67,9 @@ class Serving:
     offline_condenser: Condenser
     generic: np.ndarray | None
     language: str
-    bodies: dict[str, str] = field(default_factory=dict)
 
     def article_text(self, article_id: str) -> str:
-        body = self.bodies.get(article_id)
-        if body is None:
-            body = self.store.article_bodies([article_id]).get(article_id, "")
-            if len(self.bodies) > 2048:
-                self.bodies.clear()
-            self.bodies[article_id] = body
-        return body
+        return self.retriever.article_body(article_id)
 
 
 class Engine:
@@ -115,22 +108,16 @@ class Engine:
         language = catalog.main_language()
         generic = previous.generic if previous is not None and previous.language == language \
             else background.vectors(self.embedder, language, self.settings.cache_dir)
-        bodies: dict[str, str] = {}
-
-        def article_text(article_id: str) -> str:
-            return serving.article_text(article_id)
-
+        search_store = FreshStore(store, fresh) if len(fresh) else store
+        retriever = HybridRetriever(self.settings, search_store, self.embedder, catalog, generic)
+        article_text = retriever.article_body  # quotes are checked in the bodies of the index that was searched
         extractive = ExtractiveMode(article_text, ExtractiveAnswerer(catalog, self.model))
         mode = LLMMode(article_text, self.llm, self.prompts, extractive,
                        ClaimAligner(self.embedder, catalog, article_text, self.settings.claim_min_similarity),
                        self.settings.answer_deadline) if self.llm else extractive
-        search_store = FreshStore(store, fresh) if len(fresh) else store
         condenser = Condenser(self.prompts, self.llm)
-        serving = Serving(store, catalog, fresh, HybridRetriever(self.settings, search_store, self.embedder, catalog,
-                                                                 generic),
-                          mode, condenser, extractive, Condenser(self.prompts, None) if self.llm else condenser,
-                          generic, language, bodies)
-        return serving
+        return Serving(store, catalog, fresh, retriever, mode, condenser, extractive,
+                       Condenser(self.prompts, None) if self.llm else condenser, generic, language)
 
     def _swap(self, serving: Serving) -> None:
         self._serving = serving
@@ -223,7 +210,7 @@ class Engine:
             self._swap(self._serve(store, catalog, FreshChunks(dim=store.dim), serving))
 
     def close(self) -> None:
-        self._serving.bodies.clear()
+        self._serving.retriever.forget_bodies()
 
     # --- questions --------------------------------------------------------------
     def ask(self, question: str, history: Sequence[Turn] = (), *, filters: SearchFilters | None = None,

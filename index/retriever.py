@@ -46,6 +46,8 @@ from index.store import Store
 
 #: the half-life of the recency preference when a soft scope has no length (days)
 SOFT_DAYS = 30
+#: article bodies a retriever keeps (quotes are located and checked in them); more clears the cache
+MAX_BODIES = 2048
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,21 @@ class HybridRetriever(BaseRetriever):
         self.catalog = catalog
         #: vectors of generic sentences (see bot.answer.background); None: no per-question normalisation
         self.background = background
+        self._bodies: dict[str, str] = {}
+
+    def article_body(self, article_id: str) -> str:
+        """The article's text as indexed, "" when the index doesn't hold it: what quotes are located and
+        checked in (read from the store this retriever searches, kept for the next questions)."""
+        body = self._bodies.get(article_id)
+        if body is None:
+            body = self.store.article_bodies([article_id]).get(article_id, "")
+            if len(self._bodies) >= MAX_BODIES:
+                self._bodies.clear()
+            self._bodies[article_id] = body
+        return body
+
+    def forget_bodies(self) -> None:
+        self._bodies.clear()
 
     # --- llama-index ----------------------------------------------------------------
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:

@@ -336,3 +336,27 @@ def test_an_empty_index_retrieves_nothing(make_settings, tracked: TrackedEmbedde
     assert len(catalog) == 0
     assert HybridRetriever(settings, store, tracked, catalog).search("anything?", k=3, language="en").hits == []
     assert np.asarray(catalog.mask(SearchFilters(sources=("x",)))).size == 0
+
+
+def test_article_bodies_come_from_the_searched_index_once_each_and_bounded(index: Index,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """Quotes are checked in the bodies the retriever reads from the store it searches: each article read
+    once, a missing one is "", and the cache is bounded."""
+    reads: list[list[str]] = []
+    original = Store.article_bodies
+
+    def recording(self, ids):
+        reads.append(list(ids))
+        return original(self, ids)
+
+    monkeypatch.setattr(Store, "article_bodies", recording)
+    monkeypatch.setattr("index.retriever.MAX_BODIES", 2)
+    retriever = index.retriever()
+    park = retriever.article_body("park.md")
+
+    assert park and park == original(index.store, ["park.md"])["park.md"]
+    assert retriever.article_body("park.md") == park and reads == [["park.md"]]
+    assert retriever.article_body("no-such-article") == ""
+    retriever.article_body("rail.md")  # a third article: the cache (2) starts again
+    retriever.article_body("park.md")
+    assert reads == [["park.md"], ["no-such-article"], ["rail.md"], ["park.md"]]
