@@ -184,6 +184,29 @@ def _fit(x: np.ndarray, y: np.ndarray, seed: int, names: tuple[str, ...], c: flo
                     scale.astype(np.float64))
 
 
+#: the span scorer's trees (chosen by article-grouped cross-validation of the first choice: docs/answers.md)
+SPAN_TREES = {"max_iter": 150, "learning_rate": 0.1, "max_leaf_nodes": 15, "min_samples_leaf": 50,
+              "l2_regularization": 1.0}
+
+
+def _fit_trees(x: np.ndarray, y: np.ndarray, seed: int, names: tuple[str, ...]):
+    """Boosted trees (scikit-learn), exported as `bot.answer.trees.Trees` and checked to score as scikit-learn does."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    from bot.answer.trees import Trees
+
+    clf = HistGradientBoostingClassifier(random_state=seed, early_stopping=False, **SPAN_TREES).fit(x, y)
+    trees = [{"feature": [int(f) if not leaf else -1 for f, leaf in zip(n["feature_idx"], n["is_leaf"])],
+              "split": n["num_threshold"].tolist(), "left": n["left"].tolist(), "right": n["right"].tolist(),
+              "value": n["value"].tolist()}
+             for (predictor,) in clf._predictors for n in (predictor.nodes,)]
+    model = Trees.from_arrays(names, float(np.ravel(clf._baseline_prediction)[0]), trees, 0.5)
+    sample = x[:: max(1, len(x) // 2000)]
+    if not np.allclose(model.logit(sample), clf.decision_function(sample), atol=1e-6):
+        raise RuntimeError("the exported trees don't score as scikit-learn does: check scikit-learn's tree format")
+    return model
+
+
 @dataclass
 class Prepared:
     """An item with what doesn't depend on the model: its evidence and the sentence features."""
@@ -277,7 +300,7 @@ def train(prepared: list[Prepared], catalogs: dict, seed: int):
     model = replace(model, sentence=_fit(x, y, seed, SENTENCE_FEATURES))
     say(f"training: sentence model on {len(y)} sentences ({int(y.sum())} hold an answer)")
     x, y = span_data(prepared, model, catalogs)
-    span = _fit(x, y, seed, SPAN_FEATURES, c=0.5)
+    span = _fit_trees(x, y, seed, SPAN_FEATURES)
     model = replace(model, span=replace(span, threshold=0.01))  # every span passes while the support is trained
     say(f"training: span model on {len(y)} spans ({int(y.sum())} are answers)")
     x, y = support_data(prepared, model, catalogs)
@@ -289,7 +312,8 @@ def train(prepared: list[Prepared], catalogs: dict, seed: int):
 
 
 def span_threshold(prepared: list[Prepared], model, catalogs: dict) -> float:
-    """The lowest span probability at which stated answers are right for TARGET_SPAN_PRECISION of questions."""
+    """The lowest span probability × quote probability at which stated answers are right for
+    TARGET_SPAN_PRECISION of questions."""
     from bot.evaluation.metrics import find_answer
 
     scored = []
@@ -301,7 +325,8 @@ def span_threshold(prepared: list[Prepared], model, catalogs: dict) -> float:
         probabilities = model.span.probability(d.span_matrix)
         at = int(np.argmax(probabilities))
         s = d.span_candidates[at]
-        scored.append((float(probabilities[at]), find_answer(text[s.start:s.end], list(it.question.answers)) is not None))
+        scored.append((float(probabilities[at]) * q.probability,  # as the answerer decides: span and quote
+                       find_answer(text[s.start:s.end], list(it.question.answers)) is not None))
     scored.sort(reverse=True)
     best, right = 0.99, 0
     for i, (p, ok) in enumerate(scored, 1):

@@ -86,7 +86,9 @@ class ExtractiveAnswerer:
         draft = Draft(quotes=[quote], support=support, supported=supported,
                       evidence=evidence, sentence_features=features, chosen=best, span_candidates=span_cands,
                       span_matrix=span_matrix, support_features=support_x)
-        if span_at is not None and span_p >= self.model.span.threshold:
+        # a span is right only when its quote is: state it when both together are likely (the span model
+        # judges spans of quotes that hold the answer; the sentence model, whether this one does)
+        if span_at is not None and span_p * quote.probability >= self.model.span.threshold:
             s = span_cands[span_at]
             draft.span, draft.span_probability = (quote.start + s.start, quote.start + s.end), span_p
         if not draft.supported:

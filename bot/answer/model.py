@@ -1,13 +1,14 @@
 """The learned parts of the offline answer, loaded from one small versioned JSON file.
 
-Three logistic models, trained by `python -m training.answer_model` on the data in ../shared only
+Three models, trained by `python -m training.answer_model` on the data in ../shared only
 (see docs/answers.md for the data, the seed and the cross-dataset figures):
 - `sentence`: which candidate sentence holds the answer (SENTENCE_FEATURES);
-- `span`: which short span of the quote is the answer (SPAN_FEATURES), and whether to state it;
+- `span`: which short span of the quote is the answer (SPAN_FEATURES), and whether to state it
+  (boosted trees: `bot.answer.trees`; a version 1 file holds a logistic model here);
 - `support`: whether the evidence supports an answer at all (SUPPORT_FEATURES), with the threshold
   below which the bot says the articles don't have it.
 
-The product only reads the file: standardise, dot product, logistic. A missing or damaged file, or one
+The product only reads the file: standardise, dot product, logistic; walk the trees. A missing or damaged file, or one
 written for other features, stops start-up with a message that says what to do.
 """
 
@@ -17,15 +18,18 @@ import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
-
 import numpy as np
 
 from bot.answer.evidence import SENTENCE_FEATURES, SUPPORT_FEATURES
+from bot.answer.scorers import Scorer, checked_features
 from bot.answer.spans import SPAN_FEATURES
+from bot.answer.trees import Trees
 from index.errors import NewsbotError
 
 FORMAT = "newsbot-answer-model"
-VERSION = 1
+VERSION = 2
+#: versions this code reads (1: every model logistic)
+READABLE = (1, 2)
 DEFAULT_PATH = Path(__file__).resolve().parent / "models" / "answer-model.json"
 _RETRAIN = "retrain it with `python -m training.answer_model` or restore it from the repository"
 
@@ -56,11 +60,7 @@ class Logistic:
 
     @classmethod
     def from_json(cls, data: dict, expected: tuple[str, ...], where: str) -> "Logistic":
-        features = tuple(data["features"])
-        if features != expected:
-            missing = sorted(set(expected) - set(features))
-            extra = sorted(set(features) - set(expected))
-            raise ValueError(f"the {where} model was trained for other features (missing {missing}, unknown {extra})")
+        features = checked_features(data, expected, where)
         arrays = [np.asarray(data[k], dtype=np.float64) for k in ("weights", "mean", "scale")]
         if any(a.shape != (len(expected),) or not np.all(np.isfinite(a)) for a in arrays) or np.any(arrays[2] <= 0):
             raise ValueError(f"the {where} model's weights are malformed")
@@ -73,7 +73,7 @@ class Logistic:
 @dataclass(frozen=True)
 class AnswerModel:
     sentence: Logistic
-    span: Logistic
+    span: Scorer
     support: Logistic
     info: dict
 
@@ -90,11 +90,13 @@ class AnswerModel:
         try:
             if data.get("format") != FORMAT:
                 raise ValueError(f"it is not a {FORMAT} file")
-            if data.get("version") != VERSION:
-                raise ValueError(f"it has version {data.get('version')!r}; this newsbot reads version {VERSION}")
+            if data.get("version") not in READABLE:
+                raise ValueError(f"it has version {data.get('version')!r}; this newsbot reads versions "
+                                 f"{', '.join(map(str, READABLE))}")
             return cls(
                 sentence=Logistic.from_json(data["sentence"], SENTENCE_FEATURES, "sentence"),
-                span=Logistic.from_json(data["span"], SPAN_FEATURES, "span"),
+                span=(Trees if data["span"].get("kind") == "trees" else Logistic).from_json(
+                    data["span"], SPAN_FEATURES, "span"),
                 support=Logistic.from_json(data["support"], SUPPORT_FEATURES, "support"),
                 info={k: v for k, v in data.items() if k not in ("sentence", "span", "support")},
             )

@@ -40,7 +40,7 @@ def _shipped() -> dict:
     (lambda d: d | {"version": 99}, "version 99"),
     (lambda d: d | {"support": d["support"] | {"features": d["support"]["features"][:-1] + ["mystery"]}},
      "other features"),
-    (lambda d: d | {"span": d["span"] | {"weights": d["span"]["weights"][:3]}}, "malformed"),
+    (lambda d: d | {"support": d["support"] | {"weights": d["support"]["weights"][:3]}}, "malformed"),
     (lambda d: d | {"sentence": d["sentence"] | {"scale": [0.0] * len(SENTENCE_FEATURES)}}, "malformed"),
     (lambda d: {k: v for k, v in d.items() if k != "support"}, "support"),
 ])
