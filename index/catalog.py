@@ -242,8 +242,10 @@ class Catalog:
                 if not snapshots.spill(segment):
                     return  # a disk error (logged): the next start reads the store
                 saved.append((segment.name, np.ones(len(segment), dtype=bool)))
-            snapshots.write_manifest(epoch=epoch, generation=generation, updated_at=str(state.get("updated_at", "")),
-                                     dim=store.dim, articles=articles, vocab=vocab, segments=saved)
+            if not snapshots.write_manifest(epoch=epoch, generation=generation,
+                                            updated_at=str(state.get("updated_at", "")), dim=store.dim,
+                                            articles=articles, vocab=vocab, segments=saved):
+                return  # a disk error (logged)
         log.info("catalogue snapshot: %d chunks of %d articles (generation %d, read from the store) in %.2fs",
                  sum(len(alive) for _, alive in saved), len(articles), generation, time.perf_counter() - started)
 

@@ -4,7 +4,7 @@ Three models, trained by `python -m training.answer_model` on the data in ../sha
 (see docs/answers.md for the data, the seed and the cross-dataset figures):
 - `sentence`: which candidate sentence holds the answer (SENTENCE_FEATURES);
 - `span`: which short span of the quote is the answer (SPAN_FEATURES), and whether to state it
-  (boosted trees: `bot.answer.trees`; a version 1 file holds a logistic model here);
+  (boosted trees: `bot.answer.trees`);
 - `support`: whether the evidence supports an answer at all (SUPPORT_FEATURES), with the threshold
   below which the bot says the articles don't have it.
 
@@ -27,9 +27,9 @@ from bot.answer.trees import Trees
 from index.errors import NewsbotError
 
 FORMAT = "newsbot-answer-model"
+#: 2: the span model may be trees, and its threshold is on span × quote probability (a version 1 file's is
+#: on the span alone: it would state fewer answers than it was tuned for, so it is refused)
 VERSION = 2
-#: versions this code reads (1: every model logistic)
-READABLE = (1, 2)
 DEFAULT_PATH = Path(__file__).resolve().parent / "models" / "answer-model.json"
 _RETRAIN = "retrain it with `python -m training.answer_model` or restore it from the repository"
 
@@ -90,9 +90,8 @@ class AnswerModel:
         try:
             if data.get("format") != FORMAT:
                 raise ValueError(f"it is not a {FORMAT} file")
-            if data.get("version") not in READABLE:
-                raise ValueError(f"it has version {data.get('version')!r}; this newsbot reads versions "
-                                 f"{', '.join(map(str, READABLE))}")
+            if data.get("version") != VERSION:
+                raise ValueError(f"it has version {data.get('version')!r}; this newsbot reads version {VERSION}")
             return cls(
                 sentence=Logistic.from_json(data["sentence"], SENTENCE_FEATURES, "sentence"),
                 span=(Trees if data["span"].get("kind") == "trees" else Logistic).from_json(
@@ -100,7 +99,7 @@ class AnswerModel:
                 support=Logistic.from_json(data["support"], SUPPORT_FEATURES, "support"),
                 info={k: v for k, v in data.items() if k not in ("sentence", "span", "support")},
             )
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        except (KeyError, TypeError, ValueError, AttributeError, ArithmeticError) as exc:  # overflow: huge numbers
             raise AnswerModelError(f"The answer model file {path} is unusable: {exc}; {_RETRAIN}.") from None
 
     def with_support_threshold(self, threshold: float) -> "AnswerModel":

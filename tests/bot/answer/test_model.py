@@ -38,6 +38,10 @@ def _shipped() -> dict:
     (lambda d: "{not json", "can't be read"),
     (lambda d: d | {"format": "something-else"}, "not a newsbot-answer-model file"),
     (lambda d: d | {"version": 99}, "version 99"),
+    (lambda d: d | {"version": 1}, "version 1"),  # its span threshold meant something else
+    (lambda d: d | {"span": d["span"] | {"baseline": 10 ** 400}}, "unusable"),  # overflows a float
+    (lambda d: d | {"span": d["span"] | {"trees": [d["span"]["trees"][0] | {"left": [10 ** 20]
+                                                   + d["span"]["trees"][0]["left"][1:]}]}}, "unusable"),
     (lambda d: d | {"support": d["support"] | {"features": d["support"]["features"][:-1] + ["mystery"]}},
      "other features"),
     (lambda d: d | {"support": d["support"] | {"weights": d["support"]["weights"][:3]}}, "malformed"),
