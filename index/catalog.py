@@ -141,28 +141,67 @@ class Catalog:
         """The catalogue of the store's live index: the newest snapshot of its epoch brought up to date like
         `updated` does (or every chunk read, when there is none); a snapshot of the result is left for the
         next start."""
+        return cls._from_snapshot(store, cache_dir, keep=True)
+
+    @classmethod
+    def snapshot(cls, store: Store, cache_dir: Path) -> None:
+        """Leave a snapshot of the store's live index for the next start, without keeping a catalogue (what an
+        index run does at its end): as `load`, but with no snapshot to update every chunk is read a segment at
+        a time and each segment is saved and dropped, so the run's end holds one segment, not the archive."""
+        cls._from_snapshot(store, cache_dir, keep=False)
+
+    @classmethod
+    def _from_snapshot(cls, store: Store, cache_dir: Path, *, keep: bool) -> "Catalog | None":
         from index.snapshots import Snapshots
 
         started = time.perf_counter()
         state = store.state()
         generation, epoch = int(state.get("generation", 0)), str(state.get("epoch", ""))
+        updated_at = str(state.get("updated_at", ""))
         snapshots = Snapshots(cache_dir, store)
         base = snapshots.read(epoch)
-        if base is None:
-            with snapshots.building() as mine:  # every segment goes to disk as it is built: one in memory at a time
-                catalog = cls._build(store, store.article_infos(), generation, str(state.get("updated_at", "")),
-                                     epoch=epoch, spill=snapshots.spill if mine else None)
-                if mine:
-                    snapshots.write(catalog)
-            how = "read from the store"
-        else:
+        catalog = None
+        if base is not None:
             catalog, _ = base.updated(store)
             how = "snapshot" if catalog is base else f"snapshot of generation {base.generation}, updated"
             if catalog is not base:
                 snapshots.write(catalog)
+            chunks, articles = len(catalog), catalog.articles
+        else:
+            how, articles = "read from the store", store.article_infos()
+            with snapshots.building() as mine:  # every segment goes to disk as it is built: one in memory at a time
+                if keep:
+                    catalog = cls._build(store, articles, generation, updated_at, epoch=epoch,
+                                         spill=snapshots.spill if mine else None)
+                    if mine:
+                        snapshots.write(catalog)
+                    chunks = len(catalog)
+                elif not mine:
+                    return None  # another process is writing one
+                else:
+                    chunks = cls._spill_all(store, snapshots, articles, epoch=epoch, generation=generation,
+                                            updated_at=updated_at)
+                    if chunks is None:
+                        return None  # a disk error (logged): the next start reads the store
         log.info("catalogue: %d chunks of %d articles (generation %d, %s) in %.2fs",
-                 len(catalog), len(catalog.articles), catalog.generation, how, time.perf_counter() - started)
+                 chunks, len(articles), generation if catalog is None else catalog.generation, how,
+                 time.perf_counter() - started)
         return catalog
+
+    @classmethod
+    def _spill_all(cls, store: Store, snapshots, articles: dict[str, ArticleInfo], *, epoch: str, generation: int,
+                   updated_at: str) -> int | None:
+        """Every chunk read into segments, each saved and dropped, then named by a new manifest (inside
+        `snapshots.building()`): the number of chunks, or None on a disk error."""
+        vocab: dict[str, int] = {}
+        saved: list[tuple[str, np.ndarray]] = []
+        for segment in cls._segments(store, articles, vocab):
+            if not snapshots.spill(segment):
+                return None
+            saved.append((segment.name, np.ones(len(segment), dtype=bool)))
+        written = snapshots.write_manifest(epoch=epoch, generation=generation, updated_at=updated_at, dim=store.dim,
+                                           articles=articles, vocab=vocab, segments=saved)
+        return sum(len(alive) for _, alive in saved) if written else None
 
     def updated(self, store: Store, *, with_vectors: bool = False) -> tuple["Catalog", Added]:
         """This catalogue brought up to the store's current generation, reading only what changed.
@@ -213,41 +252,6 @@ class Catalog:
         parts = compact(parts, len(vocab), dim)
         return (Catalog(parts, vocab, articles, generation, updated_at, self.epoch, dim),
                 Added(rows, np.vstack(vectors).astype(np.float32) if vectors else None))
-
-    @classmethod
-    def snapshot(cls, store: Store, cache_dir: Path) -> None:
-        """Leave a snapshot of the store's live index for the next start, without keeping a catalogue (what an
-        index run does at its end). The last snapshot is brought up to date as `load` does; with none, every
-        chunk is read a segment at a time and each segment is saved and dropped, so the run's end holds one
-        segment in memory, not the archive's rows."""
-        from index.snapshots import Snapshots
-
-        started = time.perf_counter()
-        state = store.state()
-        generation, epoch = int(state.get("generation", 0)), str(state.get("epoch", ""))
-        snapshots = Snapshots(cache_dir, store)
-        base = snapshots.read(epoch)
-        if base is not None:
-            catalog, _ = base.updated(store)
-            if catalog is not base:
-                snapshots.write(catalog)
-            return
-        with snapshots.building() as mine:
-            if not mine:
-                return  # another process is writing one
-            articles = store.article_infos()
-            vocab: dict[str, int] = {}
-            saved: list[tuple[str, np.ndarray]] = []
-            for segment in cls._segments(store, articles, vocab):
-                if not snapshots.spill(segment):
-                    return  # a disk error (logged): the next start reads the store
-                saved.append((segment.name, np.ones(len(segment), dtype=bool)))
-            if not snapshots.write_manifest(epoch=epoch, generation=generation,
-                                            updated_at=str(state.get("updated_at", "")), dim=store.dim,
-                                            articles=articles, vocab=vocab, segments=saved):
-                return  # a disk error (logged)
-        log.info("catalogue snapshot: %d chunks of %d articles (generation %d, read from the store) in %.2fs",
-                 sum(len(alive) for _, alive in saved), len(articles), generation, time.perf_counter() - started)
 
     @classmethod
     def _build(cls, store: Store, articles: dict[str, ArticleInfo], generation: int, updated_at: str, *,

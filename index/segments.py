@@ -153,8 +153,8 @@ class Segment:
 
 class PackedVectors:
     """Rows' float16 sentence vectors appended into one growing buffer (a full read decodes a segment's worth
-    straight into it, instead of a block per row and then a copy of them all); a sequence of blocks to
-    `Segment.build`."""
+    straight into it, instead of a block per row and then a copy of them all); `Segment.build` takes it in
+    place of the blocks."""
 
     def __init__(self, dim: int) -> None:
         self.dim = dim

@@ -103,7 +103,8 @@ class Snapshots:
         """Save `catalog` as the snapshot (False when another process is writing one, or on a disk error)."""
         return self._writing([segment for segment, _ in catalog.parts], epoch=catalog.epoch,
                              generation=catalog.generation, updated_at=catalog.updated_at, dim=catalog.dim,
-                             articles=catalog.articles, vocab=catalog.vocab, segments=[(segment.name, alive) for segment, alive in catalog.parts])
+                             articles=catalog.articles, vocab=catalog.vocab,
+                             segments=[(segment.name, alive) for segment, alive in catalog.parts])
 
     def write_manifest(self, *, epoch: str, generation: int, updated_at: str, dim: int, articles: dict,
                        vocab: dict[str, int], segments: list[tuple[str, np.ndarray]]) -> bool:
