@@ -314,6 +314,7 @@ def train(prepared: list[Prepared], catalogs: dict, seed: int):
 def span_threshold(prepared: list[Prepared], model, catalogs: dict) -> float:
     """The lowest span probability × quote probability at which stated answers are right for
     TARGET_SPAN_PRECISION of questions."""
+    from bot.answer.extractive import statement_score
     from bot.evaluation.metrics import find_answer
 
     scored = []
@@ -325,7 +326,7 @@ def span_threshold(prepared: list[Prepared], model, catalogs: dict) -> float:
         probabilities = model.span.probability(d.span_matrix)
         at = int(np.argmax(probabilities))
         s = d.span_candidates[at]
-        scored.append((float(probabilities[at]) * q.probability,  # as the answerer decides: span and quote
+        scored.append((statement_score(float(probabilities[at]), q.probability),
                        find_answer(text[s.start:s.end], list(it.question.answers)) is not None))
     scored.sort(reverse=True)
     best, right = 0.99, 0
@@ -420,7 +421,7 @@ def main(argv: list[str] | None = None) -> int:
         "in_sample": in_sample, "cross_dataset": cross,
     })
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(model.to_json(), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    args.out.write_text(model.to_text(), encoding="utf-8")
     print(json.dumps({"in_sample": in_sample, "cross_dataset": cross}, indent=1))
     say(f"training: wrote {args.out} in {time.perf_counter() - started:.0f}s")
     return 0

@@ -59,6 +59,13 @@ class Draft:
     support_features: np.ndarray | None = None
 
 
+def statement_score(span_probability: float, quote_probability: float) -> float:
+    """How likely a stated span is right, against the span threshold: a span is right only when its quote is,
+    so both together (the span model judges spans of quotes that hold the answer; the sentence model, whether
+    this quote does). Training sets the threshold on the same score."""
+    return span_probability * quote_probability
+
+
 class ExtractiveAnswerer:
     def __init__(self, catalog: Catalog, model: AnswerModel) -> None:
         self.catalog = catalog
@@ -86,9 +93,7 @@ class ExtractiveAnswerer:
         draft = Draft(quotes=[quote], support=support, supported=supported,
                       evidence=evidence, sentence_features=features, chosen=best, span_candidates=span_cands,
                       span_matrix=span_matrix, support_features=support_x)
-        # a span is right only when its quote is: state it when both together are likely (the span model
-        # judges spans of quotes that hold the answer; the sentence model, whether this one does)
-        if span_at is not None and span_p * quote.probability >= self.model.span.threshold:
+        if span_at is not None and statement_score(span_p, quote.probability) >= self.model.span.threshold:
             s = span_cands[span_at]
             draft.span, draft.span_probability = (quote.start + s.start, quote.start + s.end), span_p
         if not draft.supported:

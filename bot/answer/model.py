@@ -8,16 +8,18 @@ Three models, trained by `python -m training.answer_model` on the data in ../sha
 - `support`: whether the evidence supports an answer at all (SUPPORT_FEATURES), with the threshold
   below which the bot says the articles don't have it.
 
-The product only reads the file: standardise, dot product, logistic; walk the trees. A missing or damaged file, or one
-written for other features, stops start-up with a message that says what to do.
+The product only reads the file: standardise, dot product, logistic; walk the trees. A missing or damaged
+file, or one written for other features, stops start-up with a message that says what to do.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
+
 import numpy as np
 
 from bot.answer.evidence import SENTENCE_FEATURES, SUPPORT_FEATURES
@@ -31,6 +33,8 @@ FORMAT = "newsbot-answer-model"
 #: on the span alone: it would state fewer answers than it was tuned for, so it is refused)
 VERSION = 2
 DEFAULT_PATH = Path(__file__).resolve().parent / "models" / "answer-model.json"
+#: a JSON list of numbers spread over lines by `json.dumps(indent=…)`
+_NUMBER_LIST = re.compile(r"\[\s*((?:-?[\d.eE+-]+,\s*)*-?[\d.eE+-]+)\s*\]")
 _RETRAIN = "retrain it with `python -m training.answer_model` or restore it from the repository"
 
 
@@ -111,3 +115,9 @@ class AnswerModel:
     def to_json(self) -> dict:
         return {"format": FORMAT, "version": VERSION, **self.info, "sentence": self.sentence.to_json(),
                 "span": self.span.to_json(), "support": self.support.to_json()}
+
+    def to_text(self) -> str:
+        """The model file's text: indented, with each list of numbers on one line (a tree's arrays, a model's
+        weights), so that a retrained file reads and diffs in a few hundred lines rather than tens of thousands."""
+        text = json.dumps(self.to_json(), indent=1, ensure_ascii=False)
+        return _NUMBER_LIST.sub(lambda m: "[" + ", ".join(x.strip() for x in m.group(1).split(",")) + "]", text) + "\n"

@@ -75,3 +75,16 @@ def test_an_operator_can_move_the_refusal_threshold(tmp_path: Path) -> None:
     model = AnswerModel.load().with_support_threshold(0.9)
     assert model.support.threshold == 0.9
     assert np.array_equal(model.sentence.weights, AnswerModel.load().sentence.weights)
+
+
+def test_the_model_file_is_written_compactly_and_reads_back_the_same(tmp_path: Path) -> None:
+    """Lists of numbers (tree arrays, weights) take one line each, and writing loses nothing."""
+    model = AnswerModel.load()
+    text = model.to_text()
+    assert DEFAULT_PATH.read_text(encoding="utf-8") == text, "the shipped file was not written by to_text()"
+    assert len(text.splitlines()) < 3000
+    path = _write(tmp_path, text)
+    assert json.loads(path.read_text()) == model.to_json()
+    again = AnswerModel.load(path)
+    rows = np.random.default_rng(1).normal(size=(20, len(SPAN_FEATURES)))
+    assert np.array_equal(again.span.logit(rows), model.span.logit(rows))
