@@ -4,7 +4,8 @@
     python -m benchmarks.feeds --quick         # 1 story, polls every 2 s (the bot: 5 s, its minimum)
     python -m benchmarks.feeds --interval 60   # the default FEED_INTERVAL
 
-Three parts, in one run: this module's poller around the engine (below), the real bot in a chat
+Three parts, in one run: this module's poller around the engine (below; twice, side by side: items
+that link to their pages, and items that carry their text), the real bot in a chat
 (`benchmarks.feeds_chat`), and the supports that chose FOLLOW_MIN_SUPPORT (`benchmarks.follow_support`).
 
 A local news site (testing/news_site.py, 127.0.0.1) serves an RSS feed. A poller thread calls
@@ -154,10 +155,12 @@ def embed_alone(settings, embedder, story: Story, repeats: int) -> float:
     return median(times)
 
 
-def measure(work: Path, embedder, *, interval: float, stories: list[Story], seed: int = 7) -> dict:
+def measure(work: Path, embedder, *, interval: float, stories: list[Story], seed: int = 7,
+            full_text: bool = False) -> dict:
+    """`full_text`: the feed's items carry the stories' text (content:encoded), so no page is downloaded."""
     from bot.engine import build_engine
     from index.feeds import FeedService
-    from testing.news_site import RSS, NewsSite, rss20
+    from testing.news_site import RSS, NewsSite, paragraphs_html, rss20
     from testing.news_site import Story as FeedStory
 
     rng = random.Random(seed)
@@ -176,7 +179,8 @@ def measure(work: Path, embedder, *, interval: float, stories: list[Story], seed
                 time.sleep(rng.uniform(0, interval))  # a random moment of the poll cycle
                 url = site.url(f"/2024/05/{story.slug}")
                 site.put(f"/2024/05/{story.slug}", _page(story, url))
-                published.insert(0, FeedStory(story.title, url, published=when + timedelta(hours=n)))
+                published.insert(0, FeedStory(story.title, url, published=when + timedelta(hours=n),
+                                              content=paragraphs_html(story.paragraphs) if full_text else ""))
                 site.put("/feed.xml", rss20("City News", published), RSS)
                 t0 = time.perf_counter()
                 row = {"story": story.slug, "answerable": False}
@@ -206,6 +210,7 @@ def measure(work: Path, embedder, *, interval: float, stories: list[Story], seed
     embed = median([r["embed_alone_s"] for r in rows])
     return {
         "interval_s": interval, "host_delay_s": settings.feed_host_delay, "embed_model": embedder.name,
+        "full_text": full_text,
         "stories": len(rows), "answerable": len(ok), "rows": rows,
         "total_s": med("total_s"), "total_max_s": max((r["total_s"] for r in ok), default=float("nan")),
         "wait_s": med("wait_s"), "processing_s": med("processing_s"), "politeness_s": med("politeness_s"),
@@ -232,6 +237,8 @@ def run(ctx: Context, *, interval: float | None = None, count: int | None = None
     stories = chosen_stories(ctx.quick, count)
     return {
         "engine": measure(ctx.work / "feeds", ctx.embedder, interval=interval, stories=stories),
+        "engine_full_text": measure(ctx.work / "feeds-full-text", ctx.embedder, interval=interval, stories=stories,
+                                    full_text=True),
         # FEED_INTERVAL is at least 5 s: the bot's poll job runs at that rate
         "chat": measure_chat(ctx.work / "feeds-chat", ctx.embedder, interval=max(5.0, interval), stories=stories),
         "follow_support": measure_support(ctx.work / "follow-support", ctx.embedder,
@@ -243,15 +250,19 @@ def render(result: dict) -> str:
     from benchmarks.feeds_chat import render_chat
     from benchmarks.follow_support import render_support
 
-    return "\n\n".join((render_engine(result["engine"]), render_chat(result["chat"]),
-                         render_support(result["follow_support"])))
+    parts = [render_engine(result["engine"])]
+    if "engine_full_text" in result:
+        parts.append(render_engine(result["engine_full_text"]))
+    return "\n\n".join((*parts, render_chat(result["chat"]), render_support(result["follow_support"])))
 
 
 def render_engine(result: dict) -> str:
     lines = [
         f"publication -> answerable, polling every {result['interval_s']:g} s "
         f"(FEED_HOST_DELAY {result['host_delay_s']:g} s, {result['embed_model']}), "
-        f"{result['answerable']}/{result['stories']} stories answerable",
+        f"{result['answerable']}/{result['stories']} stories answerable; "
+        + ("the items carry the text (no page downloaded)" if result.get("full_text") else
+           "the items link to their pages (downloaded)"),
         "",
         f"{'story':<10} {'total s':>8} {'wait s':>7} {'process s':>9} {'polite s':>8} {'fetch s':>7} "
         f"{'index s':>7} {'embed s':>7} {'proc/embed':>10} {'-polite/embed':>13}",
@@ -288,7 +299,8 @@ def main(argv: list[str] | None = None) -> int:
     ctx = Context(quick=args.quick, work=args.work.resolve())
     result = run(ctx, interval=args.interval, count=args.stories)
     print(render(result))
-    return 0 if all(result[part]["answerable"] == result[part]["stories"] for part in ("engine", "chat")) else 1
+    parts = ("engine", "engine_full_text", "chat")
+    return 0 if all(result[part]["answerable"] == result[part]["stories"] for part in parts) else 1
 
 
 if __name__ == "__main__":

@@ -144,7 +144,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
         ("follow_alerts_per_hour", "follow_min_support"),
     "Feeds (newsbot feeds, newsbot fetch; polled by newsbot serve)":
         ("feed_interval", "feeds_allow_private", "feeds_private_hosts", "feed_timeout", "feed_max_bytes",
-         "feed_max_items", "feed_host_delay", "feed_user_agent"),
+         "feed_max_items", "feed_host_delay", "feed_item_content", "feed_user_agent"),
     "Logging": ("log_level",),
 }
 

@@ -159,6 +159,10 @@ class IndexSettings(BaseSettings):
     feed_max_bytes: int = Field(5_000_000, gt=0, description="Largest feed or article page downloaded; bigger ones fail.")
     feed_max_items: int = Field(50, ge=1, le=1000, description="Items read from one feed per poll (the first in the feed).")
     feed_host_delay: float = Field(1.0, ge=0, description="Politeness: seconds between two requests to the same host.")
+    feed_item_content: bool = Field(
+        True, description="Take a feed item's full text from the feed (RSS content:encoded, Atom <content>) when it "
+        "links to the feed's own site, instead of downloading its page; false always downloads the page."
+    )
     feed_user_agent: str = Field(
         "newsbot/0.1 (+https://github.com/newsbot/newsbot)",
         description="User-Agent of feed and page requests; name your bot and a contact URL.",

@@ -102,16 +102,19 @@ class NewsSite:
         return resource
 
     def publish(self, stories: list[tuple[str, str, list[str]]], *, feed: str = "/feed.xml", name: str = "City News",
-                published: datetime = datetime(2024, 5, 2, 10, tzinfo=timezone.utc)) -> dict[str, str]:
+                published: datetime = datetime(2024, 5, 2, 10, tzinfo=timezone.utc),
+                full_text: bool = False) -> dict[str, str]:
         """Serve each (slug, title, paragraphs) as the page /2024/05/<slug> and an RSS feed listing them all
         (the first is the newest, the last was published at `published`, each an hour after the one below
         it); returns {slug: url}. Publishing again with a story put first adds it and leaves the others'
-        entries as they were (a poll sees one new entry)."""
+        entries as they were (a poll sees one new entry). `full_text`: the items carry the stories' text
+        (content:encoded), as many feeds do, besides the pages."""
         urls = {slug: self.url(f"/2024/05/{slug}") for slug, _, _ in stories}
         for slug, title, paragraphs in stories:
             self.put(f"/2024/05/{slug}", article_page(title, paragraphs, canonical=urls[slug]))
-        items = [Story(title, urls[slug], published=published + timedelta(hours=len(stories) - 1 - n))
-                 for n, (slug, title, _) in enumerate(stories)]
+        items = [Story(title, urls[slug], published=published + timedelta(hours=len(stories) - 1 - n),
+                       content=paragraphs_html(paragraphs) if full_text else "")
+                 for n, (slug, title, paragraphs) in enumerate(stories)]
         self.put(feed, rss20(name, items), RSS)
         return urls
 
@@ -215,6 +218,7 @@ class Story:
     published: datetime | None = None
     author: str | None = None
     summary: str = ""
+    content: str = ""  # the full text as HTML: RSS content:encoded, Atom <content type="html">
 
 
 def rss20(title: str, stories: list[Story], link: str = "http://news.test/") -> str:
@@ -224,10 +228,13 @@ def rss20(title: str, stories: list[Story], link: str = "http://news.test/") -> 
         + (f"<guid isPermaLink=\"false\">{escape(s.guid)}</guid>" if s.guid else "")
         + (f"<pubDate>{format_datetime(s.published)}</pubDate>" if s.published else "")
         + (f"<author>{escape(s.author)}</author>" if s.author else "")
-        + f"<description>{escape(s.summary)}</description></item>"
+        + f"<description>{escape(s.summary)}</description>"
+        + (f"<content:encoded>{escape(s.content)}</content:encoded>" if s.content else "")
+        + "</item>"
         for s in stories
     )
-    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{escape(title)}</title>'
+    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0" '
+            f'xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>{escape(title)}</title>'
             f"<link>{escape(link)}</link><description>News</description>{items}</channel></rss>")
 
 
@@ -254,12 +261,19 @@ def atom(title: str, stories: list[Story], link: str = "http://news.test/") -> s
         f"<link rel=\"alternate\" href={quoteattr(s.link)}/>"
         f"<updated>{(s.published.isoformat() if s.published else when)}</updated>"
         + (f"<author><name>{escape(s.author)}</name></author>" if s.author else "")
-        + f"<summary>{escape(s.summary)}</summary></entry>"
+        + f"<summary>{escape(s.summary)}</summary>"
+        + (f'<content type="html">{escape(s.content)}</content>' if s.content else "")
+        + "</entry>"
         for s in stories
     )
     return (f'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
             f"<title>{escape(title)}</title><id>{escape(link)}</id><updated>{when}</updated>"
             f"<link href={quoteattr(link)}/>{entries}</feed>")
+
+
+def paragraphs_html(paragraphs: list[str]) -> str:
+    """Plain-text paragraphs as the HTML of a feed item's content."""
+    return "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
 
 
 def article_page(title: str, paragraphs: list[str], *, canonical: str | None = None, author: str | None = None,

@@ -1,21 +1,27 @@
-"""An article page (a fetched HTML response) -> the article record that goes into the corpus.
+"""An article page (a fetched HTML response), or a feed item that carries its full text -> the
+article record that goes into the corpus.
 
 Text and metadata come from the shared trafilatura extraction (`index.htmltext`). What the
 feed says about an item wins over what the page says (title, date, author); the page fills
 the gaps. The link kept is the page's `<link rel=canonical>` when it is on the same site,
 else the fetched URL cleaned (`urls.canonical_link`).
+
+An item's own content (`item_article`) is taken only when the item links to the feed's own site
+(a feed speaks for its site, not for others: a link elsewhere is downloaded and read there) and
+its text is an article (at least MIN_ARTICLE_WORDS); otherwise the page is downloaded.
 """
 
 from __future__ import annotations
 
 import codecs
+import html
 import re
 from dataclasses import dataclass
 
 from index.feeds.client import Fetched
 from index.feeds.errors import NoArticleTextError
 from index.feeds.parsing import FeedItem
-from index.feeds.urls import canonical_link, identity_key, site_name
+from index.feeds.urls import canonical_link, clean_url, identity_key, same_site, site_name
 from index.htmltext import extract_html_article
 
 #: fewer words than this is a menu, a paywall stub or an empty shell, not an article
@@ -52,6 +58,27 @@ def page_article(fetched: Fetched, *, source: str | None = None, item: FeedItem 
         source=source or page.sitename or site_name(url),
         published_at=(item.published_at if item else "") or page.date,
         author=(item.author if item else "") or page.author,
+    )
+
+
+def item_article(item: FeedItem, url: str, *, feed_url: str, source: str | None = None) -> PageArticle | None:
+    """The article `item` carries in full (its content, `url` its checked link), or None: download its page."""
+    if not item.content or not same_site(url, feed_url):
+        return None
+    title = html.escape(item.title)
+    page = extract_html_article(f"<html><head><title>{title}</title></head><body><article>{item.content}"
+                                "</article></body></html>", url=url)
+    if page is None or len(page.body.split()) < MIN_ARTICLE_WORDS:
+        return None
+    url = clean_url(url)
+    return PageArticle(
+        title=item.title or page.title or site_name(url),
+        body=page.body,
+        url=url,
+        key=identity_key(url),
+        source=source or site_name(url),
+        published_at=item.published_at or page.date,
+        author=item.author or page.author,
     )
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import calendar
 import hashlib
+import html
 import io
 import logging
 from dataclasses import dataclass
@@ -29,6 +30,9 @@ from index.htmltext import metadata_text
 log = logging.getLogger(__name__)
 
 MAX_GUID_CHARS = 1000
+#: an entry's content longer than this is not taken from the feed (its page is downloaded, with its own cap)
+MAX_CONTENT_CHARS = 1_000_000
+_HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", "html", "xhtml"})
 _BENIGN = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
 
 
@@ -39,7 +43,8 @@ class FeedItem:
     title: str
     published_at: str  # ISO 8601 (UTC) or ""
     author: str
-    fingerprint: str  # changes when the entry changes (title, link, dates, summary)
+    fingerprint: str  # changes when the entry changes (title, link, dates, summary, content)
+    content: str = ""  # the entry's full content as HTML (RSS content:encoded, Atom <content>); "" when none
 
 
 @dataclass(frozen=True)
@@ -85,8 +90,9 @@ def parse_feed(content: bytes, url: str, *, max_items: int, media_type: str = ""
 def _item(entry) -> FeedItem:
     link = metadata_text(entry.get("link"))
     guid = metadata_text(entry.get("id")) or link
+    content = _content(entry)
     parts = (entry.get("title"), link, entry.get("published"), entry.get("updated"),
-             (entry.get("summary") or "")[:20_000])
+             (entry.get("summary") or "")[:20_000], hashlib.sha256(content.encode("utf-8")).hexdigest())
     fingerprint = hashlib.sha256("\x1f".join(str(p or "") for p in parts).encode("utf-8")).hexdigest()
     return FeedItem(
         guid=guid[:MAX_GUID_CHARS],
@@ -95,7 +101,27 @@ def _item(entry) -> FeedItem:
         published_at=_date(entry.get("published_parsed") or entry.get("updated_parsed")),
         author=metadata_text(entry.get("author")),
         fingerprint=fingerprint,
+        content=content,
     )
+
+
+def _content(entry) -> str:
+    """The entry's longest full content as HTML ("" when it has none, or only a summary).
+
+    feedparser puts RSS `content:encoded` and Atom `<content>` in `entry.content` (sanitised HTML),
+    and RSS `<description>` / Atom `<summary>` in `entry.summary`, which is never taken for the article.
+    """
+    best = ""
+    for part in entry.get("content") or []:
+        value = str(part.get("value") or "")
+        kind = str(part.get("type") or "text/html").lower()
+        if kind == "text/plain" or kind == "text":
+            value = "".join(f"<p>{html.escape(p)}</p>" for p in value.split("\n\n") if p.strip())
+        elif kind not in _HTML_TYPES:
+            continue
+        if len(best) < len(value) <= MAX_CONTENT_CHARS:
+            best = value
+    return best
 
 
 def _date(parsed) -> str:

@@ -6,7 +6,9 @@ registry; `fetch_feeds(settings, …)` / `add_page(settings, url, …)` are one-
 Per feed and poll: a conditional GET of the feed (304: nothing to do); each entry (at most
 FEED_MAX_ITEMS) whose feed entry is unchanged and whose article is on disk costs nothing;
 a new or changed entry, or one that failed before, has its page fetched (conditionally when
-the article is known), extracted, and written to the corpus when its text changed. One
+the article is known), extracted, and written to the corpus when its text changed — unless the
+entry carries its full text and links to the feed's own site: then that text is the article and
+nothing is downloaded (FEED_ITEM_CONTENT). One
 failure — feed or page — is recorded (registry and report) and never stops the others; a
 failed page is retried on the following polls (the feed's validators are not kept while one
 is pending), at most MAX_ITEM_ATTEMPTS times per version of the entry.
@@ -32,7 +34,7 @@ from index.errors import NewsbotError
 from index.feeds.archive import Archive, render, slugify
 from index.feeds.client import Crawler, CrawlerConfig, Fetched
 from index.feeds.errors import FeedRegistryError, FeedsBusyError, FetchError
-from index.feeds.pages import PageArticle, page_article
+from index.feeds.pages import PageArticle, item_article, page_article
 from index.feeds.parsing import FeedItem, parse_feed
 from index.feeds.registry import ArticleRecord, Feed, FeedRegistry, ItemRecord, utc_now
 from index.feeds.report import FeedResult, FetchReport, ItemResult
@@ -195,7 +197,7 @@ class FeedService:
             result, key = ItemResult(where, "failed", item.title, reason="the feed item has no link"), None
         else:
             result, key = self._fetch_article(item.link, report, folder=self.archive.feed_folder(feed.slug),
-                                              source=feed.name, item=item, known=known)
+                                              source=feed.name, item=item, known=known, feed_url=feed.url)
         failed = result.status == "failed"
         attempts = (record.attempts if same_entry and record else 0) + 1 if failed else 0
         self.registry.save_item(ItemRecord(
@@ -206,10 +208,18 @@ class FeedService:
         return result
 
     def _fetch_article(self, url: str, report: FetchReport, *, folder: str | None, source: str | None,
-                       item: FeedItem | None, known: ArticleRecord | None) -> tuple[ItemResult, str | None]:
-        """Fetch, extract and store one page: (its result, its article key or None when it failed)."""
+                       item: FeedItem | None, known: ArticleRecord | None,
+                       feed_url: str = "") -> tuple[ItemResult, str | None]:
+        """Fetch, extract and store one page: (its result, its article key or None when it failed).
+
+        A feed item that carries its full text on its own site is stored from the feed, without a
+        download (FEED_ITEM_CONTENT; `pages.item_article`)."""
         try:
             url = check_url(url)
+            carried = item_article(item, url, feed_url=feed_url, source=source) \
+                if item is not None and feed_url and self.settings.feed_item_content else None
+            if carried is not None:
+                return self._store(url, carried, None, folder, known, report), carried.key
             key = identity_key(url)
             known = known or self.registry.article(key)
             # validators belong to one URL: sent only when asking for the known article's URL again
@@ -224,7 +234,7 @@ class FeedService:
             log.warning("page failed: %s", exc)
             return ItemResult(url, "failed", title=item.title if item else "", reason=exc.reason), None
 
-    def _store(self, url: str, page: PageArticle, fetched: Fetched, folder: str | None,
+    def _store(self, url: str, page: PageArticle, fetched: Fetched | None, folder: str | None,
                known: ArticleRecord | None, report: FetchReport) -> ItemResult:
         # the same canonical URL is the same article; else the article this entry (GUID) gave before
         owner = self.registry.article(page.key) or known
@@ -237,7 +247,8 @@ class FeedService:
         self.registry.save_article(ArticleRecord(
             key=page.key, url=page.url, path=relpath,
             content_hash=hashlib.sha256(render(page).encode("utf-8")).hexdigest(),
-            etag=fetched.etag, last_modified=fetched.last_modified, fetched_at=utc_now(),
+            etag=fetched.etag if fetched else None, last_modified=fetched.last_modified if fetched else None,
+            fetched_at=utc_now(),
             indexed=bool(owner and owner.indexed and not written),
         ), replaces=owner.key if owner and owner.key != page.key else None)
         if written:

@@ -54,6 +54,25 @@ def test_an_entry_change_changes_its_fingerprint():
     assert again.fingerprint == before.fingerprint
 
 
+def test_an_items_full_content_is_kept_apart_from_its_summary():
+    html_story = Story("Park", "http://news.test/park", summary="A park.",
+                       content="<p>The council voted.</p><script>x()</script>")
+    plain = ('<feed xmlns="http://www.w3.org/2005/Atom"><title>N</title><entry><id>a</id><title>A</title>'
+             '<link href="http://news.test/a"/><content type="text">First &lt;b&gt; paragraph.\n\nSecond.</content>'
+             '</entry></feed>')
+    [rss_item] = parse_feed(rss20("N", [html_story]).encode(), URL, max_items=10).items
+    [atom_item] = parse_feed(atom("N", [html_story]).encode(), URL, max_items=10).items
+    [plain_item] = parse_feed(plain.encode(), URL, max_items=10).items
+    [summary_only] = parse_feed(rss20("N", [Story("Park", "http://news.test/park", summary="A park.")]).encode(), URL,
+                                max_items=10).items
+    assert rss_item.content == atom_item.content == "<p>The council voted.</p>"  # sanitised by feedparser
+    assert plain_item.content == "<p>First &lt;b&gt; paragraph.</p><p>Second.</p>"
+    assert summary_only.content == ""  # a summary is never the article
+    edited = Story("Park", "http://news.test/park", summary="A park.", content="<p>The council voted again.</p>")
+    [after] = parse_feed(rss20("N", [edited]).encode(), URL, max_items=10).items
+    assert after.fingerprint != rss_item.fingerprint  # an edited text is a changed entry
+
+
 def test_malformed_xml_without_items_is_an_error_with_the_place():
     with pytest.raises(FeedParseError) as caught:
         parse_feed(b"<rss version='2.0'><channel><title>T &bogus;</title>", URL, max_items=10)

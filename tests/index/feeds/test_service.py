@@ -17,7 +17,7 @@ from index.errors import IndexBusyError
 from index.feeds import FeedRegistryError, FeedsBusyError, FetchError
 from index.feeds.service import MAX_ITEM_ATTEMPTS
 from index.models import IndexReport, LoadFailure
-from testing.news_site import ATOM, RDF, RSS, NewsSite, Story, article_page, atom, rss10, rss20
+from testing.news_site import ATOM, RDF, RSS, NewsSite, Story, article_page, atom, paragraphs_html, rss10, rss20
 from tests.index.feeds.conftest import PARAGRAPHS, PUBLISHED
 
 BRIDGE = ["The old stone bridge over the river reopened to traffic on Monday after eighteen months of repairs.",
@@ -178,6 +178,69 @@ def test_an_edited_page_replaces_its_article(site, make_service):
     page = service.add_page(link)
     assert [p.status for p in page.pages] == ["unchanged"] and page.written == []
     assert [h.status for h in site.hits] == [304]
+
+
+@pytest.mark.parametrize(("build", "media_type"), [(rss20, RSS), (atom, ATOM)])
+def test_an_item_with_its_full_text_is_taken_from_the_feed_without_a_download(site, make_service, build,
+                                                                               media_type):
+    link = site.url("/2024/05/park")  # no page is served there: the feed's text must be enough
+    story = Story("Council approves riverside park", link, guid="urn:park", published=PUBLISHED, author="Jane Roe",
+                  summary="The council voted for a park.", content=paragraphs_html(PARAGRAPHS))
+    site.put("/feed", build("City News", [story]), media_type)
+    service = make_service()
+    service.add_feed(site.url("/feed"))
+    site.clear_hits()
+    index = RecordingIndex()
+    report = service.fetch_feeds(index)
+    assert report.ok, report.failures()
+    [item] = report.new
+    assert [h.path for h in site.hits] == ["/feed"]  # the page was not requested
+    meta = front_matter(item.path)
+    assert (meta["title"], meta["url"], meta["source"]) == ("Council approves riverside park", link, "City News")
+    assert meta["published_at"] == "2024-05-02T10:00:00+00:00" and "Jane Roe" in meta["author"]
+    body = item.path.read_text().split("---\n", 2)[2]
+    assert all(p in body for p in PARAGRAPHS) and "The council voted for a park." not in body
+    assert index.calls == [[item.path]]
+
+    # the item's text edited in the feed: the article is replaced, still without a download
+    edited = PARAGRAPHS[:2] + ["The council raised the budget to 19 million euros on Friday."]
+    site.put("/feed", build("City News", [Story(story.title, link, guid="urn:park", published=PUBLISHED,
+                                                content=paragraphs_html(edited))]), media_type)
+    site.clear_hits()
+    again = service.fetch_feeds(index)
+    assert [i.status for i in again.items()] == ["updated"] and again.updated[0].path == item.path
+    assert "19 million euros" in item.path.read_text() and [h.path for h in site.hits] == ["/feed"]
+
+
+def test_an_items_text_is_not_taken_from_another_site_a_stub_or_when_switched_off(site, make_service):
+    other_site = publish(site, "/elsewhere", "Bridge reopens", BRIDGE)
+    other_site = other_site.replace("127.0.0.1", "news.test")  # a feed on 127.0.0.1 speaks for it: not its site
+    stub = publish(site, "/stub", "Park", PARAGRAPHS)
+    stories = [Story("Bridge", other_site, content=paragraphs_html([
+                "The bridge was sold to a private investor, the city said on Monday.",
+                "Tolls on the bridge will double next year, the investor announced."])),
+               Story("Park", stub, content="<p>Read the full story on our site.</p>")]
+    site.put("/feed.xml", rss20("City News", stories), RSS)
+    service = make_service()
+    service.add_feed(site.url("/feed.xml"))
+    site.clear_hits()
+    report = service.fetch_feeds()
+    assert report.ok, report.failures()
+    assert sorted(h.path for h in site.downloads()) == ["/elsewhere", "/feed.xml", "/stub"]
+    texts = {front_matter(i.path)["title"]: i.path.read_text() for i in report.new}
+    assert BRIDGE[0] in texts["Bridge"] and "private investor" not in texts["Bridge"]  # the page's text
+    assert PARAGRAPHS[2] in texts["Park"]
+
+    # switched off: a full-text item on the feed's own site is downloaded too
+    site.put("/2024/05/park", article_page("Park", PARAGRAPHS))
+    site.put("/own.xml", rss20("Own", [Story("Park", site.url("/2024/05/park"), content=paragraphs_html(BRIDGE * 4))]),
+             RSS)
+    off = make_service(feed_item_content=False)
+    off.add_feed(site.url("/own.xml"))
+    site.clear_hits()
+    [item] = off.fetch_feeds().new
+    assert [h.path for h in site.downloads()] == ["/own.xml", "/2024/05/park"]
+    assert PARAGRAPHS[2] in item.path.read_text() and BRIDGE[0] not in item.path.read_text()
 
 
 def test_url_variants_are_one_article(site, make_service):
