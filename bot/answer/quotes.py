@@ -1,18 +1,23 @@
 """Quote verification: find a quote in the article body and return the exact source text.
 
 Matching tolerates what models and users change (whitespace, curly vs straight
-quote marks, dashes, case, a few characters via rapidfuzz), but never a different
-number, name or date: a fuzzy match is accepted only when every number and every
-capitalised word of the quote occurs, exactly, in the article text it matched
-("41 million … March" does not verify against "14 million … May"). What is shown
-is always `body[start:end]`, the article's own text at the verified offsets.
+quote marks, dashes, case, punctuation, a misspelt word via rapidfuzz), but never a
+different word: a fuzzy match is accepted only when the quote has the matched article
+text's words in the same order, case aside, where a word may differ only as a spelling
+of the same lower-case word does ("teling" for "telling", "color" for "colour"). So a
+number, a name, a month or a magnitude never differs ("41 million … March" and "14
+billion … march" do not verify against "14 million … May"), and no word is dropped or
+added ("did attend" for "did not attend"). What is shown is always `body[start:end]`,
+the article's own text at the verified offsets.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 _FOLD = str.maketrans({
     "‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'", "`": "'", "´": "'",
@@ -20,11 +25,12 @@ _FOLD = str.maketrans({
     "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "―": "-", "−": "-",
     "\u00a0": " ", "…": ".",
 })
-_SPACE = re.compile(r"\s+")
-_NUMBER = re.compile(r"\d+")
 _WORD = re.compile(r"[^\W_]+")
 #: minimum rapidfuzz similarity (0–100) for a quote that is not found literally
 FUZZY_MIN = 92.0
+#: a misspelling: a lower-case word of at least this many letters, at most SPELLING_EDITS edits away
+SPELLING_MIN_LETTERS = 5
+SPELLING_EDITS = 2
 
 
 def _normalised(text: str) -> tuple[str, list[int]]:
@@ -70,18 +76,31 @@ def locate_quote(quote: str, body: str) -> tuple[int, int] | None:
     if end - start < 0.9 * len(norm_quote):
         return None
     span = _snap(body, index[start], index[end - 1] + 1)
-    return span if _same_facts(quote, body[span[0]:span[1]]) else None
+    return span if _same_words(quote, body[span[0]:span[1]]) else None
 
 
-def _same_facts(quote: str, matched: str) -> bool:
-    """Every number and capitalised word of the quote is in the matched article text, exactly (case aside)."""
-    numbers = _NUMBER.findall(matched)
-    for n in _NUMBER.findall(quote):
-        if n not in numbers:
+def _same_words(quote: str, matched: str) -> bool:
+    """The quote has the matched text's words in order (case aside); a pair may differ only as spellings."""
+    said, written = _WORD.findall(quote), _WORD.findall(matched)
+    opcodes = difflib.SequenceMatcher(None, [w.casefold() for w in said], [w.casefold() for w in written],
+                                      autojunk=False).get_opcodes()
+    for tag, i1, i2, j1, j2 in opcodes:
+        if tag == "equal":
+            continue
+        if tag != "replace" or i2 - i1 != j2 - j1:
+            return False  # a word dropped or added
+        if not all(_spelling(a, b) for a, b in zip(said[i1:i2], written[j1:j2])):
             return False
-        numbers.remove(n)
-    words = {w.casefold() for w in _WORD.findall(matched)}
-    return all(w.casefold() in words for w in _WORD.findall(quote) if w[0].isupper())
+    return True
+
+
+def _spelling(said: str, written: str) -> bool:
+    """Two spellings of one lower-case word: letters only, the same first letter, a few edits apart."""
+    if not (said.isalpha() and written.isalpha()) or said[0].isupper() or written[0].isupper():
+        return False  # numbers and names are exact
+    a, b = said.casefold(), written.casefold()
+    return (a[0] == b[0] and min(len(a), len(b)) >= SPELLING_MIN_LETTERS
+            and Levenshtein.distance(a, b) <= SPELLING_EDITS)
 
 
 def _snap(body: str, start: int, end: int) -> tuple[int, int]:

@@ -39,7 +39,12 @@ NUMBERS = "The company lost 14 million dollars in May, said Jane Smith of Acme C
     "The company lost 41 million dollars in May, said Jane Smith of Acme Corp",
     "The company lost 14 million dollars in March, said Jane Smith of Acme Corp",
     "The company lost 14 million dollars in May, said John Smith of Acme Corp",
-], ids=["number-and-month", "number", "month", "name"])
+    "the company lost 14 million dollars in march, said jane smith of acme corp",
+    "the company lost 14 million dollars in may, said john smith of acme corp",
+    "The company lost 14 billion dollars in May, said Jane Smith of Acme Corp",
+    "The company lost fifteen million dollars in May, said Jane Smith of Acme Corp",
+], ids=["number-and-month", "number", "month", "name", "lower-case-month", "lower-case-name", "magnitude",
+        "number-word"])
 def test_altered_numbers_dates_and_names_never_verify(quote):
     assert locate_quote(quote, NUMBERS) is None
 
@@ -56,3 +61,20 @@ def test_invented_quote_is_rejected():
 def test_tiny_or_empty_quote_is_rejected():
     assert shown("") is None
     assert shown("he") is None
+
+
+NEGATION = "The minister did not attend the summit in Brussels because of the strike, her office said."
+
+
+@pytest.mark.parametrize("quote", [
+    "The minister did attend the summit in Brussels because of the strike, her office said",
+    "The minister did not attend the summit in Brussels because of a long strike, her office said",
+], ids=["word-dropped", "word-added"])
+def test_a_dropped_or_added_word_is_not_forgiven(quote):
+    assert locate_quote(quote, NEGATION) is None
+
+
+def test_punctuation_and_a_spelling_variant_are_forgiven():
+    span = locate_quote("The minister did not attend the sumit in Brussels, because of the strike her office said",
+                        NEGATION)
+    assert span is not None and NEGATION[span[0]:span[1]].startswith("The minister did not attend the summit")
