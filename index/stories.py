@@ -26,6 +26,7 @@ signed once, from their stored bodies.
 from __future__ import annotations
 
 import base64
+import functools
 import logging
 import re
 import unicodedata
@@ -126,9 +127,7 @@ class StoryGraph:
     def __init__(self, threshold: float, containment: float) -> None:
         self.threshold = threshold
         self.containment = containment
-        # false negatives cost a missed duplicate, false positives one cheap check: weigh the former more
-        self._lsh = MinHashLSH(threshold=candidate_threshold(threshold, containment), num_perm=NUM_PERM,
-                               weights=(0.3, 0.7))
+        self._lsh = MinHashLSH(num_perm=NUM_PERM, params=_lsh_bands(candidate_threshold(threshold, containment)))
         self._signatures: dict[str, Signature] = {}
         self._minhashes: dict[str, LeanMinHash] = {}
         self._days: dict[str, int] = {}
@@ -273,3 +272,12 @@ class StoryKeeper:
         self._seeds.clear()
         self._regroup_all = False
         return len(changed)
+
+
+@functools.lru_cache(maxsize=16)
+def _lsh_bands(threshold: float) -> tuple[int, int]:
+    """MinHashLSH's (bands, rows) for `threshold`: datasketch finds them by numerical integration (~20 ms),
+    the same every time for the same threshold — once per process here, not once per index run."""
+    # false negatives cost a missed duplicate, false positives one cheap check: weigh the former more
+    lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM, weights=(0.3, 0.7))
+    return lsh.b, lsh.r
