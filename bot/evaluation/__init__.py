@@ -1,6 +1,7 @@
 """Evaluation: scripted Q&A test sets run through the engine, scored, compared, and reported.
 
-- `testset`          load YAML / JSONL test sets into `Case` models (errors name file, line and field)
+- `cases`            the test-case schema: `Case`, `TurnSpec`, `Expectation` and their validation
+- `testset`          load YAML / JSONL test-set files into `Case` models (errors name file, line and field)
 - `runner`           ask every case (multi-turn included) through an engine, with a progress bar
 - `metric_registry`  every metric defined once: name, title, direction, unit, description
 - `metrics`          score the answers and compute the registry's metrics overall and per tag
@@ -10,6 +11,7 @@
 - `session`          one run end to end (the `newsbot eval` command in bot/cli.py calls it)
 """
 
-from bot.evaluation.testset import Case, Expectation, TestSetError, TurnSpec, load_cases, load_testset
+from bot.evaluation.cases import Case, Expectation, TurnSpec
+from bot.evaluation.testset import TestSetError, load_cases, load_testset
 
 __all__ = ["Case", "Expectation", "TestSetError", "TurnSpec", "load_cases", "load_testset"]

@@ -15,9 +15,9 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from bot.answer.result import AnswerResult, Passage
+from bot.evaluation.cases import Expectation
 from bot.evaluation.metric_registry import NAMES
 from bot.evaluation.records import CaseRecord, TurnRecord
-from bot.evaluation.testset import Expectation
 
 ArticleText = Callable[[str], str]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from bot.answer.result import AnswerResult
-from bot.evaluation.testset import Case, Expectation
+from bot.evaluation.cases import Case, Expectation
 
 
 class TurnRecord(BaseModel):

@@ -10,11 +10,11 @@ from pydantic import BaseModel, Field
 from rich.table import Table
 from rich.text import Text
 
+from bot.evaluation.cases import Expectation
 from bot.evaluation.compare import Comparison, comparison_markdown
 from bot.evaluation.metric_registry import METRICS, metric
 from bot.evaluation.metrics import CaseScore, Evaluation
 from bot.evaluation.records import CaseRecord, TurnRecord
-from bot.evaluation.testset import Expectation
 
 #: the metrics of the per-tag table in the terminal (narrow enough for 80 columns)
 TAG_COLUMNS: tuple[str, ...] = ("pass_rate", "hit@k", "answer_contains", "answer_stated", "quote_fidelity",

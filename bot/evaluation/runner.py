@@ -11,8 +11,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from bot.answer.result import Turn
 from bot.engine_api import EngineAPI
+from bot.evaluation.cases import Case
 from bot.evaluation.records import CaseRecord, TurnRecord
-from bot.evaluation.testset import Case
 
 
 def run_case(engine: EngineAPI, case: Case, k: int | None = None, as_of: date | None = None) -> CaseRecord:

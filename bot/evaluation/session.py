@@ -16,11 +16,12 @@ from pathlib import Path
 from rich.console import Console
 
 from bot.engine_api import EngineAPI
+from bot.evaluation.cases import Case
 from bot.evaluation.compare import Baseline, compare
 from bot.evaluation.metrics import evaluate
 from bot.evaluation.report import EvalRun, RunInfo
 from bot.evaluation.runner import run_cases
-from bot.evaluation.testset import Case, load_cases
+from bot.evaluation.testset import load_cases
 from bot.settings import Settings
 from index.embedders import Embedder
 from index.errors import NewsbotError

@@ -1,4 +1,5 @@
-"""Tests for index.store on a real embedded Chroma in tmp_path."""
+"""Tests for index.store and the tables it reads and writes (index.epoch_tables), on a real embedded
+Chroma in tmp_path."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from chromadb.api.types import DefaultEmbeddingFunction
 from chromadb.config import Settings as ChromaSettings
 from chromadb.utils.embedding_functions.onnx_mini_lm_l6_v2 import ONNXMiniLM_L6_V2
 
-import index.store
+import index.epoch_tables
 from index.catalog import Catalog
 from index.chroma import collection_names, published_day
 from index.chunker import Chunker
@@ -236,7 +237,7 @@ def test_delete_stale_chunks_keeps_only_the_committed_version(store: Store) -> N
 
 
 def test_paging_reads_every_record(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(index.store, "_PAGE", 2)
+    monkeypatch.setattr(index.epoch_tables, "_PAGE", 2)
     articles = [make_article(n) for n in range(5)]
     for a in articles:
         add_article(store, a)

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot.answer.result import AnswerResult, Citation, Passage
+from bot.evaluation.cases import Case
 from bot.evaluation.records import CaseRecord, TurnRecord
-from bot.evaluation.testset import Case
 
 ROOT = Path(__file__).resolve().parents[3]
 ARTICLE_ID = "putin-hosts-ex-hostages.txt"
