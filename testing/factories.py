@@ -18,6 +18,12 @@ DEFAULT_BODY = (
     "Construction is expected to start next spring and to last two years, the mayor said."
 )
 
+#: texts a browser shows only without JavaScript or frames: never part of an article (`html_page(fallbacks=...)`)
+FALLBACKS = (
+    "Enable JavaScript to see the interactive chart of interest rates over the years.",
+    "Your browser does not support frames, visit our sponsor.",
+)
+
 
 def _target(folder: Path, name: str) -> Path:
     path = Path(folder) / name
@@ -90,8 +96,13 @@ def html_page(
     sitename: str | None = None,
     url: str | None = None,
     comments: tuple[str, ...] = (),
+    fallbacks: tuple[str, ...] = (),
 ) -> str:
-    """A small news page with navigation, an <article>, optional comments and a footer."""
+    """A small news page with navigation, an <article>, optional comments and a footer.
+
+    `fallbacks` are texts a reader never sees beside the article, put after its first paragraph:
+    the first in a <noscript>, the next in an <iframe>, alternately.
+    """
     meta = [f"<title>{title}</title>"]
     if author:
         meta.append(f'<meta name="author" content="{author}">')
@@ -101,7 +112,9 @@ def html_page(
         meta.append(f'<meta property="og:site_name" content="{sitename}">')
     if url:
         meta.append(f'<link rel="canonical" href="{url}">')
-    paras = "".join(f"<p>{p}</p>" for p in paragraphs)
+    hidden = "".join(f"<noscript><p>{text}</p></noscript>" if i % 2 == 0 else
+                     f"<iframe src='https://ads.example/{i}'><p>{text}</p></iframe>" for i, text in enumerate(fallbacks))
+    paras = "".join(f"<p>{p}</p>" + (hidden if i == 0 else "") for i, p in enumerate(paragraphs))
     comment_html = "".join(f'<div class="comment"><p>{c}</p></div>' for c in comments)
     return (
         f"<!DOCTYPE html><html><head><meta charset=\"utf-8\">{''.join(meta)}</head><body>"

@@ -5,6 +5,7 @@ from testing.factories import (
     DEFAULT_BODY,
     DEFAULT_TITLE,
     DROP,
+    FALLBACKS,
     article_text,
     html_page,
     multihop_record,
@@ -21,7 +22,7 @@ from testing.factories import (
 )
 
 __all__ = [
-    "DEFAULT_BODY", "DEFAULT_TITLE", "DROP", "article_text", "html_page", "multihop_record", "news_body",
+    "DEFAULT_BODY", "DEFAULT_TITLE", "DROP", "FALLBACKS", "article_text", "html_page", "multihop_record", "news_body",
     "news_paragraph", "write_article", "write_bytes", "write_html", "write_json", "write_jsonl", "write_markdown",
     "write_news_corpus", "write_text",
 ]
