@@ -20,7 +20,6 @@ _FOLD = str.maketrans({
     "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "―": "-", "−": "-",
     "\u00a0": " ", "…": ".",
 })
-_SPACE = re.compile(r"\s+")
 _NUMBER = re.compile(r"\d+")
 _WORD = re.compile(r"[^\W_]+")
 #: minimum rapidfuzz similarity (0–100) for a quote that is not found literally

@@ -55,7 +55,3 @@ def protect_token(token: str) -> None:
         logger = logging.getLogger(name)
         if not any(isinstance(f, RedactTokenFilter) and f.secret == token for f in logger.filters):
             logger.addFilter(RedactTokenFilter(token))
-
-
-def redact(text: str, token: str | None) -> str:
-    return text.replace(token, REDACTED) if token else text
