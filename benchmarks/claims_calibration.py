@@ -24,7 +24,6 @@ import argparse
 import json
 import math
 import re
-from pathlib import Path
 
 import numpy as np
 

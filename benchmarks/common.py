@@ -176,8 +176,9 @@ def llama_embedding(embedder):
 
 
 def quiet_logs() -> None:
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    for name in ("chromadb", "httpx", "telegram", "llama_index", "bot", "index", "openai", "aiohttp", "bm25s"):
-        logging.getLogger(name).setLevel(logging.WARNING)
+    """newsbot's logging set-up (bot.logs) with its own loggers at WARNING too: a benchmark prints its table."""
+    from bot.logs import configure_logging
+
+    configure_logging("WARNING")
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")

@@ -30,7 +30,7 @@ def measure_support(work: Path, embedder, stories: list) -> dict:
     from bot.engine import build_engine
     from index.indexer import run_index
     from index.models import SearchFilters
-    from tests.factories import write_markdown
+    from testing.factories import write_markdown
 
     folder = fresh(work)
     for story in stories:

@@ -17,6 +17,7 @@ from bot.answer.result import AnswerResult, Turn
 from bot.engine_api import EngineAPI
 from index.errors import NewsbotError
 from index.models import ArticleInfo, IndexReport
+from index.textclean import clean_text
 
 if TYPE_CHECKING:
     from bot.evaluation.report import EvalRun
@@ -38,20 +39,30 @@ def check_question(question: str, limit: int) -> None:
         raise QuestionTooLongError(len(question), limit)
 
 
+def safe(text: object) -> str:
+    """`text` fit for the terminal: no control characters (ESC, C1), no bidi overrides or isolates, no
+    invisible characters (`clean_text`), and its square brackets escaped for rich markup.
+
+    Every string from outside (paths, ids, titles, sources, URLs, feed names, failure reasons, answers)
+    goes through this before it is printed: rich's `escape` alone leaves terminal escape sequences in.
+    """
+    return escape(clean_text(str(text)))
+
+
 def print_error(console: Console, message: str) -> None:
-    console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+    console.print(f"[bold red]error:[/] {safe(message)}", highlight=False, soft_wrap=True)
 
 
 def print_note(console: Console, message: str) -> None:
-    console.print(f"[yellow]note:[/] {escape(message)}", highlight=False, soft_wrap=True)
+    console.print(f"[yellow]note:[/] {safe(message)}", highlight=False, soft_wrap=True)
 
 
 def print_answer(console: Console, result: AnswerResult) -> None:
     if result.notice:
-        console.print(f"[yellow]{escape(result.notice)}[/]")
-    console.print(escape(result.answer), style="bold" if not result.refused else "italic")
+        console.print(f"[yellow]{safe(result.notice)}[/]")
+    console.print(safe(result.answer), style="bold" if not result.refused else "italic")
     for c in result.citations:
-        console.print(f"  [cyan][{c.n}][/] “{escape(c.quote)}”")
+        console.print(f"  [cyan][{c.n}][/] “{safe(c.quote)}”")
     if result.citations:
         console.print("[dim]Sources:[/]")
         seen: set[int] = set()
@@ -61,7 +72,7 @@ def print_answer(console: Console, result: AnswerResult) -> None:
             seen.add(c.n)
             meta = ", ".join(p for p in (c.source, c.published_at[:10]) if p)
             link = f" {c.url}" if c.url.startswith(("http://", "https://")) else ""
-            console.print(f"  [cyan][{c.n}][/] {escape(c.title)}" + (f" — {escape(meta)}" if meta else "") + escape(link))
+            console.print(f"  [cyan][{c.n}][/] {safe(c.title)}" + (f" — {safe(meta)}" if meta else "") + safe(link))
 
 
 def print_report(console: Console, report: IndexReport) -> None:
@@ -73,7 +84,7 @@ def print_report(console: Console, report: IndexReport) -> None:
                   str(report.chunks_added), str(report.chunks_deleted), f"{report.seconds:.1f}s")
     console.print(table)
     for failure in report.failed:
-        console.print(f"[red]failed:[/] {escape(str(failure))}")
+        console.print(f"[red]failed:[/] {safe(str(failure))}")
     if report.failed:
         console.print(f"[red]{len(report.failed)} file(s) failed; everything else was indexed.[/]")
 
@@ -83,7 +94,7 @@ def print_sources(console: Console, articles: Iterable[ArticleInfo]) -> None:
     for col in ("title", "source", "date", "chunks", "id"):
         table.add_column(col)
     for a in articles:
-        table.add_row(escape(a.title), escape(a.source), a.published_at[:10], str(a.chunks), escape(a.id))
+        table.add_row(safe(a.title), safe(a.source), safe(a.published_at[:10]), str(a.chunks), safe(a.id))
     console.print(table)
 
 
@@ -96,20 +107,20 @@ def print_feeds(console: Console, feeds: Sequence["Feed"]) -> None:
     for col in ("name", "url", "items", "last success", "last error"):
         table.add_column(col, overflow="fold")
     for f in feeds:
-        table.add_row(escape(f.name), escape(f.url), str(f.items), escape(f.last_success or "never"),
-                      f"[red]{escape(f.last_error)}[/]" if f.last_error else "—")
+        table.add_row(safe(f.name), safe(f.url), str(f.items), safe(f.last_success or "never"),
+                      f"[red]{safe(f.last_error)}[/]" if f.last_error else "—")
     console.print(table)
 
 
 def print_feed_change(console: Console, action: str, feed: "Feed", interval: float) -> None:
     """What `newsbot feeds add` / `remove` did."""
     if action == "add":
-        text = (f"subscribed to {feed.url} as “{feed.name}”; `newsbot fetch` (or the bot, every {interval:g} s) "
-                "fetches its articles")
+        text = (f"subscribed to {safe(feed.url)} as “{safe(feed.name)}”; `newsbot fetch` (or the bot, every "
+                f"{interval:g} s) fetches its articles")
     else:
-        text = (f"unsubscribed from “{feed.name}” ({feed.url}); its {feed.items} article(s) stay in the corpus "
-                "and the index")
-    console.print(text, markup=False, highlight=False, soft_wrap=True)
+        text = (f"unsubscribed from “{safe(feed.name)}” ({safe(feed.url)}); its {feed.items} article(s) stay in "
+                "the corpus and the index")
+    console.print(text, highlight=False, soft_wrap=True)
 
 
 def print_fetch(console: Console, report: "FetchReport") -> None:
@@ -122,7 +133,7 @@ def print_fetch(console: Console, report: "FetchReport") -> None:
         rows.append(("(page)", "fetched", report.pages))
     for name, status, items in rows:
         counts = [sum(1 for i in items if i.status == s) for s in ("new", "updated", "unchanged", "failed")]
-        table.add_row(escape(name), status, *map(str, counts))
+        table.add_row(safe(name), status, *map(str, counts))
     console.print(table)
     if report.index is not None:
         idx = report.index
@@ -130,7 +141,7 @@ def print_fetch(console: Console, report: "FetchReport") -> None:
                       f"({idx.chunks_embedded} chunks embedded) in {report.seconds:.1f}s", highlight=False)
     failures = report.failures()
     for failure in failures:
-        console.print(f"[red]failed:[/] {escape(str(failure))}", soft_wrap=True)
+        console.print(f"[red]failed:[/] {safe(str(failure))}", soft_wrap=True)
     if failures:
         console.print(f"[red]{len(failures)} failure(s); everything else was fetched and indexed "
                       "(failed feeds and pages are retried on the next fetch).[/]")
@@ -138,13 +149,13 @@ def print_fetch(console: Console, report: "FetchReport") -> None:
 
 def print_import(console: Console, summary: "ImportSummary") -> None:
     console.print(
-        f"imported {summary.articles} articles into {summary.corpus_dir} and {summary.cases} cases "
-        f"({summary.refusals} refusals, {summary.skipped} skipped) into {summary.testset}",
-        markup=False, highlight=False, soft_wrap=True,
+        f"imported {summary.articles} articles into {safe(summary.corpus_dir)} and {summary.cases} cases "
+        f"({summary.refusals} refusals, {summary.skipped} skipped) into {safe(summary.testset)}",
+        highlight=False, soft_wrap=True,
     )
     for note in summary.notes:
-        console.print(f"note: {note}", markup=False, highlight=False, soft_wrap=True)
-    console.print(f"run it: {summary.eval_command()}", markup=False, highlight=False, soft_wrap=True)
+        console.print(f"note: {safe(note)}", highlight=False, soft_wrap=True)
+    console.print(f"run it: {safe(summary.eval_command())}", highlight=False, soft_wrap=True)
 
 
 def print_eval(out: Console, err: Console, run: "EvalRun") -> None:
@@ -196,11 +207,11 @@ def chat_loop(engine: EngineAPI, console: Console, stdin: TextIO | None = None, 
             console.print(HELP)
             continue
         if not interactive:
-            console.print(f"[bold green]?[/] {escape(question[:max_question_chars])}")
+            console.print(f"[bold green]?[/] {safe(question[:max_question_chars])}")
         try:
             check_question(question, max_question_chars)
         except QuestionTooLongError as exc:
-            console.print(f"[yellow]{escape(str(exc))}[/]")
+            console.print(f"[yellow]{safe(str(exc))}[/]")
             continue
         result = engine.ask(question, history, as_of=as_of)
         print_answer(console, result)

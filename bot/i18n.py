@@ -35,8 +35,6 @@ DEFAULT = "en"
 SUPPORTED = ("en", "ru", "uk", "he", "ar", "de", "fr", "es", "it", "pt", "tr", "zh", "hi", "vi", "el", "ro", "th")
 #: old or regional codes Telegram clients send
 _ALIASES = {"iw": "he", "in": "id", "ji": "yi", "nb": "no", "nn": "no"}
-#: right-to-left languages (renderers may need to know)
-RTL = frozenset({"he", "ar", "fa", "ur", "yi"})
 
 
 def normalise_language(code: str | None) -> str | None:

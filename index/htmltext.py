@@ -1,8 +1,8 @@
 """The main text and metadata of an HTML article page, extracted with trafilatura.
 
-One extraction for HTML from any source: the feed crawler (`index.feeds.pages`) calls
-`extract_html_article`; the `.html` loader of `index.loaders` does the same steps with
-its own copy for now and should call this function instead.
+One extraction for HTML from any source: the feed crawler and `newsbot add` (`index.feeds.pages`,
+for pages and for feed items that carry their full text) and the `.html` loader of `index.loaders`
+call `extract_html_article`.
 """
 
 from __future__ import annotations
@@ -10,8 +10,12 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from index.textclean import clean_text
+
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
 
 log = logging.getLogger(__name__)
 
@@ -31,17 +35,39 @@ class HtmlArticle:
     categories: str
 
 
-def extract_html_article(html: str, *, url: str | None = None) -> HtmlArticle | None:
-    """Main text and metadata of `html` (comments, menus and footers dropped); None if it has no text."""
+def parse_html(html: str | HtmlElement) -> HtmlElement | None:
+    """The page as a tree without the fallback elements (<noscript>, <iframe>); None if it is not HTML.
+
+    A fallback's text is what a browser shows only without JavaScript or frames ("enable JavaScript",
+    an advertiser's frame): never part of the article, and trafilatura would keep it.
+    """
     import trafilatura  # imported on first use: it takes a quarter of a second
 
-    doc = trafilatura.bare_extraction(html, url=url, include_comments=False, with_metadata=True)
+    tree = trafilatura.load_html(html)
+    if tree is None:
+        return None
+    for hidden in tree.xpath("//noscript | //iframe"):
+        hidden.drop_tree()  # the element and its text; the text that follows it stays
+    return tree
+
+
+def extract_html_article(html: str | HtmlElement, *, url: str | None = None,
+                         default_title: str = "") -> HtmlArticle | None:
+    """Main text and metadata of `html` (comments, menus, footers and fallback elements dropped); None if
+    it is not HTML or has no text. `default_title` stands in when the page declares no title (and is
+    dropped from the start of the body like one)."""
+    import trafilatura
+
+    tree = parse_html(html)
+    if tree is None:
+        return None
+    doc = trafilatura.bare_extraction(tree, url=url, include_comments=False, with_metadata=True)
     if doc is None:
         return None
     text = clean_text(doc.text or "")
     if not text.strip():
         return None
-    title = metadata_text(doc.title)
+    title = metadata_text(doc.title) or default_title
     date = metadata_text(doc.date)
     return HtmlArticle(
         title=title,

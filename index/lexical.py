@@ -6,7 +6,6 @@ and fuzzy matching (rapidfuzz), so "Труфанов" finds "Troufanov"."""
 
 from __future__ import annotations
 
-import logging
 import re
 from collections import defaultdict
 from collections.abc import Sequence
@@ -18,8 +17,6 @@ from bm25s.stopwords import STOPWORDS_EN
 from rapidfuzz import fuzz, process
 
 from index.language import transliterate
-
-logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s (imported for its stop words) sets DEBUG on import
 
 #: bump when tokenisation changes: catalogue snapshots made with another version are rebuilt
 TOKENIZER_VERSION = 3

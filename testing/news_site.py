@@ -28,6 +28,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape, quoteattr
 
+from testing.factories import html_page
+
 RSS = "application/rss+xml; charset=utf-8"
 RDF = "application/rdf+xml; charset=utf-8"
 ATOM = "application/atom+xml; charset=utf-8"
@@ -278,8 +280,7 @@ def paragraphs_html(paragraphs: list[str]) -> str:
 
 def article_page(title: str, paragraphs: list[str], *, canonical: str | None = None, author: str | None = None,
                  date: str | None = None, site: str = "City News") -> str:
-    """An article page with the usual clutter (menu, comments, footer): tests.factories.html_page, escaped."""
-    from tests.factories import html_page
+    """An article page with the usual clutter (menu, comments, footer): testing.factories.html_page, escaped."""
 
     def text(value: str | None) -> str | None:
         return html.escape(value) if value is not None else None

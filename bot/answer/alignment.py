@@ -84,10 +84,6 @@ class Supported:
     unit: Unit
     similarity: float
 
-    @property
-    def reanchored(self) -> bool:
-        return self.unit.kind != "quote"
-
 
 @dataclass
 class Alignment:

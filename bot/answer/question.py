@@ -100,7 +100,6 @@ _TYPE_WORDS: dict[str, dict[str, str]] = {
     },
 }
 _ORDER = ("duration", "date", "number", "person", "place", "reason", "which", "definition", "yesno")
-_NO_BOUNDARY = {"zh", "th"}
 
 
 def _compile(language: str, qtype: str) -> re.Pattern | None:

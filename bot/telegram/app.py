@@ -55,9 +55,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 RATE_LIMIT_RETRIES = 3
-#: worker threads for answers (asyncio's default is cpu+4 = 6 here). Measured with 30 chats
-#: (docs/benchmarks.md): 6 threads let 6 slow LLM chats hold up everyone (p95 2.7 s); 32 threads
-#: halve offline throughput (GIL and typing-action churn); 12 keep both (p95 0.8 s, 12.7 answers/s)
+#: worker threads for answers (asyncio's default is cpu+4 = 6 here); 12 was chosen against 6 and 32,
+#: whose runs are not recorded. With 12, docs/benchmarks.md §4 (30 chats, fake Bot API and OpenAI
+#: servers) measured: LLM mode others' p95 0.97 s, 2.12 s while 12 chats wait on 2 s LLM calls;
+#: offline 12.7 questions/s, near the ~15 answers/s that Telegram's rate limit allows anyway
 ANSWER_THREADS = 12
 #: start-up attempts to reach Telegram before giving up (a brief outage should not stop the bot)
 BOOTSTRAP_RETRIES = 3

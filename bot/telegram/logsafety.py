@@ -1,7 +1,8 @@
 """Keep the bot token out of logs.
 
 The token is part of every Bot API URL, so:
-- the `httpx` logger (whose INFO lines print request URLs) and `httpcore` are set to WARNING;
+- the `httpx` logger (whose INFO lines print request URLs) and `httpcore` are kept at WARNING by
+  `bot.logs.configure_logging` (the one place logging is set);
 - a filter that replaces the token by `<token>` (in the message, its arguments and any
   traceback) is attached to the loggers that could see it: python-telegram-bot's, httpx's,
   httpcore's, asyncio's and the bot's own. PTB's `Bot` logs its base URL at DEBUG and
@@ -12,7 +13,6 @@ from __future__ import annotations
 
 import logging
 
-_NOISY = ("httpx", "httpcore")
 _PREFIXES = ("telegram", "httpx", "httpcore", "asyncio", "tornado", "apscheduler", "bot", "aiohttp")
 REDACTED = "<token>"
 
@@ -42,9 +42,7 @@ class RedactTokenFilter(logging.Filter):
 
 
 def protect_token(token: str) -> None:
-    """Quiet httpx and attach a redacting filter for `token` (idempotent)."""
-    for name in _NOISY:
-        logging.getLogger(name).setLevel(logging.WARNING)
+    """Attach a redacting filter for `token` to every logger that could see it (idempotent)."""
     if not token:
         return
     import telegram.ext  # noqa: F401  (create PTB's loggers so they can be filtered)
@@ -57,7 +55,3 @@ def protect_token(token: str) -> None:
         logger = logging.getLogger(name)
         if not any(isinstance(f, RedactTokenFilter) and f.secret == token for f in logger.filters):
             logger.addFilter(RedactTokenFilter(token))
-
-
-def redact(text: str, token: str | None) -> str:
-    return text.replace(token, REDACTED) if token else text

@@ -46,8 +46,6 @@ from index.feeds.errors import (
 from index.feeds.urls import check_url
 
 log = logging.getLogger(__name__)
-logging.getLogger("httpx").setLevel(logging.WARNING)
-logging.getLogger("httpcore").setLevel(logging.WARNING)
 
 Kind = Literal["feed", "page"]
 MAX_REDIRECTS = 5

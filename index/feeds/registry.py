@@ -186,13 +186,6 @@ class FeedRegistry:
             row = db.execute(_ITEM_SELECT + " WHERE feed_id = ? AND guid = ?", (feed_id, guid)).fetchone()
         return ItemRecord(**dict(row)) if row else None
 
-    def failed_items(self, feed_id: int, max_attempts: int) -> list[ItemRecord]:
-        """Items whose last attempt failed and that are still retried."""
-        with self._connect() as db:
-            rows = db.execute(_ITEM_SELECT + " WHERE feed_id = ? AND last_error IS NOT NULL AND attempts < ? "
-                              "ORDER BY id", (feed_id, max_attempts)).fetchall()
-        return [ItemRecord(**dict(row)) for row in rows]
-
     def save_item(self, item: ItemRecord) -> None:
         with self._connect() as db:
             db.execute(

@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 from index.settings import IndexSettings
-from tests.factories import write_article, write_markdown
+from tests.factories import write_article, write_bytes, write_markdown
 from tests.index.conftest import cli_env, newsbot_command
 
 
@@ -121,3 +121,23 @@ def test_sources_with_another_embedder_says_to_rebuild(cli, corpus_dir: Path) ->
     assert result.status == 2
     assert "newsbot index --rebuild" in result.err
     assert "multilingual-e5-small" in result.err and "all-MiniLM-L6-v2" in result.err
+
+
+def test_hostile_file_names_never_reach_the_terminal_raw(settings: IndexSettings, corpus_dir: Path,
+                                                          tmp_path: Path) -> None:
+    """Escape sequences and bidi overrides in paths and ids are removed from tables, failures and log lines."""
+    write_article(corpus_dir, "ok\x1b[2J\u202ename.txt", title="Quiet title", source="City Times",
+                  body="The council approved the riverside park on Tuesday.")
+    write_bytes(corpus_dir, "bin\x1b]0;pwned.txt", b"\x00\x01\x02binary\xff\xfe" * 64)
+    env = cli_env(settings, COLUMNS="200")
+
+    index = subprocess.run([*newsbot_command(), "index"], cwd=tmp_path, env=env, capture_output=True, text=True,
+                           timeout=180)
+    sources = subprocess.run([*newsbot_command(), "sources"], cwd=tmp_path, env=env, capture_output=True,
+                             text=True, timeout=180)
+
+    assert index.returncode == 1 and "pwned.txt" in index.stdout  # the failure is still shown, only cleaned
+    assert "pwned.txt" in index.stderr  # and logged, cleaned too
+    assert sources.returncode == 0 and "name.txt" in sources.stdout
+    for printed in (index.stdout, index.stderr, sources.stdout, sources.stderr):
+        assert "\x1b" not in printed and "\u202e" not in printed

@@ -14,6 +14,7 @@ from index.models import Article, LoadFailure
 from index.textclean import clean_text
 from tests.factories import (
     DROP,
+    FALLBACKS,
     article_text,
     html_page,
     multihop_record,
@@ -260,12 +261,7 @@ def test_html_in_a_declared_legacy_charset(tmp_path: Path) -> None:
 def test_noscript_and_iframe_text_stays_out_of_the_body(tmp_path: Path) -> None:
     kept = ["The central bank kept interest rates unchanged on Thursday, citing slowing inflation in the region.",
             "Analysts had expected the decision and markets barely moved after the announcement by the governor."]
-    page = html_page(title="Rates held", paragraphs=kept).replace(
-        "</p><p>",
-        "</p><noscript><p>Enable JavaScript to see the interactive chart of interest rates over the years.</p>"
-        "</noscript><iframe src='https://ads.example'><p>Your browser does not support frames, visit our sponsor."
-        "</p></iframe><p>", 1)
-    write_text(tmp_path, "rates.html", page)
+    write_html(tmp_path, "rates.html", title="Rates held", paragraphs=kept, fallbacks=FALLBACKS)
 
     article = load_one(tmp_path)
 

@@ -161,5 +161,4 @@ async def test_the_token_never_appears_in_logs(start_bot, fake_api, caplog):
     assert TOKEN not in caplog.text
     assert all(TOKEN not in r.getMessage() for r in caplog.records)
     assert TOKEN.split(":")[1] not in caplog.text
-    assert logging.getLogger("httpx").getEffectiveLevel() >= logging.WARNING
     assert "<token>" in caplog.text  # PTB logs its base URL at DEBUG: it was redacted, not lost
