@@ -36,7 +36,10 @@ from index.chunker import sentence_spans
 from index.language import transliterate
 
 MAX_CLAIMS = 12
-MARKER = re.compile(r"\[\s*(\d{1,4}(?:\s*[,;]\s*\d{1,4})*)\s*\]")
+#: a citation marker as models write it: [1], [1, 2], [1; 3], a range [1-3] / [1–3], any number of digits
+MARKER = re.compile(r"\[\s*(\d{1,9}(?:\s*[,;\-–]\s*\d{1,9})*)\s*\]")
+#: a range inside a marker expands to at most this many passages (a bigger one names no real passages)
+MAX_MARKER_RANGE = 50
 _NUMBER = re.compile(r"(?<![\w.])\d{1,3}(?:[,.\u00a0 ]\d{3})+(?:\.\d+)?(?!\w)|(?<![\w.])\d+(?:[.,]\d+)?(?![\w])")
 _DIGITS = re.compile(r"\d{1,3}(?:[,.\u00a0 ]\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?")
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
@@ -97,7 +100,11 @@ def script_of(text: str) -> str:
 def markers_of(text: str) -> list[int]:
     out: list[int] = []
     for m in MARKER.finditer(text):
-        out += [int(x) for x in re.split(r"\s*[,;]\s*", m.group(1)) if x]
+        for part in re.split(r"\s*[,;]\s*", m.group(1)):
+            ends = [int(x) for x in re.split(r"\s*[-–]\s*", part) if x]
+            if ends:
+                low, high = ends[0], ends[-1]
+                out += list(range(low, high + 1)) if 0 <= high - low < MAX_MARKER_RANGE else sorted({low, high})
     return out
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.answer.claims import EvidenceText, facts, missing, split_claims, strip_markers
+from bot.answer.claims import EvidenceText, facts, markers_of, missing, split_claims, strip_markers
 
 ARTICLE = ("Russian President Vladimir Putin met Wednesday evening with freed hostage Sasha Troufanov at the Kremlin "
            "in Moscow. Troufanov was held in Gaza for 498 days and returned in February, before the truce collapsed "
@@ -21,11 +21,16 @@ def test_sentences_and_clauses_citing_different_passages_are_separate_claims():
         ("Putin met him at the Kremlin.", [1, 3])]
 
 
-@pytest.mark.parametrize("marker", ["[1]", "[12]", "[123]", "[1, 2]"])
+@pytest.mark.parametrize("marker", ["[1]", "[12]", "[123]", "[1, 2]", "[12345]", "[1-3]", "[1 – 2; 4]"])
 def test_markers_of_any_length_are_read_and_removed(marker):
     claim = split_claims(f"He was held for 498 days {marker}.")[0]
     assert claim.text == "He was held for 498 days." and claim.markers
     assert strip_markers(f"498 days {marker}.") == "498 days."
+
+
+def test_a_range_marker_cites_each_passage_of_the_range():
+    assert markers_of("Held for 498 days [1-3], freed in February [2–3; 5].") == [1, 2, 3, 2, 3, 5]
+    assert markers_of("A range of no real passages [1-100000].") == [1, 100000]  # not expanded
 
 
 def test_a_claim_whose_facts_are_in_the_evidence_lacks_nothing():
