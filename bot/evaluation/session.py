@@ -65,6 +65,7 @@ def temporary_settings(base: Settings, corpus: Path, workdir: Path) -> Settings:
             "chroma_path": workdir / "chroma",
             "chroma_host": None,
             "history_db": workdir / "history.sqlite3",
+            "follows_db": workdir / "follows.sqlite3",
         }
     )
 
