@@ -20,6 +20,9 @@ What it does:
   (None while in progress, e.g. a long poll) and the visible text of sent messages;
 - on demand answers the next N calls of a method with 429 + retry_after, 400 "can't parse
   entities" (only for requests that have a parse_mode), or a 5xx (`fail_next`);
+- keeps Telegram's flood control: after a 429, the same method for the same chat gets 429 again
+  until its retry_after has passed — so a bot that retries too early is seen in the statuses of
+  its calls, not in their times;
 - answers every call for a chat that `block`ed the bot with 403 Forbidden, as Telegram does;
 - waits for the bot without assuming how fast it is: `wait_for(predicate)`, `wait_for_messages`
   (bounded by WAIT_LIMIT, a bound for a hung run) and `settle(activity)`: every pushed update
@@ -32,6 +35,7 @@ import asyncio
 import html
 import itertools
 import json
+import math
 import re
 import socket
 import threading
@@ -186,12 +190,15 @@ class _State:
     files: dict[str, StoredFile] = field(default_factory=dict)
     chat_types: dict[int, str] = field(default_factory=dict)
     blocked: set[int] = field(default_factory=set)
+    flood_until: dict[tuple[str, Any], float] = field(default_factory=dict)  # (method, chat_id) → clock()
     webhook_url: str = ""
 
 
 class FakeTelegramAPI:
-    def __init__(self, token: str, *, bot_id: int = BOT_ID, username: str = BOT_USERNAME) -> None:
+    def __init__(self, token: str, *, bot_id: int = BOT_ID, username: str = BOT_USERNAME,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.token = token
+        self.clock = clock  # for flood control (retry_after) only
         self.bot_id = bot_id
         self.username = username
         self.port = 0
@@ -450,8 +457,14 @@ class FakeTelegramAPI:
         blocked = self._blocked(params.get("chat_id"))
         if blocked:
             return self._finish(call, 403, {"ok": False, "error_code": 403, "description": blocked})
+        flood_wait = self._flood_wait(method, params)
+        if flood_wait:
+            return self._finish(call, *self._fault_response(Fault("429", retry_after=flood_wait)))
         fault = self._take_fault(method, params)
         if fault is not None:
+            if fault.kind == "429":
+                with self._lock:
+                    self._state.flood_until[(method, params.get("chat_id"))] = self.clock() + fault.retry_after
             return self._finish(call, *self._fault_response(fault))
         handler = getattr(self, f"_m_{method}", None)
         if handler is None:
@@ -478,6 +491,13 @@ class FakeTelegramAPI:
                 return ""
         return ("Forbidden: bot was blocked by the user" if cid > 0
                 else "Forbidden: bot was kicked from the supergroup chat")
+
+    def _flood_wait(self, method: str, params: dict[str, Any]) -> int:
+        """Whole seconds this method must still wait for this chat after a 429 (0: none)."""
+        with self._lock:
+            until = self._state.flood_until.get((method, params.get("chat_id")))
+        left = until - self.clock() if until is not None else 0.0
+        return math.ceil(left) if left > 0 else 0
 
     def _take_fault(self, method: str, params: dict[str, Any]) -> Fault | None:
         with self._lock:

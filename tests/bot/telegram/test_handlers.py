@@ -312,8 +312,9 @@ async def test_429_is_retried_once_after_the_delay(start_bot, fake_api):
         await fake_api.wait_for_messages(USER_ID, 1)
         await bot.settle()
     calls = fake_api.calls("sendMessage")
+    # the fake answers a retry that comes before retry_after with 429 again, as Telegram does: one
+    # 429 then 200 means the bot waited, judged by the order of outcomes, not by a measured gap
     assert [c.status for c in calls] == [429, 200]
-    assert calls[1].at - calls[0].at >= 1.0
     assert calls[0].params["text"] == calls[1].params["text"]
 
 
