@@ -620,10 +620,10 @@ class FakeOpenAI:
             await self._runner.cleanup()
 
         try:
-            asyncio.run_coroutine_threadsafe(shutdown(), loop).result(timeout=15)
+            asyncio.run_coroutine_threadsafe(shutdown(), loop).result(timeout=60)  # bounds for a hung stop
         finally:
             loop.call_soon_threadsafe(loop.stop)
-            self._thread.join(timeout=15)
+            self._thread.join(timeout=60)
             try:
                 loop.run_until_complete(loop.shutdown_default_executor())
             finally:
