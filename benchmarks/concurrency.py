@@ -46,16 +46,20 @@ class CountingEngine:
 
 
 def running_bot(settings, engine):
+    """The bot polling the fake, and what it has in flight (for a deterministic settle)."""
     from bot.telegram.app import build_application, polling
+    from testing.app_activity import AppActivity
 
-    return polling(build_application(settings, engine))
+    app = build_application(settings, engine)
+    return polling(app), AppActivity(app)
 
 
 async def _load(fake, engine, settings, questions: dict[int, list[str]], timeout: float) -> dict:
     from testing.telegram_updates import make_message_update
 
     counting = CountingEngine(engine)
-    async with running_bot(settings, counting):
+    bot, activity = running_bot(settings, counting)
+    async with bot:
         rounds = max(len(qs) for qs in questions.values())
         t0 = time.monotonic()
         for i in range(rounds):
@@ -67,7 +71,7 @@ async def _load(fake, engine, settings, questions: dict[int, list[str]], timeout
             return all(len(fake.sent_messages(u)) >= len(qs) for u, qs in questions.items())
 
         await fake.wait_for(all_answered, timeout=timeout, interval=0.02)
-        await fake.settle(quiet=0.5, timeout=60)
+        await fake.settle(activity, timeout=timeout)
     sent = {u: fake.sent_messages(u) for u in questions}
     e2e = {u: [c.at - t0 for c in sent[u]] for u in questions}
     asked = Counter(q.strip() for q, _ in counting.asked)  # the bot strips messages

@@ -44,6 +44,10 @@ reply -- pass ``max_retries=0`` to see the first failure). A reply may be:
   optionally with a ``Retry-After`` header;
 * :class:`Delay` -- wait (without blocking other requests), then answer
   ``then`` (or ask the default responder when ``then`` is ``None``);
+* :class:`Hold` -- wait (without blocking other requests) until the test calls
+  ``hold.release()``, then answer like ``Delay``; ``hold.wait_held(n)`` returns
+  once ``n`` requests are held at the same time -- an event to synchronise on
+  ("the slow request is in flight"), never a sleep;
 * :class:`Garbage` -- HTTP 200 whose body is not valid JSON / not the expected
   shape (for streams: one ``data:`` event carrying the garbage);
 * :class:`Empty` -- HTTP 200 with empty content, ``null`` content, or no choices;
@@ -63,8 +67,9 @@ accepting ``Fail``/``Delay``/``Garbage``/``Empty``/``Disconnect`` (``None`` or
 normally.
 
 Every request (including rejected ones) is recorded in ``server.history`` as a
-:class:`RecordedRequest`; ``server.chat_requests`` / ``server.embedding_requests``
-filter it. ``server.reset()`` clears queues and history and restores the
+:class:`RecordedRequest` on arrival; ``server.chat_requests`` / ``server.embedding_requests``
+filter it, and ``server.wait_for_requests(n)`` returns once ``n`` chat requests have
+arrived. ``server.reset()`` clears queues and history and restores the
 default responder.
 
 ``FakeOpenAI(api_key="k")`` makes the server reject requests without
@@ -102,6 +107,7 @@ __all__ = [
     "Fail",
     "FakeOpenAI",
     "Garbage",
+    "Hold",
     "RecordedRequest",
     "Reply",
     "bag_of_words_embedding",
@@ -159,6 +165,67 @@ class Delay:
 
     seconds: float
     then: Any = None
+
+
+class Hold:
+    """Hold the requests that get this reply until :meth:`release` (asynchronously: other
+    requests proceed), then answer ``then`` as :class:`Delay` does. One ``Hold`` may hold many
+    requests at once (enqueue it several times, or return it from the default responder).
+
+    ``wait_held(n)`` returns ``True`` once ``n`` requests are held at the same time: the test
+    knows a request is in flight without sleeping. A stopped server cuts a hold short (503).
+    Released, a ``Hold`` lets every later request through at once.
+    """
+
+    def __init__(self, then: Any = None) -> None:
+        self.then = then
+        self._changed = threading.Condition()
+        self._held = 0
+        self._released = False
+        self._waiters: list[tuple[asyncio.AbstractEventLoop, asyncio.Future]] = []
+
+    def __repr__(self) -> str:
+        return f"Hold(then={self.then!r}, held={self.held}, released={self._released})"
+
+    @property
+    def held(self) -> int:
+        """How many requests this hold holds now."""
+        with self._changed:
+            return self._held
+
+    def wait_held(self, count: int = 1, timeout: float = 60.0) -> bool:
+        """Block until ``count`` requests are held at once; ``False`` after ``timeout`` seconds
+        (a bound for a hung run, not an expectation)."""
+        with self._changed:
+            return self._changed.wait_for(lambda: self._held >= count, timeout)
+
+    def release(self) -> None:
+        """Let every held request (and every later one) through."""
+        with self._changed:
+            self._released = True
+            waiters, self._waiters = self._waiters, []
+        for loop, future in waiters:
+            loop.call_soon_threadsafe(_resolve_future, future)
+
+    def _enter(self, loop: asyncio.AbstractEventLoop, future: asyncio.Future) -> None:
+        with self._changed:
+            self._held += 1
+            if self._released:
+                future.set_result(None)
+            else:
+                self._waiters.append((loop, future))
+            self._changed.notify_all()
+
+    def _leave(self, future: asyncio.Future) -> None:
+        with self._changed:
+            self._held -= 1
+            self._waiters = [(lp, f) for lp, f in self._waiters if f is not future]
+            self._changed.notify_all()
+
+
+def _resolve_future(future: asyncio.Future) -> None:
+    if not future.done():
+        future.set_result(None)
 
 
 @dataclass(frozen=True)
@@ -468,6 +535,7 @@ class FakeOpenAI:
         self.host = host
 
         self._lock = threading.Lock()
+        self._arrived = threading.Condition(self._lock)  # notified when a request is recorded
         self._chat_queue: deque[Any] = deque()
         self._embedding_queue: deque[Any] = deque()
         self._history: list[RecordedRequest] = []
@@ -531,7 +599,8 @@ class FakeOpenAI:
         self._loop = loop
         self._thread = threading.Thread(target=run, name=f"FakeOpenAI:{self._port}", daemon=True)
         self._thread.start()
-        ready.wait(10)
+        if not ready.wait(60):  # a bound for a hung start, not an expectation
+            raise RuntimeError("FakeOpenAI did not start within 60 s")
         if startup_error:
             self._thread.join()
             loop.close()
@@ -540,7 +609,7 @@ class FakeOpenAI:
         return self
 
     def stop(self) -> None:
-        """Stop serving; in-flight ``Delay`` replies are cut short (503)."""
+        """Stop serving; in-flight ``Delay`` and ``Hold`` replies are cut short (503)."""
         if self._thread is None or self._loop is None:
             return
         loop = self._loop
@@ -551,10 +620,10 @@ class FakeOpenAI:
             await self._runner.cleanup()
 
         try:
-            asyncio.run_coroutine_threadsafe(shutdown(), loop).result(timeout=15)
+            asyncio.run_coroutine_threadsafe(shutdown(), loop).result(timeout=60)  # bounds for a hung stop
         finally:
             loop.call_soon_threadsafe(loop.stop)
-            self._thread.join(timeout=15)
+            self._thread.join(timeout=60)
             try:
                 loop.run_until_complete(loop.shutdown_default_executor())
             finally:
@@ -617,6 +686,14 @@ class FakeOpenAI:
         with self._lock:
             return list(self._history)
 
+    def wait_for_requests(self, count: int = 1, timeout: float = 60.0) -> bool:
+        """Block until ``count`` chat requests have arrived (since the last :meth:`reset`);
+        ``False`` after ``timeout`` seconds (a bound for a hung run, not an expectation)."""
+        with self._arrived:
+            return self._arrived.wait_for(
+                lambda: sum(r.path == _CHAT_PATH for r in self._history) >= count, timeout
+            )
+
     @property
     def chat_requests(self) -> list[RecordedRequest]:
         return [r for r in self.history if r.path == _CHAT_PATH]
@@ -647,6 +724,7 @@ class FakeOpenAI:
         )
         with self._lock:
             self._history.append(record)
+            self._arrived.notify_all()
         request[_JSON_KEY] = parsed
 
         if self.api_key is not None and auth != f"Bearer {self.api_key}":
@@ -680,17 +758,32 @@ class FakeOpenAI:
         except asyncio.TimeoutError:
             return True
 
+    async def _held(self, hold: Hold) -> bool:
+        """Wait until ``hold`` is released; ``False`` if the server is shutting down meanwhile."""
+        assert self._closing is not None
+        loop = asyncio.get_running_loop()
+        released = loop.create_future()
+        hold._enter(loop, released)
+        closing = asyncio.ensure_future(self._closing.wait())
+        try:
+            await asyncio.wait({released, closing}, return_when=asyncio.FIRST_COMPLETED)
+            return not self._closing.is_set()
+        finally:
+            closing.cancel()
+            hold._leave(released)
+
     async def _resolve(self, reply: Any, body: dict) -> Any:
-        """Run callables and ``Delay``s until a concrete reply remains."""
+        """Run callables, ``Delay``s and ``Hold``s until a concrete reply remains."""
         loop = asyncio.get_running_loop()
         asked_default = reply is self.default
         while True:
-            if isinstance(reply, Delay):
-                if not await self._sleep(reply.seconds):
+            if isinstance(reply, (Delay, Hold)):
+                waited = await (self._held(reply) if isinstance(reply, Hold) else self._sleep(reply.seconds))
+                if not waited:
                     return _SHUTTING_DOWN
                 if reply.then is not None:
                     reply = reply.then
-                elif asked_default:  # the default itself said Delay(s): don't loop forever
+                elif asked_default:  # the default itself said Delay/Hold: don't loop forever
                     reply = DEFAULT_REPLY
                 else:
                     reply, asked_default = self.default, True

@@ -20,7 +20,13 @@ What it does:
   (None while in progress, e.g. a long poll) and the visible text of sent messages;
 - on demand answers the next N calls of a method with 429 + retry_after, 400 "can't parse
   entities" (only for requests that have a parse_mode), or a 5xx (`fail_next`);
-- answers every call for a chat that `block`ed the bot with 403 Forbidden, as Telegram does.
+- keeps Telegram's flood control: after a 429, the same method for the same chat gets 429 again
+  until its retry_after has passed — so a bot that retries too early is seen in the statuses of
+  its calls, not in their times;
+- answers every call for a chat that `block`ed the bot with 403 Forbidden, as Telegram does;
+- waits for the bot without assuming how fast it is: `wait_for(predicate)`, `wait_for_messages`
+  (bounded by WAIT_LIMIT, a bound for a hung run) and `settle(activity)`: every pushed update
+  fetched and fully handled, every task the bot started finished (see `testing.app_activity`).
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ import asyncio
 import html
 import itertools
 import json
+import math
 import re
 import socket
 import threading
@@ -37,10 +44,15 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+if TYPE_CHECKING:
+    from testing.app_activity import AppActivity
+
+#: how long the wait helpers wait at most: a bound for a hung run, never an expectation
+WAIT_LIMIT = 60.0
 BOT_ID = 7_000_001
 BOT_USERNAME = "newsbot_test_bot"
 BOT_FIRST_NAME = "NewsBot"
@@ -178,12 +190,15 @@ class _State:
     files: dict[str, StoredFile] = field(default_factory=dict)
     chat_types: dict[int, str] = field(default_factory=dict)
     blocked: set[int] = field(default_factory=set)
+    flood_until: dict[tuple[str, Any], float] = field(default_factory=dict)  # (method, chat_id) → clock()
     webhook_url: str = ""
 
 
 class FakeTelegramAPI:
-    def __init__(self, token: str, *, bot_id: int = BOT_ID, username: str = BOT_USERNAME) -> None:
+    def __init__(self, token: str, *, bot_id: int = BOT_ID, username: str = BOT_USERNAME,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.token = token
+        self.clock = clock  # for flood control (retry_after) only
         self.bot_id = bot_id
         self.username = username
         self.port = 0
@@ -217,8 +232,8 @@ class FakeTelegramAPI:
     def start(self) -> "FakeTelegramAPI":
         self._thread = threading.Thread(target=self._run, name="fake-telegram-api", daemon=True)
         self._thread.start()
-        if not self._ready.wait(10):
-            raise RuntimeError("fake Telegram API did not start")
+        if not self._ready.wait(WAIT_LIMIT):
+            raise RuntimeError(f"fake Telegram API did not start within {WAIT_LIMIT} s")
         if self._startup_error:
             raise self._startup_error
         return self
@@ -227,10 +242,10 @@ class FakeTelegramAPI:
         if self._loop is None:
             return
         fut = asyncio.run_coroutine_threadsafe(self._shutdown(), self._loop)
-        fut.result(10)
+        fut.result(WAIT_LIMIT)
         self._loop.call_soon_threadsafe(self._loop.stop)
         if self._thread:
-            self._thread.join(10)
+            self._thread.join(WAIT_LIMIT)
         self._loop = None
 
     def __enter__(self) -> "FakeTelegramAPI":
@@ -373,8 +388,10 @@ class FakeTelegramAPI:
     def webhook_url(self) -> str:
         return self._state.webhook_url
 
-    async def wait_for(self, predicate: Callable[[], Any], timeout: float = 5.0, interval: float = 0.01) -> Any:
-        """Poll until predicate() is truthy (returning its value) or fail after `timeout` s."""
+    async def wait_for(self, predicate: Callable[[], Any], timeout: float = WAIT_LIMIT,
+                       interval: float = 0.01) -> Any:
+        """Poll until predicate() is truthy (returning its value); fail after `timeout` s — a bound
+        for a hung run, not an expectation (a busy machine is slow, not stuck)."""
         deadline = time.monotonic() + timeout
         while True:
             value = predicate()
@@ -384,7 +401,7 @@ class FakeTelegramAPI:
                 raise AssertionError(f"timed out after {timeout} s waiting for {getattr(predicate, '__name__', predicate)}")
             await asyncio.sleep(interval)
 
-    async def wait_for_messages(self, chat_id: int, count: int = 1, timeout: float = 5.0) -> list[Call]:
+    async def wait_for_messages(self, chat_id: int, count: int = 1, timeout: float = WAIT_LIMIT) -> list[Call]:
         def enough() -> list[Call] | None:
             sent = self.sent_messages(chat_id)
             return sent if len(sent) >= count else None
@@ -392,19 +409,16 @@ class FakeTelegramAPI:
         enough.__name__ = f"{count} message(s) to chat {chat_id}"
         return await self.wait_for(enough, timeout)
 
-    async def settle(self, quiet: float = 0.3, timeout: float = 10.0) -> None:
-        """Wait until every pushed update was fetched and the bot made no call for `quiet` s."""
-        deadline = time.monotonic() + timeout
+    async def settle(self, activity: "AppActivity", timeout: float = WAIT_LIMIT) -> None:
+        """Wait until the bot fetched every pushed update and has nothing in flight: each update
+        fully handled and every task it started finished (`testing.app_activity`). After it,
+        "nothing was sent" means nothing will be — no quiet period is assumed."""
 
-        def activity() -> int:
-            return len([c for c in self.calls() if c.method != "getUpdates"])
+        def all_fetched() -> bool:  # the bot asked for updates past them: they are on its queue
+            return self.pending_updates() == 0
 
-        while time.monotonic() < deadline:
-            before = activity()
-            await asyncio.sleep(quiet)
-            if self.pending_updates() == 0 and activity() == before:
-                return
-        raise AssertionError("the bot did not settle")
+        await self.wait_for(all_fetched, timeout)
+        await activity.idle(timeout)
 
     # ------------------------------------------------------------------ HTTP handlers
 
@@ -443,8 +457,14 @@ class FakeTelegramAPI:
         blocked = self._blocked(params.get("chat_id"))
         if blocked:
             return self._finish(call, 403, {"ok": False, "error_code": 403, "description": blocked})
+        flood_wait = self._flood_wait(method, params)
+        if flood_wait:
+            return self._finish(call, *self._fault_response(Fault("429", retry_after=flood_wait)))
         fault = self._take_fault(method, params)
         if fault is not None:
+            if fault.kind == "429":
+                with self._lock:
+                    self._state.flood_until[(method, params.get("chat_id"))] = self.clock() + fault.retry_after
             return self._finish(call, *self._fault_response(fault))
         handler = getattr(self, f"_m_{method}", None)
         if handler is None:
@@ -471,6 +491,13 @@ class FakeTelegramAPI:
                 return ""
         return ("Forbidden: bot was blocked by the user" if cid > 0
                 else "Forbidden: bot was kicked from the supergroup chat")
+
+    def _flood_wait(self, method: str, params: dict[str, Any]) -> int:
+        """Whole seconds this method must still wait for this chat after a 429 (0: none)."""
+        with self._lock:
+            until = self._state.flood_until.get((method, params.get("chat_id")))
+        left = until - self.clock() if until is not None else 0.0
+        return math.ceil(left) if left > 0 else 0
 
     def _take_fault(self, method: str, params: dict[str, Any]) -> Fault | None:
         with self._lock:

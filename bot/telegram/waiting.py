@@ -68,7 +68,6 @@ class StatusLine:
         self._started = False
         self._finished = False
         self._edits = 0
-        self._tasks: set[asyncio.Task[None]] = set()
 
     @property
     def shown(self) -> bool:
@@ -86,9 +85,8 @@ class StatusLine:
     def _on_progress(self, progress: Progress) -> None:
         self._progress = progress
         if self._started and not self._finished:
-            task = self._loop.create_task(self._refresh(), name="newsbot:status")
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+            # the application keeps the task (and awaits it when it stops); a failure reaches the error handler
+            self._context.application.create_task(self._refresh(), name="newsbot:status")
 
     # -- on the loop ----------------------------------------------------------------------
 

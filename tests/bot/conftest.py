@@ -21,8 +21,9 @@ from telegram.ext import Application
 from bot.settings import Settings
 from bot.telegram.app import build_application, polling
 from tests.bot.engines import KeywordEngine, RecordingEngine
+from testing.app_activity import AppActivity
 from testing.telegram_updates import ADMIN_ID
-from testing.telegram_api import FakeTelegramAPI
+from testing.telegram_api import WAIT_LIMIT, FakeTelegramAPI
 
 REPO = Path(__file__).resolve().parents[2]
 TOKEN = "987654321:AAH-test-token_DoNotLog-0123456789abcdef"
@@ -130,6 +131,7 @@ def engine(settings: Settings, request: pytest.FixtureRequest) -> Iterator[Recor
 class Harness:
     app: Application
     fake: FakeTelegramAPI
+    activity: AppActivity
 
     @property
     def bot_id(self) -> int:
@@ -138,8 +140,13 @@ class Harness:
     def push(self, update: dict[str, Any]) -> int:
         return self.fake.push_update(update)
 
-    async def ask(self, update: dict[str, Any], count: int = 1, timeout: float = 10.0) -> list[Any]:
-        """Push an update and wait for `count` new messages in its chat; returns the new calls."""
+    async def settle(self) -> None:
+        """Every pushed update handled and every task the bot started finished (deterministic)."""
+        await self.fake.settle(self.activity)
+
+    async def ask(self, update: dict[str, Any], count: int = 1, timeout: float = WAIT_LIMIT) -> list[Any]:
+        """Push an update and wait for `count` new messages in its chat; returns the new calls
+        (`timeout` is a bound for a hung run, not an expectation)."""
         message = update.get("message") or update.get("callback_query", {}).get("message")
         chat_id = message["chat"]["id"]
         before = len(self.fake.sent_messages(chat_id))
@@ -155,8 +162,9 @@ def start_bot(fake_api: FakeTelegramAPI, settings: Settings, engine: Any) -> Cal
     @asynccontextmanager
     async def start(settings_: Settings | None = None, engine_: Any = None) -> AsyncIterator[Harness]:
         app = build_application(settings_ or settings, engine_ if engine_ is not None else engine)
+        activity = AppActivity(app)
         async with polling(app):
-            yield Harness(app, fake_api)
+            yield Harness(app, fake_api, activity)
 
     return start
 

@@ -162,8 +162,8 @@ class KeywordEngine:
 
     def reindex(self, paths: Sequence[Path] | None = None, *, rebuild: bool = False,
                 progress: bool = False) -> IndexReport:
-        if self.reindex_gate is not None:
-            self.reindex_gate.wait(10)
+        if self.reindex_gate is not None and not self.reindex_gate.wait(120):  # a bound for a hung test
+            raise TimeoutError("the test never opened the reindex gate")
         started = time.monotonic()
         report = IndexReport()
         if paths is None:
@@ -223,7 +223,7 @@ class GatedEngine(KeywordEngine):
             if on_progress is not None:
                 on_progress(step)
         self.waiting.set()
-        if not self.release.wait(30):
+        if not self.release.wait(120):  # a bound for a hung test, not an expectation
             raise TimeoutError("the test never released the answer")
         if self.respond is not None:
             return self.respond(question, history)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
-import time
 import urllib.request
 
 import numpy as np
@@ -21,6 +20,7 @@ from testing.openai_server import (
     Fail,
     FakeOpenAI,
     Garbage,
+    Hold,
     Reply,
     bag_of_words_embedding,
     hash_embedding,
@@ -38,7 +38,7 @@ def server():
 
 @pytest.fixture
 def client(server):
-    with OpenAI(base_url=server.base_url, api_key="test-key", max_retries=0, timeout=10) as c:
+    with OpenAI(base_url=server.base_url, api_key="test-key", max_retries=0, timeout=60) as c:  # a bound, never the cause
         yield c
 
 
@@ -116,7 +116,7 @@ def test_streaming_include_usage(server, client):
 
 async def test_async_client_streaming(server):
     server.enqueue(TRICKY)
-    async with AsyncOpenAI(base_url=server.base_url, api_key="k", max_retries=0) as aclient:
+    async with AsyncOpenAI(base_url=server.base_url, api_key="k", max_retries=0, timeout=60) as aclient:
         stream = await aclient.chat.completions.create(model="m", messages=MSG, stream=True)
         parts = [c.choices[0].delta.content or "" async for c in stream if c.choices]
     assert "".join(parts) == TRICKY
@@ -232,54 +232,60 @@ def test_empty_variants(server, client):
 # ---- concurrency ---------------------------------------------------------------
 
 
-def _slow_or_fast(body):
-    text = body["messages"][-1]["content"]
-    return Delay(1.0, "slow") if text == "slow" else "fast"
-
-
-async def test_delay_does_not_block_concurrent_request(server):
-    server.default = _slow_or_fast
+async def test_a_held_request_does_not_block_a_concurrent_one(server):
+    hold = Hold("slow")
+    server.default = lambda body: hold if body["messages"][-1]["content"] == "slow" else "fast"
     done: list[str] = []
-    async with AsyncOpenAI(base_url=server.base_url, api_key="k", max_retries=0) as aclient:
+    async with AsyncOpenAI(base_url=server.base_url, api_key="k", max_retries=0, timeout=60) as aclient:
 
         async def one(text):
             r = await aclient.chat.completions.create(model="m", messages=[{"role": "user", "content": text}])
             done.append(r.choices[0].message.content)
 
         slow = asyncio.create_task(one("slow"))
-        await asyncio.sleep(0.1)  # the slow request is in flight first
-        t0 = time.monotonic()
-        await one("fast")
-        fast_elapsed = time.monotonic() - t0
-        await slow
-    assert done == ["fast", "slow"]
-    assert fast_elapsed < 0.5
+        assert await asyncio.to_thread(hold.wait_held, 1)  # the slow request is in flight first
+        await one("fast")  # answered while the slow one is still held: it was not queued behind it
+        assert hold.held == 1 and done == ["fast"]
+        hold.release()
+        await asyncio.wait_for(slow, 60)  # a bound for a hung run
+    assert done == ["fast", "slow"] and hold.held == 0
 
 
-def test_delay_does_not_block_concurrent_request_sync(server, client):
-    server.enqueue(Delay(1.0, "slow"))
+def test_a_held_request_does_not_block_a_concurrent_one_sync(server, client):
+    hold = Hold("slow")
+    server.enqueue(hold)
     results: list[str] = []
     t = threading.Thread(target=lambda: results.append(content_of(ask(client))))
     t.start()
-    while not server.chat_requests:
-        time.sleep(0.01)
-    t0 = time.monotonic()
-    results.append(content_of(ask(client)))
-    assert time.monotonic() - t0 < 0.5
-    t.join()
+    assert hold.wait_held(1)
+    results.append(content_of(ask(client)))  # answered while the first is held
+    assert hold.held == 1
+    hold.release()
+    t.join(60)
     assert results == [DEFAULT_REPLY, "slow"]
 
 
-async def test_many_concurrent_delayed_requests(server):
-    server.default = lambda body: Delay(0.3, "ok")
-    async with AsyncOpenAI(base_url=server.base_url, api_key="k", max_retries=0) as aclient:
-        t0 = time.monotonic()
-        results = await asyncio.gather(
-            *[aclient.chat.completions.create(model="m", messages=MSG) for _ in range(50)]
-        )
-        elapsed = time.monotonic() - t0
+async def test_many_requests_are_served_at_the_same_time(server):
+    hold = Hold("ok")
+    server.default = lambda body: hold
+    async with AsyncOpenAI(base_url=server.base_url, api_key="k", max_retries=0, timeout=60) as aclient:
+        replies = asyncio.gather(*[aclient.chat.completions.create(model="m", messages=MSG) for _ in range(50)])
+        # all 50 are held at once: none had to be answered before the next was taken
+        assert await asyncio.to_thread(hold.wait_held, 50)
+        hold.release()
+        results = await asyncio.wait_for(replies, 60)  # a bound for a hung run
     assert [r.choices[0].message.content for r in results] == ["ok"] * 50
-    assert elapsed < 3.0
+
+
+def test_a_released_hold_lets_later_requests_through(server, client):
+    hold = Hold("through")
+    hold.release()  # released before any request: none waits
+    server.enqueue(hold, hold)
+    assert [content_of(ask(client)) for _ in range(2)] == ["through", "through"]
+    bare = Hold()
+    bare.release()
+    server.default = lambda body: bare  # the default itself says Hold: the default reply, no loop
+    assert content_of(ask(client)) == DEFAULT_REPLY
 
 
 def test_delay_without_then_asks_default(server, client):
@@ -290,13 +296,14 @@ def test_delay_without_then_asks_default(server, client):
     assert content_of(ask(client)) == DEFAULT_REPLY
 
 
-def test_stop_cuts_pending_delay_short():
+@pytest.mark.parametrize("pending", [Delay(3600, "never"), Hold("never")], ids=["delay", "hold"])
+def test_stop_cuts_a_pending_reply_short(pending):
     server = FakeOpenAI().start()
-    server.enqueue(Delay(60, "never"))
+    server.enqueue(pending)
     errors: list[Exception] = []
 
     def call():
-        with OpenAI(base_url=server.base_url, api_key="k", max_retries=0) as c:
+        with OpenAI(base_url=server.base_url, api_key="k", max_retries=0, timeout=3600) as c:
             try:
                 ask(c)
             except Exception as e:  # noqa: BLE001
@@ -304,12 +311,10 @@ def test_stop_cuts_pending_delay_short():
 
     t = threading.Thread(target=call)
     t.start()
-    while not server.chat_requests:
-        time.sleep(0.01)
-    t0 = time.monotonic()
+    assert server.wait_for_requests(1)
     server.stop()
-    t.join(10)
-    assert time.monotonic() - t0 < 5
+    t.join(60)  # a bound for a hung run: uncut, the reply would take an hour
+    assert not t.is_alive()
     assert errors and isinstance(errors[0], (openai.APIStatusError, openai.APIConnectionError))
 
 
@@ -391,7 +396,7 @@ def test_history_without_authorization(server):
         data=json.dumps({"model": "m", "messages": MSG}).encode(),
         headers={"Content-Type": "application/json"},
     )
-    with urllib.request.urlopen(req, timeout=5) as resp:
+    with urllib.request.urlopen(req, timeout=60) as resp:
         assert json.load(resp)["choices"][0]["message"]["content"] == DEFAULT_REPLY
     assert server.history[0].authorization is False
 

@@ -84,7 +84,7 @@ async def test_the_guard_stays_silent_about_group_chatter(start_bot, make_settin
     async with start_bot(settings) as bot:
         bot.push(make_group_message_update("just chatting, not for the bot"))
         [refused] = await bot.ask(make_group_message_update(mention(QUESTION)))
-        await fake_api.settle()
+        await bot.settle()
     assert refused.visible_text == not_allowed_text(EN)
     assert len(fake_api.sent_messages(GROUP_ID)) == 1 and engine.asked == []
 

@@ -42,7 +42,7 @@ async def test_admin_document_upload_is_indexed_then_answerable(start_bot, fake_
     file_id = fake_api.add_file(content, "strike.txt")
     update = make_document_update(file_id, "../../Lighthouse strike (draft).TXT", len(content))
     async with start_bot() as bot:
-        await bot.ask(update, count=1, timeout=20)
+        await bot.ask(update, count=1)
         saved = Path(settings.corpus_dir) / "Lighthouse-strike-draft.txt"
         assert saved.read_bytes() == content
         [answer] = await bot.ask(make_message_update("Why did the lighthouse keepers of Brittany strike?"))
@@ -59,7 +59,7 @@ async def test_an_upload_that_fails_to_index_does_not_stay_in_the_corpus(start_b
     before = sorted(p.name for p in corpus.iterdir())
     file_id = fake_api.add_file(BINARY, "archive.txt")
     async with start_bot() as bot:
-        [reply] = await bot.ask(make_document_update(file_id, "archive.txt", len(BINARY)), timeout=20)
+        [reply] = await bot.ask(make_document_update(file_id, "archive.txt", len(BINARY)))
     assert "I couldn't index archive.txt, so I didn't add it to the corpus" in reply.visible_text
     assert "binary" in reply.visible_text  # the loader's reason
     assert sorted(p.name for p in corpus.iterdir()) == before
@@ -72,7 +72,7 @@ async def test_a_failed_replacement_restores_the_previous_file(start_bot, fake_a
     original = article.read_bytes()
     file_id = fake_api.add_file(BINARY, article.name)
     async with start_bot() as bot:
-        [reply] = await bot.ask(make_document_update(file_id, article.name, len(BINARY)), timeout=20)
+        [reply] = await bot.ask(make_document_update(file_id, article.name, len(BINARY)))
         [answer] = await bot.ask(make_message_update("What did Putin say to the freed hostages?"))
     assert f"I couldn't index {article.name}, so I kept the previous version of it." in reply.visible_text
     assert article.read_bytes() == original and sorted(corpus.iterdir()) == [article]

@@ -16,6 +16,7 @@ from bot.telegram.services import BotServices
 from index.errors import EmptyIndexError
 from tests.bot.conftest import TOKEN
 from tests.bot.engines import KeywordEngine
+from testing.app_activity import AppActivity
 from testing.telegram_updates import ADMIN_ID, USER_ID, make_command_update, make_message_update
 
 QUESTION = "What did Putin say to the freed hostages?"
@@ -39,7 +40,7 @@ async def test_processor_orders_one_conversation_and_overlaps_others():
     async def work(name: str, wait_for: asyncio.Event | None = None, done: asyncio.Event | None = None) -> None:
         events.append(f"start {name}")
         if wait_for is not None:  # a1 ends only after b1 (another conversation) has run
-            await asyncio.wait_for(wait_for.wait(), 10)
+            await asyncio.wait_for(wait_for.wait(), 60)  # a bound for a hung run
         events.append(f"end {name}")
         if done is not None:
             done.set()
@@ -112,6 +113,7 @@ async def test_webhook_rejects_a_wrong_secret(fake_api, make_settings, engine):
     options = webhook_options(settings, "https://bot.example/telegram/hook")
     assert options["url_path"] == "telegram/hook" and options["secret_token"] == "s3cret-token_OK"
     app = build_application(settings, engine)
+    activity = AppActivity(app)
     await app.initialize()
     try:
         await app.post_init(app)
@@ -129,7 +131,7 @@ async def test_webhook_rejects_a_wrong_secret(fake_api, make_settings, engine):
             async with http.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-token_OK"}) as r:
                 assert r.status == 200
         await fake_api.wait_for_messages(USER_ID, 1)
-        await fake_api.settle()
+        await fake_api.settle(activity)
     finally:
         if app.updater.running:
             await app.updater.stop()
@@ -155,7 +157,7 @@ async def test_the_token_never_appears_in_logs(start_bot, fake_api, caplog):
     caplog.set_level(logging.DEBUG)
     fake_api.fail_next("sendMessage", kind="429", retry_after=1)
     async with start_bot() as bot:
-        await bot.ask(make_message_update(QUESTION), timeout=10)
+        await bot.ask(make_message_update(QUESTION))
         await bot.ask(make_command_update("reindex"))
     assert caplog.records
     assert TOKEN not in caplog.text

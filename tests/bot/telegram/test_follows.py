@@ -173,7 +173,7 @@ async def test_removing_the_bot_from_a_group_removes_the_groups_follows(start_bo
         bot.push(make_my_chat_member_update("member", chat_id=GROUP_ID, old_status="left"))  # added again: kept
         bot.push(make_my_chat_member_update("kicked", chat_id=GROUP_ID, user_id=9999))
         await fake_api.wait_for(lambda: not store.of(GROUP_ID, READER) and not store.of(GROUP_ID, OTHER), WAIT)
-        await fake_api.settle()
+        await bot.settle()
         assert [f.topic for f in store.all()] == ["harbour crane"]
     assert fake_api.sent_messages(9999) == []  # membership changes are never answered
 

@@ -65,7 +65,8 @@ async def test_private_question_is_answered_with_quotes_and_sources(start_bot, f
             assert f'<a href="{c.url}' in html
     # "typing…" was shown before the answer
     actions = fake_api.calls("sendChatAction")
-    assert actions and actions[0].params["action"] == "typing" and actions[0].at <= reply.at
+    order = fake_api.calls()  # in order of arrival
+    assert actions and actions[0].params["action"] == "typing" and order.index(actions[0]) < order.index(reply)
 
 
 def engine_path(engine, article_id: str) -> str:
@@ -155,7 +156,7 @@ async def test_group_message_without_mention_is_ignored(start_bot, fake_api, eng
     async with start_bot() as bot:
         bot.push(make_group_message_update("What did Putin say about Hamas?"))
         bot.push(make_group_message_update("@someone_else what did Putin say about Hamas?"))
-        await fake_api.settle()
+        await bot.settle()
     assert fake_api.sent_messages(GROUP_ID) == [] and engine.asked == []
 
 
@@ -193,7 +194,7 @@ async def test_edited_messages_and_channel_posts_are_ignored(start_bot, fake_api
     async with start_bot() as bot:
         bot.push(make_edited_message_update(QUESTION))
         bot.push(make_channel_post_update(mention(QUESTION)))
-        await fake_api.settle()
+        await bot.settle()
     assert fake_api.sent_messages() == [] and engine.asked == []
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
@@ -224,7 +225,7 @@ async def test_a_9000_character_answer_is_split_correctly(start_bot, settings):
     async with start_bot(engine_=engine) as bot:
         bot.push(make_message_update("Tell me everything"))
         await bot.fake.wait_for_messages(USER_ID, 3)
-        await bot.fake.settle()
+        await bot.settle()
         sent = bot.fake.sent_messages(USER_ID)
     assert len(sent) >= 3
     for call in sent:
@@ -255,7 +256,7 @@ async def test_a_huge_answer_or_help_is_a_bounded_number_of_messages(start_bot, 
                                    "huge.txt", 1, "h", ""))
     async with start_bot(make_settings(answer_max_messages=4), engine_=engine) as bot:
         bot.push(make_message_update("Tell me everything"))
-        await fake_api.wait_for_messages(USER_ID, 4, timeout=30)
+        await fake_api.wait_for_messages(USER_ID, 4)
         [help_] = await bot.ask(make_command_update("help"))
         [sources] = await bot.ask(make_command_update("sources"))
     answer = fake_api.sent_messages(USER_ID)[:4]
@@ -276,19 +277,19 @@ async def test_another_chat_is_answered_while_a_huge_answer_renders(start_bot, s
         if result.question == "huge":
             render_threads.append(threading.current_thread())
             entered.set()
-            release.wait(30)
+            release.wait(120)  # a bound for a hung run
         return render_answer(result, **kwargs)
 
     monkeypatch.setattr(handlers, "render_answer", held_render)
     other = USER_ID + 1
     async with start_bot(engine_=engine) as bot:
         bot.push(make_message_update("huge"))
-        assert await asyncio.to_thread(entered.wait, 30)
+        assert await asyncio.to_thread(entered.wait, 60)
         bot.push(make_message_update("small", user_id=other))
-        await fake_api.wait_for_messages(other, 1, timeout=30)
+        await fake_api.wait_for_messages(other, 1)
         assert fake_api.sent_messages(USER_ID) == []  # A's render is still held…
         release.set()
-        await fake_api.wait_for_messages(USER_ID, 1, timeout=30)  # …and A is answered once it ends
+        await fake_api.wait_for_messages(USER_ID, 1)  # …and A is answered once it ends
     assert render_threads[0] is not threading.main_thread()
     assert render_threads[0].name.startswith("newsbot-render")
 
@@ -309,11 +310,12 @@ async def test_429_is_retried_once_after_the_delay(start_bot, fake_api):
     fake_api.fail_next("sendMessage", kind="429", retry_after=1)
     async with start_bot() as bot:
         bot.push(make_message_update(QUESTION))
-        await fake_api.wait_for_messages(USER_ID, 1, timeout=10)
-        await fake_api.settle()
+        await fake_api.wait_for_messages(USER_ID, 1)
+        await bot.settle()
     calls = fake_api.calls("sendMessage")
+    # the fake answers a retry that comes before retry_after with 429 again, as Telegram does: one
+    # 429 then 200 means the bot waited, judged by the order of outcomes, not by a measured gap
     assert [c.status for c in calls] == [429, 200]
-    assert calls[1].at - calls[0].at >= 1.0
     assert calls[0].params["text"] == calls[1].params["text"]
 
 
@@ -326,7 +328,7 @@ async def test_engine_failure_tells_the_user_once_and_logs(start_bot, fake_api, 
     async with start_bot(engine_=engine) as bot:
         bot.push(make_message_update(QUESTION))
         await fake_api.wait_for_messages(USER_ID, 1)
-        await fake_api.settle()
+        await bot.settle()
     assert fake_api.texts(USER_ID) == [replies.generic_error(EN)]
     assert any(r.exc_info and "model exploded" in str(r.exc_info[1]) for r in caplog.records)
 
@@ -345,8 +347,8 @@ async def test_network_error_while_polling_is_survived(start_bot, fake_api, capl
     caplog.set_level(logging.WARNING)
     async with start_bot() as bot:
         fake_api.fail_next("getUpdates", kind="5xx")
-        await fake_api.wait_for(lambda: [c for c in fake_api.calls("getUpdates") if c.status == 502], timeout=5)
-        [reply] = await bot.ask(make_message_update(QUESTION), timeout=10)
+        await fake_api.wait_for(lambda: [c for c in fake_api.calls("getUpdates") if c.status == 502])
+        [reply] = await bot.ask(make_message_update(QUESTION))
     assert "<blockquote" in reply.params["text"]
 
 
@@ -359,8 +361,8 @@ async def test_thirty_users_at_once_are_all_answered_exactly_once(start_bot, fak
         def all_answered() -> bool:
             return all(fake_api.sent_messages(u) for u in users)
 
-        await fake_api.wait_for(all_answered, timeout=20)
-        await fake_api.settle()
+        await fake_api.wait_for(all_answered)
+        await bot.settle()
     for user in users:
         assert len(fake_api.sent_messages(user)) == 1
 

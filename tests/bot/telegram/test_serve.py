@@ -51,12 +51,12 @@ async def test_serve_polls_answers_and_stops_cleanly(tmp_path, fake_api, index_t
     shutil.copytree(index_template, data)
     proc = _spawn(tmp_path, _env(tmp_path, fake_api, data))
     try:
-        await fake_api.wait_for(lambda: fake_api.calls("getUpdates"), timeout=60)
+        await fake_api.wait_for(lambda: fake_api.calls("getUpdates"), timeout=120)  # the start builds the engine
         fake_api.push_update(make_message_update("What did Putin say to the freed hostages?"))
-        [answer] = await fake_api.wait_for_messages(USER_ID, 1, timeout=30)
+        [answer] = await fake_api.wait_for_messages(USER_ID, 1, timeout=120)
         assert "<blockquote expandable>" in answer.params["text"]
         proc.send_signal(signal.SIGINT)
-        output, _ = proc.communicate(timeout=30)
+        output, _ = proc.communicate(timeout=120)
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -68,7 +68,7 @@ async def test_serve_polls_answers_and_stops_cleanly(tmp_path, fake_api, index_t
 
 async def test_serve_refuses_an_empty_index(tmp_path, fake_api, corpus_dir):
     proc = _spawn(tmp_path, _env(tmp_path, fake_api, tmp_path / "empty-data"))
-    output, _ = proc.communicate(timeout=60)
+    output, _ = proc.communicate(timeout=120)
     assert proc.returncode != 0
     assert "empty" in output and "newsbot index" in output
     assert "Traceback" not in output and TOKEN not in output

@@ -16,6 +16,7 @@ from bot.telegram import replies
 from bot.telegram.waiting import status_text
 from index.errors import NewsbotError
 from tests.bot.engines import GatedEngine
+from testing.telegram_api import WAIT_LIMIT
 from testing.telegram_updates import GROUP_ID, USER_ID, make_group_message_update, make_message_update, mention
 
 pytestmark = pytest.mark.e2e
@@ -37,19 +38,18 @@ def test_status_texts():
 
 
 async def _status_shows(fake_api, chat_id: int, text: str) -> None:
-    await fake_api.wait_for(lambda: text in fake_api.shown(chat_id), timeout=10)
+    await fake_api.wait_for(lambda: text in fake_api.shown(chat_id))
 
 
 async def test_a_slow_answer_shows_a_status_that_becomes_the_answer(start_bot, make_settings, settings, fake_api):
     engine = gated(settings)
     async with start_bot(make_settings(status_after=0), engine_=engine) as bot:
         bot.push(make_message_update(QUESTION))
-        assert await asyncio.to_thread(engine.waiting.wait, 10)
+        assert await asyncio.to_thread(engine.waiting.wait, WAIT_LIMIT)
         await _status_shows(fake_api, USER_ID, "Reading 3 articles…")  # sent, or edited in on progress
         engine.release.set()
-        await fake_api.wait_for(lambda: any("Sources" in (e.visible_text or "") for e in fake_api.edits(USER_ID)),
-                                timeout=10)
-        await fake_api.settle()
+        await fake_api.wait_for(lambda: any("Sources" in (e.visible_text or "") for e in fake_api.edits(USER_ID)))
+        await bot.settle()
     [status] = fake_api.sent_messages(USER_ID)  # one message: the status, edited into the answer
     final = fake_api.edits(USER_ID)[-1]
     assert final.params["message_id"] == status.result["message_id"]
@@ -67,12 +67,12 @@ async def test_progress_after_the_answer_never_overwrites_it(start_bot, make_set
         bot.push(make_message_update(QUESTION))
         await _status_shows(fake_api, USER_ID, "Reading 3 articles…")
         engine.release.set()
-        await fake_api.wait_for(lambda: "Sources" in fake_api.shown(USER_ID)[-1], timeout=10)
+        await fake_api.wait_for(lambda: "Sources" in fake_api.shown(USER_ID)[-1])
         answer, edits = fake_api.shown(USER_ID), len(fake_api.edits(USER_ID))
         late = engine.last_progress_callback
         assert late is not None
         await asyncio.to_thread(late, Progress("writing", articles=9, passages=9))  # from another thread, late
-        await fake_api.settle()
+        await bot.settle()
     assert fake_api.shown(USER_ID) == answer and len(fake_api.edits(USER_ID)) == edits
 
 
@@ -80,11 +80,11 @@ async def test_the_status_speaks_the_language_of_the_question(start_bot, make_se
     engine = gated(settings, progress=[Progress("writing", articles=21, passages=30)])
     async with start_bot(make_settings(status_after=0), engine_=engine) as bot:
         bot.push(make_message_update("Что Путин сказал освобождённым заложникам?", language_code="en"))
-        assert await asyncio.to_thread(engine.waiting.wait, 10)
+        assert await asyncio.to_thread(engine.waiting.wait, WAIT_LIMIT)
         await _status_shows(fake_api, USER_ID, "Пишу ответ по 21 статье…")
         engine.release.set()
         await fake_api.wait_for(lambda: fake_api.edits(USER_ID) and fake_api.shown(USER_ID)[-1] not in
-                                {"Пишу ответ по 21 статье…", "Просматриваю статьи…"}, timeout=10)
+                                {"Пишу ответ по 21 статье…", "Просматриваю статьи…"})
 
 
 async def test_a_long_answer_in_a_group_continues_below_the_status(start_bot, make_settings, settings, fake_api):
@@ -98,9 +98,8 @@ async def test_a_long_answer_in_a_group_continues_below_the_status(start_bot, ma
         bot.push(update)
         await _status_shows(fake_api, GROUP_ID, "Looking through the articles…")
         engine.release.set()
-        await fake_api.wait_for(lambda: len(fake_api.sent_messages(GROUP_ID)) >= 2 and fake_api.edits(GROUP_ID),
-                                timeout=10)
-        await fake_api.settle()
+        await fake_api.wait_for(lambda: len(fake_api.sent_messages(GROUP_ID)) >= 2 and fake_api.edits(GROUP_ID))
+        await bot.settle()
     status, *rest = fake_api.sent_messages(GROUP_ID)
     assert status.params["reply_parameters"]["message_id"] == update["message"]["message_id"]
     assert status.params["message_thread_id"] == 7 and all(m.params["message_thread_id"] == 7 for m in rest)
@@ -121,7 +120,7 @@ async def _fail_slowly(start_bot, make_settings, settings, fake_api, error: Exce
         await _status_shows(fake_api, USER_ID, "Reading 3 articles…")
         engine.release.set()
         await _status_shows(fake_api, USER_ID, shows)
-        await fake_api.settle()
+        await bot.settle()
 
 
 async def test_a_failed_slow_answer_removes_the_status(start_bot, make_settings, settings, fake_api):
@@ -142,6 +141,6 @@ async def test_a_fast_answer_sends_no_status(start_bot, settings, fake_api):
     engine.release.set()  # answers at once; the test settings wait an hour before any status
     async with start_bot(engine_=engine) as bot:
         [answer] = await bot.ask(make_message_update(QUESTION))
-        await fake_api.settle()
+        await bot.settle()
     assert "<blockquote" in answer.params["text"]
     assert len(fake_api.sent_messages(USER_ID)) == 1 and fake_api.edits(USER_ID) == []
