@@ -296,7 +296,7 @@ def test_every_bad_case_is_named_and_the_rest_are_stored(site, make_service):
     site.put("/bridge.xml", rss20("Bridge News", [Story("Bridge", publish(site, "/bridge", "Bridge", BRIDGE))]), RSS)
     site.put("/broken.xml", rss20("Broken News", []), RSS)
     site.put("/gone.xml", rss20("Gone", []), RSS)
-    service = make_service(feed_timeout=2.0, feed_max_bytes=200_000)
+    service = make_service(feed_timeout=5.0, feed_max_bytes=200_000)
     for path in ("/feed.xml", "/bridge.xml", "/broken.xml", "/gone.xml"):
         service.add_feed(site.url(path))
     site.put("/broken.xml", "<rss version='2.0'><channel><title>T &nope;</title><item><title>x", RSS)
