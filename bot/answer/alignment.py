@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from bot.answer.claims import ClaimText, EvidenceText, facts, missing, script_of, split_claims
+from bot.answer.claims import ClaimText, EvidenceText, apart, facts, missing, script_of, split_claims
 from bot.answer.evidence import word_keys
 from bot.answer.quotes import locate_quote
 from bot.answer.reply import Reply, quote_parts
@@ -146,7 +146,7 @@ class ClaimAligner:
             sim = float(sims[i])
             same = unit.evidence.script == script
             needed = self.min_similarity + (0.0 if same else CROSS_SCRIPT)
-            lacking = missing(claim_facts, unit.evidence)
+            lacking = missing(claim_facts, unit.evidence) + apart(claim_facts, unit.evidence)
             coverage = sum(weights[k] for k in claim_keys & unit.keys) / total if same and claim_keys else 0.0
             if same and claim_keys and coverage < MIN_COVERAGE:
                 lacking.append(f"words ({coverage:.0%} of the claim's)")

@@ -11,7 +11,9 @@ several passages ("498 days [1], and his mother was freed in 2023 [2]."), each w
 - names: capitalised words outside the sentence's first word (that one counts when it is capitalised
   elsewhere too, or starts a multi-word name), transliterated to Latin letters (Cyrillic, Greek),
 - phrases the claim puts in quotation marks.
-`missing(facts, evidence)` lists what the evidence does not contain. Numbers, months and phrases must be
+`missing(facts, evidence)` lists what the evidence does not contain; `apart(facts, evidence)` the names of
+several words that the evidence has only in pieces ("Central Valley … Sierra Freeway" is no "Central Valley
+Freeway"). Numbers, months and phrases must be
 there exactly; a name in the evidence's own script must be there (fuzzily: ≥ 80, the same first letter,
 as bot.answer.evidence matches names); a name the model transliterated from another script is matched
 against the article's spelling after transliteration (inflection endings stripped, fuzzy ≥ 75 or a shared
@@ -36,6 +38,9 @@ from index.chunker import sentence_spans
 from index.language import transliterate
 
 MAX_CLAIMS = 12
+#: words that may stand between two words of one name in the evidence ("President Vladimir Putin" for
+#: "President Putin", "Bank of England")
+MAX_NAME_GAP = 1
 #: a citation marker as models write it: [1], [1, 2], [1; 3], a range [1-3] / [1–3], any number of digits
 MARKER = re.compile(r"\[\s*(\d{1,9}(?:\s*[,;\-–]\s*\d{1,9})*)\s*\]")
 #: a range inside a marker expands to at most this many passages (a bigger one names no real passages)
@@ -256,6 +261,46 @@ def missing(claim: Facts, evidence: EvidenceText) -> list[str]:
     if len(unmatched) * 2 > len(other):
         out += [f"name {n.text}" for n in unmatched]
     return out
+
+
+def apart(claim: Facts, evidence: EvidenceText) -> list[str]:
+    """The claim's names of several words whose words the evidence has, but not together: "the Central Valley
+    Freeway" is not one name in "…the California Central Valley. State Route 168, the Sierra Freeway…"
+    (the words of a name found in the evidence must stand in its order, at most MAX_NAME_GAP words apart)."""
+    out = []
+    sequence: list[str] | None = None
+    for name in claim.names:
+        if len(name.forms) < 2 or name.script != evidence.script:
+            continue
+        sequence = sequence if sequence is not None else \
+            [fold(transliterate(w)) for w in _LETTERS.findall(evidence.text)]
+        spots = [[i for i, w in enumerate(sequence) if _same_form(form, w)] for form in name.forms]
+        if sum(1 for found in spots if found) >= 2 and not _in_order(spots):
+            out.append(f"name {name.text} (its words stand apart in the evidence)")
+    return out
+
+
+def _same_form(form: str, word: str) -> bool:
+    return form == word or (len(form) >= 4 and word[:1] == form[:1] and abs(len(word) - len(form)) <= 4
+                            and fuzz.ratio(form, word) >= 80)
+
+
+def _in_order(spots: list[list[int]]) -> bool:
+    """Some choice of one position per found word is increasing, each within MAX_NAME_GAP (+1 per word of
+    the name the evidence lacks) of the one before."""
+    reachable: list[tuple[int, int]] | None = None  # (position, words skipped since it)
+    for found in spots:
+        if not found:
+            reachable = None if reachable is None else [(p, skipped + 1) for p, skipped in reachable]
+            continue
+        if reachable is None:
+            reachable = [(p, 0) for p in found]
+            continue
+        reachable = [(q, 0) for q in found
+                     if any(p < q <= p + 1 + MAX_NAME_GAP + skipped for p, skipped in reachable)]
+        if not reachable:
+            return False
+    return True
 
 
 def _restated(claim: Facts, evidence: EvidenceText) -> EvidenceText:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.answer.claims import EvidenceText, facts, markers_of, missing, split_claims, strip_markers
+from bot.answer.claims import EvidenceText, apart, facts, markers_of, missing, split_claims, strip_markers
 
 ARTICLE = ("Russian President Vladimir Putin met Wednesday evening with freed hostage Sasha Troufanov at the Kremlin "
            "in Moscow. Troufanov was held in Gaza for 498 days and returned in February, before the truce collapsed "
@@ -49,6 +49,21 @@ def test_a_claim_whose_facts_are_in_the_evidence_lacks_nothing():
 ])
 def test_a_number_month_name_or_phrase_missing_from_the_evidence_is_reported(claim, fact):
     assert fact in lacking(claim)
+
+
+def test_a_name_made_of_words_that_stand_apart_in_the_evidence_is_not_in_it():
+    evidence = EvidenceText.of("Fresno is served by State Route 99, the main freeway of the California Central Valley. "
+                               "State Route 168, the Sierra Freeway, heads east to Clovis.", "en")
+
+    def apart_in(claim: str) -> list[str]:
+        return apart(facts(claim, "en", claim), evidence)
+
+    assert apart_in("The Sierra Freeway, also known as the Central Valley Freeway, heads east to Clovis.") == [
+        "name Central Valley Freeway (its words stand apart in the evidence)"]
+    assert apart_in("State Route 168, called the Sierra Freeway, heads east to Clovis.") == []
+    article = EvidenceText.of("Russian President Vladimir Putin met freed hostage Sasha Troufanov at the Kremlin.", "en")
+    claim = "President Putin met Sasha Troufanov at the Kremlin."
+    assert apart(facts(claim, "en", claim), article) == []  # a given name between the title and the surname
 
 
 def test_a_namesake_in_the_evidence_is_another_person():
