@@ -161,7 +161,8 @@ class IndexSettings(BaseSettings):
     feed_host_delay: float = Field(1.0, ge=0, description="Politeness: seconds between two requests to the same host.")
     feed_item_content: bool = Field(
         True, description="Take a feed item's full text from the feed (RSS content:encoded, Atom <content>) when it "
-        "links to the feed's own site, instead of downloading its page; false always downloads the page."
+        "links to the feed's own host and is clearly the article (100+ words, more than its summary), instead of "
+        "downloading its page; false always downloads the page."
     )
     feed_user_agent: str = Field(
         "newsbot/0.1 (+https://github.com/newsbot/newsbot)",

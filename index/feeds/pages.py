@@ -6,9 +6,11 @@ feed says about an item wins over what the page says (title, date, author); the 
 the gaps. The link kept is the page's `<link rel=canonical>` when it is on the same site,
 else the fetched URL cleaned (`urls.canonical_link`).
 
-An item's own content (`item_article`) is taken only when the item links to the feed's own site
-(a feed speaks for its site, not for others: a link elsewhere is downloaded and read there) and
-its text is an article (at least MIN_ARTICLE_WORDS); otherwise the page is downloaded.
+An item's own content (`item_article`) is taken only when the item links to the feed's own host or
+one of its subdomains, as registered and as finally fetched after redirects (`urls.speaks_for`: a feed
+speaks for its site, not for others, whose pages are downloaded and read there), and when its text is
+clearly the article rather than a teaser: at least MIN_CONTENT_WORDS words, and more than the item's
+summary says. Otherwise the page is downloaded.
 """
 
 from __future__ import annotations
@@ -21,11 +23,13 @@ from dataclasses import dataclass
 from index.feeds.client import Fetched
 from index.feeds.errors import NoArticleTextError
 from index.feeds.parsing import FeedItem
-from index.feeds.urls import canonical_link, clean_url, identity_key, same_site, site_name
+from index.feeds.urls import canonical_link, clean_url, identity_key, site_name, speaks_for
 from index.htmltext import extract_html_article
 
 #: fewer words than this is a menu, a paywall stub or an empty shell, not an article
 MIN_ARTICLE_WORDS = 15
+#: a feed item's own text shorter than this may be a teaser (a WordPress excerpt is 55 words): read the page
+MIN_CONTENT_WORDS = 100
 _DECLARED_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
 
 
@@ -61,14 +65,18 @@ def page_article(fetched: Fetched, *, source: str | None = None, item: FeedItem 
     )
 
 
-def item_article(item: FeedItem, url: str, *, feed_url: str, source: str | None = None) -> PageArticle | None:
-    """The article `item` carries in full (its content, `url` its checked link), or None: download its page."""
-    if not item.content or not same_site(url, feed_url):
+def item_article(item: FeedItem, url: str, *, feed_urls: tuple[str, ...],
+                 source: str | None = None) -> PageArticle | None:
+    """The article `item` carries in full (its content, `url` its checked link), or None: download its page.
+
+    `feed_urls`: the feed as registered and as fetched (after redirects); the link must be on the site of each."""
+    if not item.content or not feed_urls or not all(speaks_for(feed, url) for feed in feed_urls):
         return None
     title = html.escape(item.title)
     page = extract_html_article(f"<html><head><title>{title}</title></head><body><article>{item.content}"
                                 "</article></body></html>", url=url)
-    if page is None or len(page.body.split()) < MIN_ARTICLE_WORDS:
+    words = len(page.body.split()) if page is not None else 0
+    if page is None or words < MIN_CONTENT_WORDS or words <= len(_text(item.summary).split()):
         return None
     url = clean_url(url)
     return PageArticle(
@@ -80,6 +88,11 @@ def item_article(item: FeedItem, url: str, *, feed_url: str, source: str | None 
         published_at=item.published_at or page.date,
         author=item.author or page.author,
     )
+
+
+def _text(fragment: str) -> str:
+    """The text of an HTML fragment (tags dropped, entities read)."""
+    return html.unescape(re.sub(r"<[^>]*>", " ", fragment))
 
 
 def decode_html(fetched: Fetched) -> str:

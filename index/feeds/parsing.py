@@ -45,6 +45,7 @@ class FeedItem:
     author: str
     fingerprint: str  # changes when the entry changes (title, link, dates, summary, content)
     content: str = ""  # the entry's full content as HTML (RSS content:encoded, Atom <content>); "" when none
+    summary: str = ""  # the entry's summary (RSS description, Atom summary) as given, for comparison only
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,9 @@ def _item(entry) -> FeedItem:
     guid = metadata_text(entry.get("id")) or link
     content = _content(entry)
     parts = (entry.get("title"), link, entry.get("published"), entry.get("updated"),
-             (entry.get("summary") or "")[:20_000], hashlib.sha256(content.encode("utf-8")).hexdigest())
+             (entry.get("summary") or "")[:20_000])
+    if content:  # an entry without content keeps the fingerprint it had before contents were read
+        parts += (hashlib.sha256(content.encode("utf-8")).hexdigest(),)
     fingerprint = hashlib.sha256("\x1f".join(str(p or "") for p in parts).encode("utf-8")).hexdigest()
     return FeedItem(
         guid=guid[:MAX_GUID_CHARS],
@@ -102,6 +105,7 @@ def _item(entry) -> FeedItem:
         author=metadata_text(entry.get("author")),
         fingerprint=fingerprint,
         content=content,
+        summary=str(entry.get("summary") or "")[:20_000],
     )
 
 

@@ -170,7 +170,7 @@ class FeedService:
             return result
         result.skipped = parsed.total - len(parsed.items)
         for item in parsed.items:
-            outcome = self._poll_item(feed, item, report)
+            outcome = self._poll_item(feed, item, report, final_url=parsed.url)
             if outcome is None:
                 result.skipped += 1
             else:
@@ -183,7 +183,7 @@ class FeedService:
                                   last_modified=fetched.last_modified if keep else None)
         return result
 
-    def _poll_item(self, feed: Feed, item: FeedItem, report: FetchReport) -> ItemResult | None:
+    def _poll_item(self, feed: Feed, item: FeedItem, report: FetchReport, *, final_url: str) -> ItemResult | None:
         """One feed entry; None when it is left alone (failed MAX_ITEM_ATTEMPTS times already)."""
         record = self.registry.item(feed.id, item.guid)
         same_entry = record is not None and record.fingerprint == item.fingerprint
@@ -197,7 +197,8 @@ class FeedService:
             result, key = ItemResult(where, "failed", item.title, reason="the feed item has no link"), None
         else:
             result, key = self._fetch_article(item.link, report, folder=self.archive.feed_folder(feed.slug),
-                                              source=feed.name, item=item, known=known, feed_url=feed.url)
+                                              source=feed.name, item=item, known=known,
+                                              feed_urls=(feed.url, final_url))
         failed = result.status == "failed"
         attempts = (record.attempts if same_entry and record else 0) + 1 if failed else 0
         self.registry.save_item(ItemRecord(
@@ -209,16 +210,18 @@ class FeedService:
 
     def _fetch_article(self, url: str, report: FetchReport, *, folder: str | None, source: str | None,
                        item: FeedItem | None, known: ArticleRecord | None,
-                       feed_url: str = "") -> tuple[ItemResult, str | None]:
+                       feed_urls: tuple[str, ...] = ()) -> tuple[ItemResult, str | None]:
         """Fetch, extract and store one page: (its result, its article key or None when it failed).
 
         A feed item that carries its full text on its own site is stored from the feed, without a
-        download (FEED_ITEM_CONTENT; `pages.item_article`)."""
+        download (FEED_ITEM_CONTENT; `pages.item_article`) — unless another feed or `newsbot add`
+        brought that article: then its page decides."""
         try:
             url = check_url(url)
-            carried = item_article(item, url, feed_url=feed_url, source=source) \
-                if item is not None and feed_url and self.settings.feed_item_content else None
-            if carried is not None:
+            carried = item_article(item, url, feed_urls=feed_urls, source=source) \
+                if item is not None and folder and self.settings.feed_item_content else None
+            owner = self.registry.article(carried.key) if carried is not None else None
+            if carried is not None and (owner is None or owner.path.startswith(folder + "/")):
                 return self._store(url, carried, None, folder, known, report), carried.key
             key = identity_key(url)
             known = known or self.registry.article(key)

@@ -79,6 +79,24 @@ def same_site(a: str, b: str) -> bool:
     return host_a == host_b or host_a.endswith("." + host_b) or host_b.endswith("." + host_a)
 
 
+def speaks_for(feed_url: str, link: str) -> bool:
+    """A feed at `feed_url` may give the text of the article at `link`: the link is on the feed's own host (but
+    for a www./amp./m. prefix) or on one of its subdomains, with the same explicit port if either names one.
+    Stricter than `same_site`: a feed on a subdomain does not speak for its parent domain (a feed on
+    attacker.co.uk, or on blog.example.com, is no source for co.uk or example.com pages)."""
+    feed, article = urlsplit(feed_url), urlsplit(link)
+    feed_host = strip_host_variant(feed.hostname or "")
+    article_host = strip_host_variant(article.hostname or "")
+    if not feed_host or not article_host:
+        return False
+    try:
+        if (feed.port or article.port) and feed.port != article.port:
+            return False
+    except ValueError:
+        return False
+    return article_host == feed_host or article_host.endswith("." + feed_host)
+
+
 def canonical_link(fetched_url: str, declared: str | None) -> str:
     """The page's declared canonical URL when it is an http(s) URL on the same site, else the fetched one."""
     if declared:

@@ -73,6 +73,13 @@ def test_an_items_full_content_is_kept_apart_from_its_summary():
     assert after.fingerprint != rss_item.fingerprint  # an edited text is a changed entry
 
 
+def test_an_entry_without_content_keeps_the_fingerprint_it_had_before_contents_were_read():
+    # computed by the parser of 71d888b, before feed items' contents were read: an upgrade re-fetches nothing
+    story = Story("Park", "http://news.test/park", guid="urn:park", published=WHEN, summary="A park.")
+    [item] = parse_feed(rss20("N", [story]).encode(), URL, max_items=10).items
+    assert item.fingerprint == "e51ae3fff96cefe08109b5584aeca2f13b4d039cd83026756123167ae21a2ef1"
+
+
 def test_malformed_xml_without_items_is_an_error_with_the_place():
     with pytest.raises(FeedParseError) as caught:
         parse_feed(b"<rss version='2.0'><channel><title>T &bogus;</title>", URL, max_items=10)

@@ -20,6 +20,14 @@ from index.models import IndexReport, LoadFailure
 from testing.news_site import ATOM, RDF, RSS, NewsSite, Story, article_page, atom, paragraphs_html, rss10, rss20
 from tests.index.feeds.conftest import PARAGRAPHS, PUBLISHED
 
+#: an article long enough that a feed item carrying it is not taken for a teaser (index.feeds.pages)
+FULL_TEXT = PARAGRAPHS + [
+    "The freight yard closed in 1998, and the land has been fenced off and unused since the railway left.",
+    "Residents of the neighbouring streets had campaigned for a park for more than ten years, the mayor said.",
+    "The plan includes a playground, a skate park, two football pitches and a path along the river bank.",
+    "A café and public toilets will be built in the old signal box, which is listed as a historic building.",
+    "The opposition said the budget was too small to clean the polluted soil and called for an independent study.",
+]
 BRIDGE = ["The old stone bridge over the river reopened to traffic on Monday after eighteen months of repairs.",
           "Engineers replaced the rusted steel beams and widened the footpaths on both sides of the bridge."]
 
@@ -185,7 +193,7 @@ def test_an_item_with_its_full_text_is_taken_from_the_feed_without_a_download(si
                                                                                media_type):
     link = site.url("/2024/05/park")  # no page is served there: the feed's text must be enough
     story = Story("Council approves riverside park", link, guid="urn:park", published=PUBLISHED, author="Jane Roe",
-                  summary="The council voted for a park.", content=paragraphs_html(PARAGRAPHS))
+                  summary="The council voted for a park.", content=paragraphs_html(FULL_TEXT))
     site.put("/feed", build("City News", [story]), media_type)
     service = make_service()
     service.add_feed(site.url("/feed"))
@@ -199,11 +207,11 @@ def test_an_item_with_its_full_text_is_taken_from_the_feed_without_a_download(si
     assert (meta["title"], meta["url"], meta["source"]) == ("Council approves riverside park", link, "City News")
     assert meta["published_at"] == "2024-05-02T10:00:00+00:00" and "Jane Roe" in meta["author"]
     body = item.path.read_text().split("---\n", 2)[2]
-    assert all(p in body for p in PARAGRAPHS) and "The council voted for a park." not in body
+    assert all(p in body for p in FULL_TEXT) and "The council voted for a park." not in body
     assert index.calls == [[item.path]]
 
     # the item's text edited in the feed: the article is replaced, still without a download
-    edited = PARAGRAPHS[:2] + ["The council raised the budget to 19 million euros on Friday."]
+    edited = FULL_TEXT[:2] + ["The council raised the budget to 19 million euros on Friday."] + FULL_TEXT[3:]
     site.put("/feed", build("City News", [Story(story.title, link, guid="urn:park", published=PUBLISHED,
                                                 content=paragraphs_html(edited))]), media_type)
     site.clear_hits()
@@ -241,6 +249,31 @@ def test_an_items_text_is_not_taken_from_another_site_a_stub_or_when_switched_of
     [item] = off.fetch_feeds().new
     assert [h.path for h in site.downloads()] == ["/own.xml", "/2024/05/park"]
     assert PARAGRAPHS[2] in item.path.read_text() and BRIDGE[0] not in item.path.read_text()
+
+
+def test_a_redirected_feed_or_an_article_another_source_brought_is_read_from_its_page(site, make_service):
+    page = publish(site, "/2024/05/park", "Council approves park", PARAGRAPHS)
+    invented = paragraphs_html(["The council secretly sold the park to a casino operator."] + FULL_TEXT[3:])
+    site.put("/feed.xml", rss20("City News", []), RSS)
+    service = make_service()
+    service.add_feed(site.url("/feed.xml"))
+    # the feed's URL now redirects to another host, whose item claims the text of this site's page
+    site.put("/evil.xml", rss20("City News", [Story("Park", page, content=invented)]), RSS)
+    site.redirect("/feed.xml", site.url("/evil.xml", host="feeds.test"))
+    site.clear_hits()
+    [item] = service.fetch_feeds().new
+    assert "/2024/05/park" in [h.path for h in site.downloads()]
+    assert "casino" not in item.path.read_text() and PARAGRAPHS[2] in item.path.read_text()
+
+    # an article `newsbot add` brought is not overwritten by a feed's text for the same URL
+    added = publish(site, "/2024/05/bridge", "Bridge reopens", BRIDGE)
+    service.add_page(added)
+    site.put("/own.xml", rss20("Own", [Story("Bridge", added, content=invented)]), RSS)
+    service.add_feed(site.url("/own.xml"))
+    site.clear_hits()
+    service.fetch_feeds()
+    assert "/2024/05/bridge" in [h.path for h in site.hits]  # its page decides (here: 304, unchanged)
+    assert all("casino" not in p.read_text() for p in service.settings.corpus_dir.rglob("*.md"))
 
 
 def test_url_variants_are_one_article(site, make_service):
