@@ -39,10 +39,11 @@ from index.language import transliterate
 
 MAX_CLAIMS = 12
 #: words that may stand between two words of one name in the evidence ("President Vladimir Putin" for
-#: "President Putin", "Bank of England")
+#: "President Putin")
 MAX_NAME_GAP = 1
-#: a citation marker as models write it: [1], [1, 2], [1; 3], a range [1-3] / [1–3], any number of digits
-MARKER = re.compile(r"\[\s*(\d{1,9}(?:\s*[,;\-–]\s*\d{1,9})*)\s*\]")
+#: a citation marker as models write it: [1], [12], [123], [1, 2], [1; 3], a range [1-3] / [1–3]; four digits
+#: are a year ("[1939–1945]", "[2020]" stay text and facts)
+MARKER = re.compile(r"\[\s*(\d{1,3}(?:\s*[,;\-–]\s*\d{1,3})*)\s*\]")
 #: a range inside a marker expands to at most this many passages (a bigger one names no real passages)
 MAX_MARKER_RANGE = 50
 _NUMBER = re.compile(r"(?<![\w.])\d{1,3}(?:[,.\u00a0 ]\d{3})+(?:\.\d+)?(?!\w)|(?<![\w.])\d+(?:[.,]\d+)?(?![\w])")
@@ -114,7 +115,7 @@ def markers_of(text: str) -> list[int]:
 
 
 def strip_markers(text: str) -> str:
-    return re.sub(r"\s+([.,;:!?])", r"\1", MARKER.sub("", text)).strip()
+    return re.sub(r"\s+([.,;:!?])", r"\1", re.sub(r"[ \t]{2,}", " ", MARKER.sub("", text))).strip()
 
 
 def split_claims(answer: str) -> list[ClaimText]:
@@ -265,18 +266,25 @@ def missing(claim: Facts, evidence: EvidenceText) -> list[str]:
 
 def apart(claim: Facts, evidence: EvidenceText) -> list[str]:
     """The claim's names of several words whose words the evidence has, but not together: "the Central Valley
-    Freeway" is not one name in "…the California Central Valley. State Route 168, the Sierra Freeway…"
-    (the words of a name found in the evidence must stand in its order, at most MAX_NAME_GAP words apart)."""
+    Freeway" is not one name in "…the California Central Valley. State Route 168, the Sierra Freeway…".
+    Two neighbouring words of a name that the evidence both has (capitalised) must stand there in that order,
+    at most MAX_NAME_GAP words apart; a two-word name may stand reversed ("Иванов Андрей" for "Андрей
+    Иванов"). A lower-case word of the evidence is no piece of a name ("the city council" is not the "City"
+    of "New York City"), and a title the evidence puts elsewhere is no conflict ("Hamas Leader Yahya Sinwar"
+    against "Yahya Sinwar, the Hamas leader")."""
     out = []
     sequence: list[str] | None = None
     for name in claim.names:
         if len(name.forms) < 2 or name.script != evidence.script:
             continue
-        sequence = sequence if sequence is not None else \
-            [fold(transliterate(w)) for w in _LETTERS.findall(evidence.text)]
-        spots = [[i for i, w in enumerate(sequence) if _same_form(form, w)] for form in name.forms]
-        if sum(1 for found in spots if found) >= 2 and not _in_order(spots):
-            out.append(f"name {name.text} (its words stand apart in the evidence)")
+        if sequence is None:
+            sequence = [fold(transliterate(w)) if not w.islower() else "" for w in _LETTERS.findall(evidence.text)]
+        spots = [[i for i, w in enumerate(sequence) if w and _same_form(form, w)] for form in name.forms]
+        reversible = len(spots) == 2
+        for first, second in zip(spots, spots[1:]):
+            if first and second and not _next_to(first, second) and not (reversible and _next_to(second, first)):
+                out.append(f"name {name.text} (its words stand apart in the evidence)")
+                break
     return out
 
 
@@ -285,22 +293,9 @@ def _same_form(form: str, word: str) -> bool:
                             and fuzz.ratio(form, word) >= 80)
 
 
-def _in_order(spots: list[list[int]]) -> bool:
-    """Some choice of one position per found word is increasing, each within MAX_NAME_GAP (+1 per word of
-    the name the evidence lacks) of the one before."""
-    reachable: list[tuple[int, int]] | None = None  # (position, words skipped since it)
-    for found in spots:
-        if not found:
-            reachable = None if reachable is None else [(p, skipped + 1) for p, skipped in reachable]
-            continue
-        if reachable is None:
-            reachable = [(p, 0) for p in found]
-            continue
-        reachable = [(q, 0) for q in found
-                     if any(p < q <= p + 1 + MAX_NAME_GAP + skipped for p, skipped in reachable)]
-        if not reachable:
-            return False
-    return True
+def _next_to(first: list[int], second: list[int]) -> bool:
+    """Some position of the second word follows one of the first, at most MAX_NAME_GAP words between."""
+    return any(0 < q - p <= 1 + MAX_NAME_GAP for p in first for q in second)
 
 
 def _restated(claim: Facts, evidence: EvidenceText) -> EvidenceText:
