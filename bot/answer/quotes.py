@@ -1,20 +1,25 @@
 """Quote verification: find a quote in the article body and return the exact source text.
 
 Matching tolerates what models and users change (whitespace, curly vs straight
-quote marks, dashes, case, punctuation, a misspelt word via rapidfuzz), but never a
+quote marks, dashes, case, punctuation, accents, a word written apart or joined —
+"e-mail"/"email", "don't"/"dont" —, a misspelt word via rapidfuzz), but never a
 different word: a fuzzy match is accepted only when the quote has the matched article
-text's words in the same order, case aside, where a word may differ only as a spelling
-of the same lower-case word does ("teling" for "telling", "color" for "colour"). So a
-number, a name, a month or a magnitude never differs ("41 million … March" and "14
-billion … march" do not verify against "14 million … May"), and no word is dropped or
-added ("did attend" for "did not attend"). What is shown is always `body[start:end]`,
-the article's own text at the verified offsets.
+text's words in the same order, case and accents aside, where a word may differ only
+as a one-letter misspelling of the same lower-case word ("teling" for "telling",
+"color" for "colour"; not when one word begins the other: "eight" is not "eighty").
+So a number, a name, a month, a magnitude or a currency sign never differs ("41
+million … March", "14 billion … march" and "£14 million" do not verify against "$14
+million … May"), and no word is dropped or added ("did attend" for "did not attend").
+Text without spaces between words (Chinese, Japanese, Thai) has no misspellings
+forgiven. What is shown is always `body[start:end]`, the article's own text at the
+verified offsets.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
@@ -25,12 +30,13 @@ _FOLD = str.maketrans({
     "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "―": "-", "−": "-",
     "\u00a0": " ", "…": ".",
 })
-_WORD = re.compile(r"[^\W_]+")
+#: words, and the signs that change a number's meaning (currencies, per cent)
+_WORD = re.compile(r"[^\W_]+|[%‰\u0024\u00a2-\u00a5\u20a0-\u20bf]")
 #: minimum rapidfuzz similarity (0–100) for a quote that is not found literally
 FUZZY_MIN = 92.0
 #: a misspelling: a lower-case word of at least this many letters, at most SPELLING_EDITS edits away
 SPELLING_MIN_LETTERS = 5
-SPELLING_EDITS = 2
+SPELLING_EDITS = 1
 
 
 def _normalised(text: str) -> tuple[str, list[int]]:
@@ -81,26 +87,40 @@ def locate_quote(quote: str, body: str) -> tuple[int, int] | None:
 
 def _same_words(quote: str, matched: str) -> bool:
     """The quote has the matched text's words in order (case aside); a pair may differ only as spellings."""
-    said, written = _WORD.findall(quote), _WORD.findall(matched)
-    opcodes = difflib.SequenceMatcher(None, [w.casefold() for w in said], [w.casefold() for w in written],
-                                      autojunk=False).get_opcodes()
-    for tag, i1, i2, j1, j2 in opcodes:
+    said, said_names = _words(quote)
+    written, written_names = _words(matched)
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, said, written, autojunk=False).get_opcodes():
         if tag == "equal":
             continue
+        joined = "".join(said[i1:i2])
+        if joined == "".join(written[j1:j2]) and joined.isalpha():
+            continue  # written apart or joined: "e-mail" / "email", "don't" / "dont"
         if tag != "replace" or i2 - i1 != j2 - j1:
             return False  # a word dropped or added
+        if any(said_names[i1:i2]) or any(written_names[j1:j2]):
+            return False  # names are exact
         if not all(_spelling(a, b) for a, b in zip(said[i1:i2], written[j1:j2])):
             return False
     return True
 
 
+def _words(text: str) -> tuple[list[str], list[bool]]:
+    """Words and signs, case-folded and without accents; and whether each was capitalised."""
+    words = _WORD.findall(text)
+    plain = ["".join(c for c in unicodedata.normalize("NFKD", w) if not unicodedata.combining(c)).casefold()
+             for w in words]
+    return plain, [w[:1].isupper() for w in words]
+
+
 def _spelling(said: str, written: str) -> bool:
-    """Two spellings of one lower-case word: letters only, the same first letter, a few edits apart."""
-    if not (said.isalpha() and written.isalpha()) or said[0].isupper() or written[0].isupper():
-        return False  # numbers and names are exact
-    a, b = said.casefold(), written.casefold()
-    return (a[0] == b[0] and min(len(a), len(b)) >= SPELLING_MIN_LETTERS
-            and Levenshtein.distance(a, b) <= SPELLING_EDITS)
+    """Two spellings of one lower-case word (as `_words` gives them): cased letters only (not CJK, where a word is a
+    whole clause), the same first letter, one edit apart, neither the beginning of the other."""
+    if not (said.isalpha() and written.isalpha() and said.islower() and written.islower()):
+        return False  # numbers, signs and uncased scripts are exact
+    if said.startswith(written) or written.startswith(said):
+        return False  # "eight" / "eighty", "seven" / "seventy"
+    return (said[0] == written[0] and min(len(said), len(written)) >= SPELLING_MIN_LETTERS
+            and Levenshtein.distance(said, written) <= SPELLING_EDITS)
 
 
 def _snap(body: str, start: int, end: int) -> tuple[int, int]:

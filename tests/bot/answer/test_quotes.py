@@ -78,3 +78,31 @@ def test_punctuation_and_a_spelling_variant_are_forgiven():
     span = locate_quote("The minister did not attend the sumit in Brussels, because of the strike her office said",
                         NEGATION)
     assert span is not None and NEGATION[span[0]:span[1]].startswith("The minister did not attend the summit")
+
+
+FORMS = ("The café said in an e-mail that prices rose about 8 per cent to $14 a night, and they don't expect "
+         "eighty new rooms before the highest season.")
+
+
+@pytest.mark.parametrize("quote", [
+    "The cafe said in an email that prices rose about 8 per cent to $14 a night, and they dont expect",
+    "The café said in an e mail that prices rose about 8 per cent to $14 a night, and they do n't expect",
+], ids=["accents-and-joined", "written-apart"])
+def test_accents_and_words_written_apart_or_joined_are_forgiven(quote):
+    span = locate_quote(quote, FORMS)
+    assert span is not None and FORMS[span[0]:span[1]].startswith("The café said in an e-mail")
+
+
+@pytest.mark.parametrize("quote", [
+    "prices rose above 8 per cent to $14 a night, and they don't expect eighty new rooms",
+    "prices rose about 8 per cent to £14 a night, and they don't expect eighty new rooms",
+    "prices rose about 8 per cent to $14 a night, and they don't expect eight new rooms",
+    "and they don't expect eighty new rooms before the higher season",
+], ids=["word-one-letter-off", "currency", "number-word-prefix", "comparative"])
+def test_a_changed_word_sign_or_number_word_is_not_forgiven(quote):
+    assert locate_quote(quote, FORMS) is None
+
+
+def test_a_negation_dropped_in_chinese_is_not_forgiven():
+    body = "警方表示，在周二晚上的大火中，没有人受伤，但三栋房屋被完全烧毁。"
+    assert locate_quote("警方表示，在周二晚上的大火中，有人受伤，但三栋房屋被完全烧毁。", body) is None
