@@ -289,6 +289,7 @@ def apart(claim: Facts, evidence: EvidenceText) -> list[str]:
 
 
 def _same_form(form: str, word: str) -> bool:
+    """One word of a name in the evidence's own script, misspelt at most: fuzzy ≥ 80, the same first letter."""
     return form == word or (len(form) >= 4 and word[:1] == form[:1] and abs(len(word) - len(form)) <= 4
                             and fuzz.ratio(form, word) >= 80)
 
@@ -339,14 +340,16 @@ def _name_in(name: Name, words: frozenset[str], *, cross: bool) -> bool:
 def _word_in(form: str, words: frozenset[str], cross: bool) -> bool:
     if form in words:
         return True
+    if not cross:
+        return any(_same_form(form, w) for w in words)
     if len(form) < 4:
         return False
-    stem = _ENDINGS.sub("", form) if cross else form
+    stem = _ENDINGS.sub("", form)
     for w in words:
         if w[:1] != form[:1] or abs(len(w) - len(form)) > 4:
             continue
-        if fuzz.ratio(form, w) >= (75 if cross else 80):
+        if fuzz.ratio(form, w) >= 75:
             return True
-        if cross and len(stem) >= 4 and (w.startswith(stem) or fuzz.ratio(stem, _ENDINGS.sub("", w)) >= 80):
+        if len(stem) >= 4 and (w.startswith(stem) or fuzz.ratio(stem, _ENDINGS.sub("", w)) >= 80):
             return True
     return False

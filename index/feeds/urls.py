@@ -72,11 +72,8 @@ def identity_key(url: str) -> str:
 
 def same_site(a: str, b: str) -> bool:
     """Both URLs are on one site: the same host but for a www./amp./m. prefix, or one a subdomain of the other."""
-    host_a = strip_host_variant(urlsplit(a).hostname or "")
-    host_b = strip_host_variant(urlsplit(b).hostname or "")
-    if not host_a or not host_b:
-        return False
-    return host_a == host_b or host_a.endswith("." + host_b) or host_b.endswith("." + host_a)
+    host_a, host_b = _site_host(a), _site_host(b)
+    return bool(host_a and host_b) and (_within(host_a, host_b) or _within(host_b, host_a))
 
 
 def speaks_for(feed_url: str, link: str) -> bool:
@@ -84,17 +81,23 @@ def speaks_for(feed_url: str, link: str) -> bool:
     for a www./amp./m. prefix) or on one of its subdomains, with the same explicit port if either names one.
     Stricter than `same_site`: a feed on a subdomain does not speak for its parent domain (a feed on
     attacker.co.uk, or on blog.example.com, is no source for co.uk or example.com pages)."""
-    feed, article = urlsplit(feed_url), urlsplit(link)
-    feed_host = strip_host_variant(feed.hostname or "")
-    article_host = strip_host_variant(article.hostname or "")
+    feed_host, article_host = _site_host(feed_url), _site_host(link)
     if not feed_host or not article_host:
         return False
     try:
-        if (feed.port or article.port) and feed.port != article.port:
-            return False
+        feed_port, article_port = urlsplit(feed_url).port, urlsplit(link).port
     except ValueError:
         return False
-    return article_host == feed_host or article_host.endswith("." + feed_host)
+    return (feed_port == article_port or not (feed_port or article_port)) and _within(article_host, feed_host)
+
+
+def _site_host(url: str) -> str:
+    return strip_host_variant(urlsplit(url).hostname or "")
+
+
+def _within(host: str, site: str) -> bool:
+    """`host` is `site` or one of its subdomains."""
+    return host == site or host.endswith("." + site)
 
 
 def canonical_link(fetched_url: str, declared: str | None) -> str:
