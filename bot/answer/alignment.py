@@ -5,7 +5,8 @@ For every claim (bot.answer.claims.split_claims) the candidates are
   skips text with an ellipsis is found part by part; `n` out of range: searched in every passage), and
 - every sentence of the retrieved passages, and every pair of neighbouring sentences (re-anchoring).
 A candidate supports the claim when it contains the claim's facts (numbers, months, names, quoted
-phrases: bot.answer.claims.missing), when in the same script at least MIN_COVERAGE of the claim's content
+phrases: bot.answer.claims.missing; a name it holds in part must have its other words somewhere in the
+article: claims.unplaced), when in the same script at least MIN_COVERAGE of the claim's content
 words (stems, weighted by their IDF over the passages' sentences), AND the claim is semantically close
 to it: cosine similarity of the engine's embedder (claim embedded as a query, article text as passages;
 sentence vectors come from the catalogue, so only the claim and the model's quotes are embedded) at
@@ -29,7 +30,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from bot.answer.claims import ClaimText, EvidenceText, apart, facts, missing, script_of, split_claims
+from bot.answer.claims import ClaimText, EvidenceText, apart, facts, missing, script_of, split_claims, unplaced
 from bot.answer.evidence import word_keys
 from bot.answer.quotes import locate_quote
 from bot.answer.reply import Reply, quote_parts
@@ -120,10 +121,19 @@ class ClaimAligner:
         asked = word_keys(_NAME.sub(" ", context)) & set().union(*sentence_keys) if sentence_keys else set()
         supported: list[Supported] = []
         dropped: list[DroppedClaim] = []
+        articles: dict[int, EvidenceText] = {}
+
+        def article_of(passage: int) -> EvidenceText:
+            if passage not in articles:
+                row = retrieved[passage].row
+                text = f"{row.title}\n{self.article_text(row.article_id)}"
+                articles[passage] = EvidenceText.of(text, _language(text))
+            return articles[passage]
+
         for claim in claims:
             sims = matrix @ self.embedder.embed_query(claim.text)
             found = self._support(claim, units, sims, weigh, retrieved, language, f"{context}\n{reply.answer}",
-                                  asked)
+                                  asked, article_of)
             if isinstance(found, Supported):
                 supported.append(found)
             else:
@@ -132,8 +142,10 @@ class ClaimAligner:
         return Alignment(claims, supported, dropped, unverified)
 
     def _support(self, claim: ClaimText, units: list[Unit], sims: np.ndarray, weigh: Callable[[str], float],
-                 retrieved: list[Retrieved], language: str, context: str, asked: set[str]) -> Supported | str:
-        """The unit that supports the claim best, or why none does."""
+                 retrieved: list[Retrieved], language: str, context: str, asked: set[str],
+                 article_of: Callable[[int], EvidenceText]) -> Supported | str:
+        """The unit that supports the claim best, or why none does; `article_of(passage)` is the whole article
+        of a passage (a name the unit holds in part must have its other words there)."""
         claim_facts = facts(claim.text, language, context)
         claim_keys = word_keys(re.sub(r"\d", " ", claim.text))
         repeated = claim_keys & asked  # the question's words the claim repeats and the passages use
@@ -147,6 +159,8 @@ class ClaimAligner:
             same = unit.evidence.script == script
             needed = self.min_similarity + (0.0 if same else CROSS_SCRIPT)
             lacking = missing(claim_facts, unit.evidence) + apart(claim_facts, unit.evidence)
+            if not lacking and sim >= needed:
+                lacking = unplaced(claim_facts, unit.evidence, article_of(unit.passage))
             coverage = sum(weights[k] for k in claim_keys & unit.keys) / total if same and claim_keys else 0.0
             if same and claim_keys and coverage < MIN_COVERAGE:
                 lacking.append(f"words ({coverage:.0%} of the claim's)")

@@ -13,7 +13,8 @@ several passages ("498 days [1], and his mother was freed in 2023 [2]."), each w
 - phrases the claim puts in quotation marks.
 `missing(facts, evidence)` lists what the evidence does not contain; `apart(facts, evidence)` the names of
 several words that the evidence has only in pieces ("Central Valley … Sierra Freeway" is no "Central Valley
-Freeway"). Numbers, months and phrases must be
+Freeway"); `unplaced(facts, evidence, article)` the names the evidence holds in part with a word that the
+whole article lacks ("Alpha Prize Problems" for "Millennium Prize Problems"). Numbers, months and phrases must be
 there exactly; a name in the evidence's own script must be there (fuzzily: ≥ 80, the same first letter,
 as bot.answer.evidence matches names); a name the model transliterated from another script is matched
 against the article's spelling after transliteration (inflection endings stripped, fuzzy ≥ 75 or a shared
@@ -285,6 +286,24 @@ def apart(claim: Facts, evidence: EvidenceText) -> list[str]:
             if first and second and not _next_to(first, second) and not (reversible and _next_to(second, first)):
                 out.append(f"name {name.text} (its words stand apart in the evidence)")
                 break
+    return out
+
+
+def unplaced(claim: Facts, evidence: EvidenceText, article: EvidenceText) -> list[str]:
+    """The claim's names (in the evidence's script) that the evidence holds in part, with a word their article
+    has nowhere: "the Alpha Prize Problems" beside "…the Millennium Prize Problems" is no name of the article.
+    A name the evidence gives by the surname alone passes when the article has the rest ("Sasha Troufanov"
+    beside "Troufanov was freed", the article naming him in full elsewhere)."""
+    out = []
+    for name in claim.names:
+        if name.script != evidence.script or name.script != article.script:
+            continue
+        absent = [f for f in name.forms if not _word_in(f, evidence.words, cross=False)]
+        if not absent or len(absent) == len(name.forms):
+            continue  # all there, or `missing` reports the name
+        nowhere = [f for f in absent if not _word_in(f, article.words, cross=False)]
+        if nowhere:
+            out.append(f"name {name.text} ({', '.join(nowhere)} nowhere in its article)")
     return out
 
 

@@ -2,7 +2,8 @@
 
 import pytest
 
-from bot.answer.claims import EvidenceText, apart, facts, markers_of, missing, split_claims, strip_markers
+from bot.answer.claims import (EvidenceText, apart, facts, markers_of, missing, split_claims, strip_markers,
+                               unplaced)
 
 ARTICLE = ("Russian President Vladimir Putin met Wednesday evening with freed hostage Sasha Troufanov at the Kremlin "
            "in Moscow. Troufanov was held in Gaza for 498 days and returned in February, before the truce collapsed "
@@ -80,6 +81,24 @@ def test_a_name_made_of_words_that_stand_apart_in_the_evidence_is_not_in_it():
 ], ids=["lower-case-word", "title-elsewhere", "title-after", "surname-first"])
 def test_a_name_whose_evidence_words_are_lower_case_or_in_another_order_is_not_apart(claim, evidence, language):
     assert apart(facts(claim, language, claim), EvidenceText.of(evidence, language)) == []
+
+
+def test_a_name_the_evidence_holds_in_part_needs_its_other_words_somewhere_in_the_article():
+    quote = "The institute offered a prize for each of the Millennium Prize Problems."
+    article = EvidenceText.of(f"Seven problems\n{quote} Perelman declined it.", "en")
+
+    def unplaced_in(claim: str, evidence: str, whole: EvidenceText) -> list[str]:
+        return unplaced(facts(claim, "en", claim), EvidenceText.of(evidence, "en"), whole)
+
+    claim = "The institute offered a prize for the Alpha Prize Problems."
+    assert lacking(claim, evidence=quote) == []  # two of its three words: enough for `missing`
+    assert unplaced_in(claim, quote, article) == ["name Alpha Prize Problems (alpha nowhere in its article)"]
+    assert unplaced_in("The institute offered a prize for the Millennium Prize Problems.", quote, article) == []
+    surname = "Troufanov was held in Gaza for 498 days."
+    assert unplaced_in("Sasha Troufanov was held for 498 days.", surname, EvidenceText.of(ARTICLE, "en")) == []
+    assert unplaced_in("Sasha Troufanov was held for 498 days.", surname, EvidenceText.of(surname, "en")) == [
+        "name Sasha Troufanov (sasha nowhere in its article)"]
+    assert unplaced_in("Саша Труфанов провёл в Газе 498 дней.", surname, EvidenceText.of(surname, "en")) == []
 
 
 def test_a_namesake_in_the_evidence_is_another_person():

@@ -296,3 +296,14 @@ def test_a_claim_repeating_the_questions_word_is_never_shown_beside_a_sentence_w
     else:
         assert [d.text for d in result.dropped_claims] == ["Sapir Cohen is Sasha Troufanov's partner."]
         assert "partner" in result.dropped_claims[0].reason and result.notice
+
+
+def test_a_claim_naming_a_place_the_article_never_names_is_dropped(server, llm_engine):
+    """"the Kremlin Hall" is half in the quote ("Kremlin"); its other word is nowhere in the article."""
+    server.enqueue(citing("498 days", lambda n: reply(
+        f"He was held in Gaza for 498 days [{n}]. Putin met him in the Kremlin Hall [{n}].",
+        (n, "he was held in Gaza for 498 days"))))
+    result = llm_engine.ask(QUESTION)
+    assert result.answer == "He was held in Gaza for 498 days [1]."
+    [dropped] = result.dropped_claims
+    assert dropped.text == "Putin met him in the Kremlin Hall." and "hall nowhere in its article" in dropped.reason
