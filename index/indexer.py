@@ -97,17 +97,20 @@ def run_index(
     except Timeout:
         raise IndexBusyError(settings.lock_path) from None
     try:
-        embedder = embedder or build_embedder(settings)
-        store = store or Store.open(settings)
-        return Indexer(settings, embedder, store).run(paths, rebuild=rebuild, progress=progress)
+        # a model built here is the run's own: it is let go before the end-of-run catalogue step (a caller's,
+        # such as the bot's for /reindex, stays with the caller)
+        indexer = Indexer(settings, embedder or build_embedder(settings), store or Store.open(settings),
+                          owns_embedder=embedder is None)
+        return indexer.run(paths, rebuild=rebuild, progress=progress)
     finally:
         lock.release()
 
 
 class Indexer:
-    def __init__(self, settings: IndexSettings, embedder: Embedder, store: Store) -> None:
+    def __init__(self, settings: IndexSettings, embedder: Embedder, store: Store, *, owns_embedder: bool = False) -> None:
         self.settings = settings
-        self.embedder = embedder
+        self.embedder: Embedder | None = embedder
+        self._owns_embedder = owns_embedder
         self.store = store
         self.target = store  # where this run writes: the store, or a new epoch beside it (--rebuild)
         self.chunker = Chunker(settings.chunk_size, settings.chunk_overlap)
@@ -137,7 +140,11 @@ class Indexer:
                 todo.append((article, info))
 
         self._write(todo, report, progress)
+        del todo
+        if self._owns_embedder:
+            self.embedder = None  # the model's memory goes before the catalogue step needs its own
         self._delete_missing(existing, articles, failures, paths, root, report)
+        del articles
         regrouped = self._settle_stories(existing, report)
 
         changed = bool(report.added or report.updated or report.deleted or rebuild or regrouped)
@@ -185,26 +192,26 @@ class Indexer:
 
     # --- steps ------------------------------------------------------------------
     def _write(self, todo: list[tuple[Article, ArticleInfo | None]], report: IndexReport, progress: bool) -> None:
-        planned = []
-        for article, info in todo:
-            chunks = self.chunker.chunk(article)
-            if len(chunks) > self.settings.max_chunks_per_article:
-                report.failed.append(self._too_many_chunks(article, len(chunks)))
-                continue  # an indexed version stays: the article is still loaded, so it is not deleted
-            planned.append((article, info, chunks))
-        total = sum(len(chunks) for _, _, chunks in planned)
+        """Chunk, embed and write each article in turn: an article's chunks exist only while it is written (a
+        year's chunks at once would be ~150 MB of the run's peak)."""
         bar = _progress(progress)
         recent = RecentVectors(_RECENT_SENTENCES)
         with bar or nullcontext():
-            task = bar.add_task("Embedding", total=total) if bar else None
+            task = bar.add_task("Indexing articles", total=len(todo)) if bar else None
 
             def write(item: Embedded) -> None:
                 self._write_article(item, report)
                 if bar is not None:
-                    bar.update(task, advance=len(item.chunks))
+                    bar.update(task, advance=1)
 
             with ArticleWriter(write) as writer:
-                for article, info, chunks in planned:
+                for article, info in todo:
+                    chunks = self.chunker.chunk(article)
+                    if len(chunks) > self.settings.max_chunks_per_article:
+                        report.failed.append(self._too_many_chunks(article, len(chunks)))
+                        if bar is not None:
+                            bar.update(task, advance=1)
+                        continue  # an indexed version stays: the article is still loaded, so it is not deleted
                     writer.put(self._embed_article(article, info, chunks, report, recent))
 
     def _embed_article(self, article: Article, info: ArticleInfo | None, chunks: list[Chunk], report: IndexReport,

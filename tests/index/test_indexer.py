@@ -4,9 +4,11 @@ Interrupted runs are in test_crashes.py, size limits in test_limits.py."""
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
+import weakref
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +17,7 @@ from filelock import FileLock
 
 from index.catalog import Catalog
 from index.errors import EmbeddingError, IndexBusyError
-from index.indexer import index_lock, run_index
+from index.indexer import Indexer, index_lock, run_index
 from index.models import IndexReport
 from index.settings import IndexSettings
 from index.store import Store
@@ -29,7 +31,7 @@ from tests.factories import (
     write_news_corpus,
 )
 from testing.openai_server import FakeOpenAI, Fail
-from tests.index.conftest import REPO, TrackedEmbedder
+from tests.index.conftest import REPO, HashingEmbedder, TrackedEmbedder
 from tests.index.invariants import (
     assert_complete,
     assert_readable,
@@ -71,6 +73,34 @@ def test_first_run_adds_and_a_second_run_embeds_nothing(settings: IndexSettings,
     store = open_store(settings, tracked)
     assert store.state()["generation"] == generation  # nothing changed: catalogue snapshots stay valid
     assert_complete(store, settings)
+
+
+def test_a_model_the_run_built_is_let_go_before_the_end_of_run_catalogue(settings: IndexSettings, corpus_dir: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """The end-of-run catalogue step needs no model: a model the run built itself (`newsbot index`) is freed
+    before it, so the two never add up in the run's peak memory; a caller's model (the bot's) is left alone."""
+    write_news_corpus(corpus_dir, 2)
+    alive_at_snapshot: list[bool] = []
+    snapshot = Catalog.snapshot
+
+    def observed(store: Store, cache_dir: Path) -> None:
+        gc.collect()
+        alive_at_snapshot.append(model() is not None)
+        snapshot(store, cache_dir)
+
+    monkeypatch.setattr(Catalog, "snapshot", observed)
+    owned = HashingEmbedder()
+    model = weakref.ref(owned)
+    indexer = Indexer(settings, owned, Store.open(settings), owns_embedder=True)
+    del owned
+    report = indexer.run(None, rebuild=False, progress=False)
+    assert report.ok and report.chunks_added == 2 and alive_at_snapshot == [False]
+
+    write_news_corpus(corpus_dir, 3)
+    callers = HashingEmbedder()
+    model = weakref.ref(callers)
+    assert run_index(settings, embedder=callers).added == ["news-002.txt"]
+    assert alive_at_snapshot == [False, True]
 
 
 def test_a_changed_article_replaces_its_chunks_reusing_unchanged_vectors(make_settings, corpus_dir: Path,
