@@ -115,15 +115,30 @@ def markers_of(text: str) -> list[int]:
     return out
 
 
+#: words that only introduce a citation ("According to [1], …", "…, согласно [2]"): they go with the marker
+_CITING = re.compile(r"(?<![^\W\d_])(?:according to|as (?:stated|reported|mentioned|noted|said) in|based on|"
+                     r"согласно|по данным|según|de acuerdo con|selon|laut|secondo|segundo)\s+(?=\[\s*\d)",
+                     re.IGNORECASE)
+
+#: "[1] and [2]", "[1], [3]": markers joined by a word or a comma (read as one run of markers)
+_JOINED_MARKERS = re.compile(r"\]\s*(?:,|and|и|y|et|und|e)\s*(?=\[[\d\s,;\-–]+\]\s*(?:[,.;:!?]|$))", re.IGNORECASE)
+
+
 def strip_markers(text: str) -> str:
-    return re.sub(r"\s+([.,;:!?])", r"\1", re.sub(r"[ \t]{2,}", " ", MARKER.sub("", text))).strip()
+    """The text without its citation markers, nor the words that only introduced one."""
+    bare = MARKER.sub("", _CITING.sub("", _JOINED_MARKERS.sub("]", text)))
+    bare = re.sub(r"\s+([.,;:!?])", r"\1", re.sub(r"[ \t]{2,}", " ", bare))
+    bare = re.sub(r"[,;:]+(?=[.!?])", "", bare).strip().lstrip(",;: ")
+    if bare[:1].islower() and _CITING.match(text.lstrip()):
+        bare = bare[:1].upper() + bare[1:]  # "According to [1], the truce…" begins a sentence
+    return bare
 
 
 def split_claims(answer: str) -> list[ClaimText]:
     """Sentences, and clauses of a sentence that cite different passages, each with its markers."""
     claims: list[ClaimText] = []
     for start, end in sentence_spans(answer):
-        sentence = answer[start:end]
+        sentence = _JOINED_MARKERS.sub("]", answer[start:end])
         for clause in _clauses(sentence):
             text = strip_markers(clause)
             if len(_LETTERS.findall(text)) or _DIGITS.search(text):
@@ -139,6 +154,8 @@ def _clauses(sentence: str) -> list[str]:
     last = 0
     for m in MARKER.finditer(sentence):
         rest = sentence[m.end():]
+        if MARKER.match(rest.lstrip()):
+            continue  # a run of markers ("[1][2]") is cut after its last one
         if len(_LETTERS.findall(rest)) >= 3 and markers_of(rest):
             cut = m.end()
             out.append(sentence[last:cut])

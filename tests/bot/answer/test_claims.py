@@ -29,6 +29,19 @@ def test_markers_of_any_length_are_read_and_removed(marker):
     assert strip_markers(f"498 days {marker}.") == "498 days."
 
 
+@pytest.mark.parametrize(("answer", "claims"), [
+    ("According to [1], 24 hostages are believed to be alive.", [("24 hostages are believed to be alive.", [1])]),
+    ("according to [2], the truce collapsed in March.", [("The truce collapsed in March.", [2])]),
+    ("The truce collapsed in March, according to [2].", [("The truce collapsed in March.", [2])]),
+    ("Based on [1] and [2], he was held for 498 days.", [("He was held for 498 days.", [1, 2])]),
+    ("Согласно [1], перемирие рухнуло в марте.", [("Перемирие рухнуло в марте.", [1])]),
+    ("He was held [1] [2], and his mother was freed in 2023 [3].",
+     [("He was held", [1, 2]), ("and his mother was freed in 2023.", [3])]),
+], ids=["lead", "lower-case-lead", "trailing", "two-markers", "russian", "run-of-markers"])
+def test_words_that_only_introduce_a_citation_go_with_its_marker(answer, claims):
+    assert [(c.text, c.markers) for c in split_claims(answer)] == claims
+
+
 def test_a_range_marker_cites_each_passage_of_the_range():
     assert markers_of("Held for 498 days [1-3], freed in February [2–3; 5].") == [1, 2, 3, 2, 3, 5]
     assert markers_of("A range of no real passages [1-999].") == [1, 999]  # not expanded
