@@ -2,6 +2,7 @@
 
     OPENAI_BASE_URL=http://127.0.0.1:18080/v1 LLM_MODEL=qwen2.5-coder-1.5b python -m benchmarks.llm_real
     python -m benchmarks.llm_real --label 1.5b --replay      # re-score recorded replies (no model needed)
+    python -m benchmarks.llm_real --sets xquad-ru,xquad-en   # only some of the sets (names as in the table)
 
 The endpoint is LLM_BENCH_BASE_URL (else OPENAI_BASE_URL); without one the benchmark is skipped with a
 message. `../shared/tools/local-llm start 1.5b` serves a small real model on 127.0.0.1 for this (for
@@ -42,6 +43,7 @@ from benchmarks import qa_data
 from benchmarks.common import DEFAULT_WORK, ROOT, Context, quiet_logs, say, settings_for
 
 PER_SET = 30
+SETS = ("first-fair", "first-refusal", "xquad-en", "xquad-ru", "squad2-unanswerable")
 TOP_K = 3  # as in issue 10's trial: a 1.5b model on 2 cores reads ~20 prompt tokens/s
 GENEROUS = 300.0
 _NONCE = re.compile(r"\b[0-9a-f]{16}\b")
@@ -131,7 +133,9 @@ def _questions(n: int):
     return xq, [picked[(i, "en")] for i in ids], [picked[(i, "ru")] for i in ids], sq, sq_pick
 
 
-def run(ctx: Context, label: str = "latest", replay: bool = False, per_set: int | None = None) -> dict:
+def run(ctx: Context, label: str = "latest", replay: bool = False, per_set: int | None = None,
+        sets: frozenset[str] = frozenset()) -> dict:
+    """`sets`: only these of SETS (default: all)."""
     from bot.evaluation.testset import load_cases
 
     if ctx.quick and not os.environ.get("LLM_BENCH_BASE_URL"):  # `make test` runs the quick mode: no model
@@ -153,9 +157,10 @@ def run(ctx: Context, label: str = "latest", replay: bool = False, per_set: int 
             ("first", _copy_corpus), ("xquad", xq.write_corpus), ("squad2", sq.write_corpus))}
         fair = [c for c in cases if not c.expect_refusal]
         refusals = [c for c in cases if c.expect_refusal]
-        jobs = _interleave(
-            [("first", c) for c in fair], [("xquad", q) for q in xq_ru], [("squad2", q) for q in sq_pick],
-            [("xquad", q) for q in xq_en], [("first", c) for c in refusals])
+        jobs = _interleave(*(jobs for key, jobs in (
+            ("first-fair", [("first", c) for c in fair]), ("xquad-ru", [("xquad", q) for q in xq_ru]),
+            ("squad2-unanswerable", [("squad2", q) for q in sq_pick]), ("xquad-en", [("xquad", q) for q in xq_en]),
+            ("first-refusal", [("first", c) for c in refusals])) if not sets or key in sets))
         for i, (name, item) in enumerate(jobs, 1):  # interleaved: a run cut short still covers every set
             if mode == "offline" and i not in answered:
                 continue  # side by side: the same questions
@@ -348,10 +353,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--replay", action="store_true", help="answer from the recorded replies only")
     parser.add_argument("--quick", action="store_true", help="3 questions per set")
     parser.add_argument("--per-set", type=int, help=f"XQuAD/SQuAD questions per set (default {PER_SET})")
+    parser.add_argument("--sets", help="only these sets, comma-separated: " + ", ".join(SETS))
     args = parser.parse_args(argv)
+    sets = frozenset(x.strip() for x in (args.sets or "").split(",") if x.strip())
+    if sets - set(SETS):
+        parser.error(f"unknown set(s) {', '.join(sorted(sets - set(SETS)))}; choose from {', '.join(SETS)}")
     quiet_logs()
     ctx = Context(quick=args.quick, work=DEFAULT_WORK.resolve())
-    result = run(ctx, args.label, args.replay, args.per_set)
+    result = run(ctx, args.label, args.replay, args.per_set, sets)
     if "skipped" in result:
         print(f"llm_real skipped: {result['skipped']}")
         return 0
