@@ -154,10 +154,12 @@ class ClaimAligner:
         script = script_of(claim.text)
         best: tuple[float, int] | None = None
         near_miss: tuple[float, list[str]] | None = None
+        closest = (-math.inf, 0.0, self.min_similarity)  # (similarity - needed, similarity, needed)
         for i, unit in enumerate(units):
             sim = float(sims[i])
             same = unit.evidence.script == script
             needed = self.min_similarity + (0.0 if same else CROSS_SCRIPT)
+            closest = max(closest, (sim - needed, sim, needed))
             lacking = missing(claim_facts, unit.evidence) + apart(claim_facts, unit.evidence)
             if not lacking and sim >= needed:
                 lacking = unplaced(claim_facts, unit.evidence, article_of(unit.passage))
@@ -177,7 +179,7 @@ class ClaimAligner:
             return Supported(claim, units[best[1]], float(sims[best[1]]))
         if near_miss is not None:
             return "facts: " + ", ".join(near_miss[1][:3]) + " not in the closest evidence"
-        return f"similarity: {float(sims.max()):.3f} < {self.min_similarity:.3f} to any evidence"
+        return f"similarity: {closest[1]:.3f} < {closest[2]:.3f} to any evidence"
 
     @staticmethod
     def _bonus(unit: Unit, claim: ClaimText, retrieved: list[Retrieved]) -> float:

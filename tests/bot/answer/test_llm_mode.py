@@ -312,3 +312,14 @@ def test_a_claim_naming_a_place_the_article_never_names_is_dropped(server, llm_e
     assert result.answer == "He was held in Gaza for 498 days [1]."
     [dropped] = result.dropped_claims
     assert dropped.text == "Putin met him in the Kremlin Hall." and "hall nowhere in its article" in dropped.reason
+
+
+def test_a_claim_dropped_for_similarity_names_the_threshold_it_missed(server, make_engine):
+    """A Russian claim beside English evidence needs the cross-script margin more: the reason names that."""
+    engine = make_engine(answer_mode="llm", openai_base_url=server.base_url, openai_api_key="sk-test",
+                         llm_timeout=60, llm_max_retries=0, claim_min_similarity=0.97)
+    server.enqueue(citing("498 days", lambda n: reply(
+        f"Саша Труфанов провёл в плену в Газе 498 дней [{n}].", (n, "he was held in Gaza for 498 days"))))
+    result = engine.ask("Сколько дней Саша Труфанов провёл в плену?")
+    [dropped] = result.dropped_claims
+    assert dropped.reason.startswith("similarity: ") and dropped.reason.endswith(" < 0.990 to any evidence")
