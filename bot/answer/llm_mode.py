@@ -15,7 +15,6 @@ breaker), the user gets the offline answer with a short notice: there is always 
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import secrets
@@ -93,8 +92,7 @@ class LLMMode(AnswerMode):
             {"role": "system", "content": self.prompts.system},
             {"role": "user", "content": self.prompts.answer.format(
                 passages=render_passages(retrieved, nonce), question=asked.standalone.replace(nonce, ""),
-                nonce=nonce, language=language_name(asked.tr.language),
-                example_answer=json.dumps(example_answer(asked.tr), ensure_ascii=False))},
+                nonce=nonce, language=language_name(asked.tr.language))},
         ]
 
     # --- what is accepted ------------------------------------------------------------------
@@ -173,13 +171,6 @@ def unverified_notice(tr: Texts) -> str:
 
 def partly_unsupported_notice(tr: Texts) -> str:
     return tr.gettext("Parts of the language model's answer that the articles don't support were left out.")
-
-
-def example_answer(tr: Texts) -> str:
-    """The answer of the prompt's example, in the reply language: small models copy the example's language more
-    readily than they follow "write in Russian" beside English passages."""
-    # TRANSLATORS: the example answer the language model is shown; keep the date and the [2]
-    return tr.gettext("The bridge reopened on 3 May [2].")
 
 
 def language_name(code: str) -> str:
