@@ -7,10 +7,11 @@ For every claim (bot.answer.claims.split_claims) the candidates are
 A candidate supports the claim when it contains the claim's facts (numbers, months, names, quoted
 phrases: bot.answer.claims.missing; a name it holds in part must have its other words somewhere in the
 article: claims.unplaced), when in the same script at least MIN_COVERAGE of the claim's content
-words (stems, weighted by their IDF over the passages' sentences), AND the claim is semantically close
-to it: cosine similarity of the engine's embedder (claim embedded as a query, article text as passages;
-sentence vectors come from the catalogue, so only the claim and the model's quotes are embedded) at
-least the calibrated threshold (a little more across scripts, where no words can be compared).
+words (stems, weighted by their IDF over the passages' sentences) — across scripts, where no words can be
+compared, at least one of the claim's numbers, dates or names (claims.anchored) —, AND the claim is
+semantically close to it: cosine similarity of the engine's embedder (claim embedded as a query, article
+text as passages; sentence vectors come from the catalogue, so only the claim and the model's quotes are
+embedded) at least the calibrated threshold (a little more across scripts).
 Among the supporting candidates the closest wins (similarity, plus a little for the share of the claim's
 words; the model's own quote and the passages the claim cites win near ties): when a sentence of the passages supports the claim better than the model's
 quote, that sentence is shown (re-anchored). A claim nothing supports is dropped, with the reason.
@@ -30,7 +31,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from bot.answer.claims import ClaimText, EvidenceText, apart, facts, missing, script_of, split_claims, unplaced
+from bot.answer.claims import (ClaimText, EvidenceText, anchored, apart, facts, missing, script_of, split_claims,
+                               unplaced)
 from bot.answer.evidence import word_keys
 from bot.answer.quotes import locate_quote
 from bot.answer.reply import Reply, quote_parts
@@ -45,7 +47,8 @@ log = logging.getLogger(__name__)
 _NAME = re.compile(r"\b[^\W\d_a-zß-ÿа-яё][\w'’-]*")
 
 #: calibrated minimum claim–evidence cosine similarity per embedder (see benchmarks.claims_calibration); a
-#: claim in another script than its evidence (a Russian claim, an English article) needs CROSS_SCRIPT more
+#: claim in another script than its evidence (a Russian claim, an English article) needs CROSS_SCRIPT more and
+#: one of its facts there (claims.anchored)
 MIN_SIMILARITY = {"local:multilingual-e5-small": 0.83}
 #: for embedders nobody calibrated (MiniLM, OpenAI-compatible endpoints): e5's value; set CLAIM_MIN_SIMILARITY
 DEFAULT_MIN_SIMILARITY = 0.83
@@ -161,6 +164,8 @@ class ClaimAligner:
             needed = self.min_similarity + (0.0 if same else CROSS_SCRIPT)
             closest = max(closest, (sim - needed, sim, needed))
             lacking = missing(claim_facts, unit.evidence) + apart(claim_facts, unit.evidence)
+            if not same and not lacking and not anchored(claim_facts, unit.evidence):
+                lacking.append("anchor (no number, date or name of the claim in this evidence of another script)")
             if not lacking and sim >= needed:
                 lacking = unplaced(claim_facts, unit.evidence, article_of(unit.passage))
             coverage = sum(weights[k] for k in claim_keys & unit.keys) / total if same and claim_keys else 0.0

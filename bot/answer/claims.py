@@ -282,6 +282,13 @@ def missing(claim: Facts, evidence: EvidenceText) -> list[str]:
     return out
 
 
+def anchored(claim: Facts, evidence: EvidenceText) -> bool:
+    """The claim states a number, month or name that the evidence holds — across scripts the only words of a
+    claim that can be compared with its evidence (call it on a claim whose facts `missing` found there)."""
+    return bool(claim.numbers or claim.months) or any(
+        _name_in(n, evidence.words, cross=n.script != evidence.script) for n in claim.names)
+
+
 def apart(claim: Facts, evidence: EvidenceText) -> list[str]:
     """The claim's names of several words whose words the evidence has, but not together: "the Central Valley
     Freeway" is not one name in "…the California Central Valley. State Route 168, the Sierra Freeway…".

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.answer.claims import (EvidenceText, apart, facts, markers_of, missing, split_claims, strip_markers,
+from bot.answer.claims import (EvidenceText, anchored, apart, facts, markers_of, missing, split_claims, strip_markers,
                                unplaced)
 
 ARTICLE = ("Russian President Vladimir Putin met Wednesday evening with freed hostage Sasha Troufanov at the Kremlin "
@@ -141,3 +141,16 @@ def test_a_capitalised_first_word_is_a_name_only_when_it_is_one_elsewhere():
 
 def test_references_to_the_prompts_passages_are_not_facts():
     assert lacking("According to passage 1, he was held in Gaza for 498 days.") == []
+
+
+def test_a_claim_is_anchored_in_evidence_of_another_script_by_a_number_month_or_name_found_there():
+    evidence = EvidenceText.of("Russian President Vladimir Putin met Troufanov in March; he was held for 498 days.", "en")
+
+    def anchored_in(claim: str) -> bool:
+        found = facts(claim, "ru", claim)
+        return not missing(found, evidence) and anchored(found, evidence)
+
+    assert anchored_in("Он провёл в плену 498 дней.")
+    assert anchored_in("Его принял Путин.")
+    assert anchored_in("Они встретились в марте.")
+    assert not anchored_in("Его освободили благодаря хорошим отношениям.")

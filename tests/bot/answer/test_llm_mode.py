@@ -309,6 +309,21 @@ def test_a_claim_naming_a_place_the_article_never_names_is_dropped(server, llm_e
     assert dropped.text == "Putin met him in the Kremlin Hall." and "hall nowhere in its article" in dropped.reason
 
 
+def test_a_claim_in_another_script_than_its_evidence_needs_a_number_date_or_name_there(server, llm_engine):
+    """Across scripts no words can be compared: a Russian claim beside English evidence is shown only when one of
+    its facts anchors it there (the 1.5B model's Russian claims without one included plain nonsense)."""
+    server.enqueue(citing("498 days", lambda n: reply(
+        f"Его освободили благодаря давним хорошим отношениям с палестинским народом [{n}]. "
+        f"Он провёл в плену в Газе 498 дней [{n}].",
+        (n, "he was held in Gaza for 498 days"),
+        (n, "The fact that you managed to go free is the result of the fact that Russia has stable, long-term "
+            "relations with the Palestinian people"))))
+    result = llm_engine.ask("Сколько дней Саша Труфанов провёл в плену?")
+    assert result.mode == "llm" and "498" in result.answer and "отношениям" not in result.answer
+    [dropped] = result.dropped_claims
+    assert dropped.text.startswith("Его освободили") and "anchor" in dropped.reason
+
+
 def test_a_claim_dropped_for_similarity_names_the_threshold_it_missed(server, make_engine):
     """A Russian claim beside English evidence needs the cross-script margin more: the reason names that."""
     engine = make_engine(answer_mode="llm", openai_base_url=server.base_url, openai_api_key="sk-test",
