@@ -157,7 +157,7 @@ def run(ctx: Context, label: str = "latest", replay: bool = False, per_set: int 
             ("first", _copy_corpus), ("xquad", xq.write_corpus), ("squad2", sq.write_corpus))}
         fair = [c for c in cases if not c.expect_refusal]
         refusals = [c for c in cases if c.expect_refusal]
-        jobs = _interleave(*(jobs for key, jobs in (
+        jobs = _interleave(*(items for key, items in (
             ("first-fair", [("first", c) for c in fair]), ("xquad-ru", [("xquad", q) for q in xq_ru]),
             ("squad2-unanswerable", [("squad2", q) for q in sq_pick]), ("xquad-en", [("xquad", q) for q in xq_en]),
             ("first-refusal", [("first", c) for c in refusals])) if not sets or key in sets))

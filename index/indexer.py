@@ -192,8 +192,8 @@ class Indexer:
 
     # --- steps ------------------------------------------------------------------
     def _write(self, todo: list[tuple[Article, ArticleInfo | None]], report: IndexReport, progress: bool) -> None:
-        """Chunk, embed and write each article in turn: an article's chunks exist only while it is written (a
-        year's chunks at once would be ~150 MB of the run's peak)."""
+        """Chunk, embed and write each article in turn: an article's chunks exist only while it is written (the
+        whole run's chunks at once would grow the run's memory with the size of the archive)."""
         bar = _progress(progress)
         recent = RecentVectors(_RECENT_SENTENCES)
         with bar or nullcontext():
