@@ -150,7 +150,7 @@ def run(ctx: Context, label: str = "latest", replay: bool = False, per_set: int 
     if ctx.quick:
         cases = cases[:3] + [c for c in cases if c.expect_refusal][:1]
     records: list[dict] = []
-    out = ctx.folder("llm_real") / f"records-{label}{'-replay' if replay else ''}.jsonl"
+    out = ctx.folder("llm_real") / f"records-{label}{_suffix(replay, sets)}.jsonl"
     answered: set[int] = set()  # jobs the LLM mode answered (all, unless a replay of a cut-short recording)
     for mode in ("llm", "offline"):
         engines = {name: _engine(ctx, name, write, mode, label, replay) for name, write in (
@@ -190,6 +190,11 @@ def run(ctx: Context, label: str = "latest", replay: bool = False, per_set: int 
     return {"label": label, "model": os.environ.get("LLM_MODEL", ""), "summary": summary, "sample": sample,
             "dropped_reasons": dict(Counter(_reason(d["reason"]) for r in records for d in r["dropped"])),
             "records": str(out)}
+
+
+def _suffix(replay: bool, sets: frozenset[str]) -> str:
+    """Of a run's records and result files: a replay's, or some sets', never overwrite a full run's."""
+    return ("-replay" if replay else "") + ("-" + "+".join(sorted(sets)) if sets else "")
 
 
 def _interleave(*lists: list) -> list:
@@ -370,7 +375,8 @@ def main(argv: list[str] | None = None) -> int:
     for i, s in enumerate(result["sample"], 1):
         print(f"{i:2}. [{s['set']}] Q: {s['question']}\n    claim: {s['claim']}\n    quotes: "
               + " | ".join(q[:300] for q in s["quotes"]) + f"\n    automatic check: {'ok' if s['auto'] else 'FAILED'}")
-    (ctx.folder("llm_real") / f"result-{args.label}{'-replay' if args.replay else ''}.json").write_text(json.dumps(result, ensure_ascii=False, indent=1))
+    (ctx.folder("llm_real") / f"result-{args.label}{_suffix(args.replay, sets)}.json").write_text(
+        json.dumps(result, ensure_ascii=False, indent=1))
     return 0
 
 

@@ -107,6 +107,8 @@ def run_index(
 
 
 class Indexer:
+    """One index run (`run` once: a model the run owns is let go before its end)."""
+
     def __init__(self, settings: IndexSettings, embedder: Embedder, store: Store, *, owns_embedder: bool = False) -> None:
         self.settings = settings
         self.embedder: Embedder | None = embedder
@@ -118,6 +120,8 @@ class Indexer:
         self._unsigned: list[str] = []  # indexed articles without a story signature (an older index)
 
     def run(self, paths: Sequence[Path] | None, *, rebuild: bool, progress: bool) -> IndexReport:
+        if self.embedder is None:
+            raise RuntimeError("an Indexer runs once: its model was let go at the end of its run")
         started = time.perf_counter()
         report = IndexReport()
         root = self.settings.corpus_dir
@@ -140,11 +144,10 @@ class Indexer:
                 todo.append((article, info))
 
         self._write(todo, report, progress)
-        del todo
         if self._owns_embedder:
             self.embedder = None  # the model's memory goes before the catalogue step needs its own
         self._delete_missing(existing, articles, failures, paths, root, report)
-        del articles
+        del articles  # the loaded bodies: not needed by the end-of-run steps
         regrouped = self._settle_stories(existing, report)
 
         changed = bool(report.added or report.updated or report.deleted or rebuild or regrouped)

@@ -8,7 +8,7 @@ A candidate supports the claim when it contains the claim's facts (numbers, mont
 phrases: bot.answer.claims.missing; a name it holds in part must have its other words somewhere in the
 article: claims.unplaced), when in the same script at least MIN_COVERAGE of the claim's content
 words (stems, weighted by their IDF over the passages' sentences) — across scripts, where no words can be
-compared, at least one of the claim's numbers, dates or names (claims.anchored) —, AND the claim is
+compared, at least one of the claim's numbers, months or names (claims.anchored) —, AND the claim is
 semantically close to it: cosine similarity of the engine's embedder (claim embedded as a query, article
 text as passages; sentence vectors come from the catalogue, so only the claim and the model's quotes are
 embedded) at least the calibrated threshold (a little more across scripts).
@@ -124,14 +124,14 @@ class ClaimAligner:
         asked = word_keys(_NAME.sub(" ", context)) & set().union(*sentence_keys) if sentence_keys else set()
         supported: list[Supported] = []
         dropped: list[DroppedClaim] = []
-        articles: dict[int, EvidenceText] = {}
+        articles: dict[str, EvidenceText] = {}  # by article id: passages often share one
 
         def article_of(passage: int) -> EvidenceText:
-            if passage not in articles:
-                row = retrieved[passage].row
+            row = retrieved[passage].row
+            if row.article_id not in articles:
                 text = f"{row.title}\n{self.article_text(row.article_id)}"
-                articles[passage] = EvidenceText.of(text, _language(text))
-            return articles[passage]
+                articles[row.article_id] = EvidenceText.of(text, _language(text))
+            return articles[row.article_id]
 
         for claim in claims:
             sims = matrix @ self.embedder.embed_query(claim.text)
@@ -165,7 +165,7 @@ class ClaimAligner:
             closest = max(closest, (sim - needed, sim, needed))
             lacking = missing(claim_facts, unit.evidence) + apart(claim_facts, unit.evidence)
             if not same and not lacking and not anchored(claim_facts, unit.evidence):
-                lacking.append("anchor (no number, date or name of the claim in this evidence of another script)")
+                lacking.append("anchor (no number, month or name of the claim in this evidence of another script)")
             if not lacking and sim >= needed:
                 lacking = unplaced(claim_facts, unit.evidence, article_of(unit.passage))
             coverage = sum(weights[k] for k in claim_keys & unit.keys) / total if same and claim_keys else 0.0

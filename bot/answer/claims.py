@@ -1,7 +1,8 @@
 """An LLM answer as claims, and the facts each claim states that its evidence must contain.
 
 `split_claims(answer)` cuts the answer into sentences, and a sentence into clauses where it cites
-several passages ("498 days [1], and his mother was freed in 2023 [2]."), each with its `[n]` markers.
+several passages ("498 days [1], and his mother was freed in 2023 [2]."), each with its `[n]` markers;
+words that only introduce a citation ("According to [1], …") go with its markers.
 
 `facts(claim, language)` are what the claim asserts in language-independent tokens:
 - numbers and years (digits; "1,000" = "1 000" = "1000"; the number words two to twelve and the tens in
@@ -14,7 +15,9 @@ several passages ("498 days [1], and his mother was freed in 2023 [2]."), each w
 `missing(facts, evidence)` lists what the evidence does not contain; `apart(facts, evidence)` the names of
 several words that the evidence has only in pieces ("Central Valley … Sierra Freeway" is no "Central Valley
 Freeway"); `unplaced(facts, evidence, article)` the names the evidence holds in part with a word that the
-whole article lacks ("Alpha Prize Problems" for "Millennium Prize Problems"). Numbers, months and phrases must be
+whole article lacks ("Alpha Prize Problems" for "Millennium Prize Problems"); `anchored(facts, evidence)`
+whether one of the claim's numbers, months or names is in it (what a claim in another script than its
+evidence must have, since no other words can be compared). Numbers, months and phrases must be
 there exactly; a name in the evidence's own script must be there (fuzzily: ≥ 80, the same first letter,
 as bot.answer.evidence matches names); a name the model transliterated from another script is matched
 against the article's spelling after transliteration (inflection endings stripped, fuzzy ≥ 75 or a shared
@@ -96,6 +99,7 @@ class Facts:
     names: list[Name] = field(default_factory=list)
     phrases: list[str] = field(default_factory=list)
     words: frozenset[str] = frozenset()  # the claim's words, folded (to find the evidence's sentence it restates)
+    latin_words: frozenset[str] = frozenset()  # its Latin-script words, folded, when it is in another script
 
 
 def script_of(text: str) -> str:
@@ -115,18 +119,21 @@ def markers_of(text: str) -> list[int]:
     return out
 
 
-#: words that only introduce a citation ("According to [1], …", "…, согласно [2]"): they go with the marker
-_CITING = re.compile(r"(?<![^\W\d_])(?:according to|as (?:stated|reported|mentioned|noted|said) in|based on|"
-                     r"согласно|по данным|según|de acuerdo con|selon|laut|secondo|segundo)\s+(?=\[\s*\d)",
-                     re.IGNORECASE)
-
-#: "[1] and [2]", "[1], [3]": markers joined by a word or a comma (read as one run of markers)
-_JOINED_MARKERS = re.compile(r"\]\s*(?:,|and|и|y|et|und|e)\s*(?=\[[\d\s,;\-–]+\]\s*(?:[,.;:!?]|$))", re.IGNORECASE)
+_MARKER_TEXT = r"\[\s*\d{1,3}(?:\s*[,;\-–]\s*\d{1,3})*\s*\]"  # MARKER's pattern
+#: markers joined by a comma or a word ("[1] and [2]", "[1], [3]") are one run of markers ("[1][2]")
+_JOINED = re.compile(rf"({_MARKER_TEXT})\s*(?:,|and|и|y|et|und|e)\s*(?={_MARKER_TEXT})", re.IGNORECASE)
+#: words that only introduce a citation, with its run of markers and the comma after it ("According to [1], …",
+#: "…, согласно [2]."): they are no part of the claim. Not when words follow the markers ("based on [1] a novel").
+_CITING = re.compile(
+    r"(?<![^\W\d_])(?:according to|as (?:stated|reported|mentioned|noted|said) in|based on|согласно|по данным|"
+    rf"según|de acuerdo con|selon|laut|secondo|segundo)\s+(?:{_MARKER_TEXT}\s*)+(?:[,:]\s*|(?=[.;!?]|$))",
+    re.IGNORECASE)
 
 
 def strip_markers(text: str) -> str:
     """The text without its citation markers, nor the words that only introduced one."""
-    bare = MARKER.sub("", _CITING.sub("", _JOINED_MARKERS.sub("]", text)))
+    text = _JOINED.sub(r"\1", text)
+    bare = MARKER.sub("", _CITING.sub("", text))
     bare = re.sub(r"\s+([.,;:!?])", r"\1", re.sub(r"[ \t]{2,}", " ", bare))
     bare = re.sub(r"[,;:]+(?=[.!?])", "", bare).strip().lstrip(",;: ")
     if bare[:1].islower() and _CITING.match(text.lstrip()):
@@ -138,7 +145,7 @@ def split_claims(answer: str) -> list[ClaimText]:
     """Sentences, and clauses of a sentence that cite different passages, each with its markers."""
     claims: list[ClaimText] = []
     for start, end in sentence_spans(answer):
-        sentence = _JOINED_MARKERS.sub("]", answer[start:end])
+        sentence = _JOINED.sub(r"\1", answer[start:end])
         for clause in _clauses(sentence):
             text = strip_markers(clause)
             if len(_LETTERS.findall(text)) or _DIGITS.search(text):
@@ -152,10 +159,13 @@ def _clauses(sentence: str) -> list[str]:
     """Cut after a marker followed by more words of the same sentence ("A [1], and B [2].")."""
     out: list[str] = []
     last = 0
+    leads = [m.span() for m in _CITING.finditer(sentence)]
     for m in MARKER.finditer(sentence):
         rest = sentence[m.end():]
         if MARKER.match(rest.lstrip()):
             continue  # a run of markers ("[1][2]") is cut after its last one
+        if any(a <= m.start() < b for a, b in leads):
+            continue  # "According to [1], …" cites the words that follow
         if len(_LETTERS.findall(rest)) >= 3 and markers_of(rest):
             cut = m.end()
             out.append(sentence[last:cut])
@@ -178,6 +188,8 @@ def facts(claim: str, language: str, context: str = "") -> Facts:
     out.months = months_in(claim, language)
     out.phrases = [m.group(1).strip() for m in _QUOTED.finditer(claim)]
     out.words = frozenset(fold(w) for w in _LETTERS.findall(claim))
+    if script_of(claim) == "other":
+        out.latin_words = frozenset(fold(w) for w in _LETTERS.findall(claim) if _LATIN.match(w))
     if language not in NO_NAMES:
         out.names = _names(claim, context)
     return out
@@ -284,9 +296,12 @@ def missing(claim: Facts, evidence: EvidenceText) -> list[str]:
 
 def anchored(claim: Facts, evidence: EvidenceText) -> bool:
     """The claim states a number, month or name that the evidence holds — across scripts the only words of a
-    claim that can be compared with its evidence (call it on a claim whose facts `missing` found there)."""
+    claim that can be compared with its evidence (call it on a claim whose facts `missing` found there). In a
+    language without capital letters (Chinese, Arabic, Hebrew…: no names are read) a Latin-script word of the
+    claim found in the evidence counts as a name ("Tesla" in a Chinese sentence)."""
     return bool(claim.numbers or claim.months) or any(
-        _name_in(n, evidence.words, cross=n.script != evidence.script) for n in claim.names)
+        _name_in(n, evidence.words, cross=n.script != evidence.script) for n in claim.names) or any(
+        len(w) >= 4 and w not in STOPWORDS and w in evidence.words for w in claim.latin_words)
 
 
 def apart(claim: Facts, evidence: EvidenceText) -> list[str]:
@@ -325,7 +340,9 @@ def unplaced(claim: Facts, evidence: EvidenceText, article: EvidenceText) -> lis
         absent = [f for f in name.forms if not _word_in(f, evidence.words, cross=False)]
         if not absent or len(absent) == len(name.forms):
             continue  # all there, or `missing` reports the name
-        nowhere = [f for f in absent if not _word_in(f, article.words, cross=False)]
+        capitalised = {f for w in name.text.split() for p in re.split(r"[-'’]", w) if p[:1].isupper()
+                       for f in _forms(p)}  # "run" of "Hamas-run" is no word of a name
+        nowhere = [f for f in absent if f in capitalised and not _word_in(f, article.words, cross=False)]
         if nowhere:
             out.append(f"name {name.text} ({', '.join(nowhere)} nowhere in its article)")
     return out

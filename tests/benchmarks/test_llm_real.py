@@ -1,5 +1,7 @@
 """The real-model benchmark: skipped with a message without an endpoint; its automatic support check."""
 
+import pytest
+
 from benchmarks import llm_real
 from benchmarks.common import Context
 
@@ -24,3 +26,11 @@ def test_the_automatic_check_wants_the_claims_digits_names_and_stated_answer_in_
     assert not llm_real.auto_supported("He was held in Gaza for 489 days.", quote, ())
     assert not llm_real.auto_supported("He was held by Hamas in Gaza.", quote, ())
     assert not llm_real.auto_supported("He was held in Gaza for 498 days in Rafah.", quote, ("Rafah",))
+
+
+def test_an_unknown_set_is_refused_by_name_and_some_sets_keep_their_own_files(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        llm_real.main(["--sets", "xquad-en,xquad-fr"])
+    assert exit_info.value.code == 2 and "unknown set(s) xquad-fr" in capsys.readouterr().err
+    assert llm_real._suffix(False, frozenset()) == ""
+    assert llm_real._suffix(True, frozenset({"xquad-ru", "xquad-en"})) == "-replay-xquad-en+xquad-ru"

@@ -15,9 +15,10 @@ import numpy as np
 import pytest
 from filelock import FileLock
 
+import index.indexer as indexer_module
 from index.catalog import Catalog
 from index.errors import EmbeddingError, IndexBusyError
-from index.indexer import Indexer, index_lock, run_index
+from index.indexer import index_lock, run_index
 from index.models import IndexReport
 from index.settings import IndexSettings
 from index.store import Store
@@ -77,30 +78,26 @@ def test_first_run_adds_and_a_second_run_embeds_nothing(settings: IndexSettings,
 
 def test_a_model_the_run_built_is_let_go_before_the_end_of_run_catalogue(settings: IndexSettings, corpus_dir: Path,
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    """The end-of-run catalogue step needs no model: a model the run built itself (`newsbot index`) is freed
-    before it, so the two never add up in the run's peak memory; a caller's model (the bot's) is left alone."""
+    """The end-of-run catalogue step needs no model: the one `newsbot index` builds is freed before it, so the two
+    never add up in the run's peak memory."""
     write_news_corpus(corpus_dir, 2)
+    built: list[weakref.ref] = []
     alive_at_snapshot: list[bool] = []
-    snapshot = Catalog.snapshot
 
-    def observed(store: Store, cache_dir: Path) -> None:
+    def build(_settings: IndexSettings) -> HashingEmbedder:
+        model = HashingEmbedder()
+        built.append(weakref.ref(model))
+        return model
+
+    def observed(store: Store, cache_dir: Path, snapshot=Catalog.snapshot) -> None:
         gc.collect()
-        alive_at_snapshot.append(model() is not None)
+        alive_at_snapshot.append(built[0]() is not None)
         snapshot(store, cache_dir)
 
+    monkeypatch.setattr(indexer_module, "build_embedder", build)
     monkeypatch.setattr(Catalog, "snapshot", observed)
-    owned = HashingEmbedder()
-    model = weakref.ref(owned)
-    indexer = Indexer(settings, owned, Store.open(settings), owns_embedder=True)
-    del owned
-    report = indexer.run(None, rebuild=False, progress=False)
-    assert report.ok and report.chunks_added == 2 and alive_at_snapshot == [False]
-
-    write_news_corpus(corpus_dir, 3)
-    callers = HashingEmbedder()
-    model = weakref.ref(callers)
-    assert run_index(settings, embedder=callers).added == ["news-002.txt"]
-    assert alive_at_snapshot == [False, True]
+    report = run_index(settings)
+    assert report.ok and report.chunks_added == 2 and len(built) == 1 and alive_at_snapshot == [False]
 
 
 def test_a_changed_article_replaces_its_chunks_reusing_unchanged_vectors(make_settings, corpus_dir: Path,

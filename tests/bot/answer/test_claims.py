@@ -37,7 +37,13 @@ def test_markers_of_any_length_are_read_and_removed(marker):
     ("Согласно [1], перемирие рухнуло в марте.", [("Перемирие рухнуло в марте.", [1])]),
     ("He was held [1] [2], and his mother was freed in 2023 [3].",
      [("He was held", [1, 2]), ("and his mother was freed in 2023.", [3])]),
-], ids=["lead", "lower-case-lead", "trailing", "two-markers", "russian", "run-of-markers"])
+    ("According to [1] and [2] and [3], he left the city.", [("He left the city.", [1, 2, 3])]),
+    ("According to [1], the truce collapsed in March [2].", [("The truce collapsed in March.", [1, 2])]),
+    ("He was held [1], and according to [2], the truce collapsed.",
+     [("He was held", [1]), ("and the truce collapsed.", [2])]),
+    ("The film is based on [1] a novel.", [("The film is based on a novel.", [1])]),
+], ids=["lead", "lower-case-lead", "trailing", "two-markers", "russian", "run-of-markers", "three-markers",
+        "lead-and-end-marker", "lead-in-second-clause", "words-after-the-marker"])
 def test_words_that_only_introduce_a_citation_go_with_its_marker(answer, claims):
     assert [(c.text, c.markers) for c in split_claims(answer)] == claims
 
@@ -112,6 +118,8 @@ def test_a_name_the_evidence_holds_in_part_needs_its_other_words_somewhere_in_th
     assert unplaced_in("Sasha Troufanov was held for 498 days.", surname, EvidenceText.of(surname, "en")) == [
         "name Sasha Troufanov (sasha nowhere in its article)"]
     assert unplaced_in("Саша Труфанов провёл в Газе 498 дней.", surname, EvidenceText.of(surname, "en")) == []
+    ministry = "The Hamas-controlled health ministry said so."
+    assert unplaced_in("The Hamas-run health ministry said so.", ministry, EvidenceText.of(ministry, "en")) == []
 
 
 def test_a_namesake_in_the_evidence_is_another_person():
@@ -154,3 +162,6 @@ def test_a_claim_is_anchored_in_evidence_of_another_script_by_a_number_month_or_
     assert anchored_in("Его принял Путин.")
     assert anchored_in("Они встретились в марте.")
     assert not anchored_in("Его освободили благодаря хорошим отношениям.")
+    tesla = EvidenceText.of("Tesla designed the illumination systems the company installed.", "en")
+    chinese = facts("照明系统是 Tesla 设计的。", "zh")  # no names are read in Chinese: a Latin word anchors it
+    assert anchored(chinese, tesla) and not anchored(facts("照明系统是公司设计的。", "zh"), tesla)
