@@ -126,7 +126,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "Chroma server (empty CHROMA_HOST: the embedded store at CHROMA_PATH)": ("chroma_host", "chroma_port", "collection"),
     "Limits of what is indexed": ("max_file_bytes", "max_chunks_per_article"),
     "Chunking": ("chunk_size", "chunk_overlap"),
-    "Embeddings": ("embed_backend", "embed_model", "embed_batch_size", "embed_base_url", "embed_api_key",
+    "Embeddings": ("embed_backend", "embed_model", "embed_batch_size", "embed_batch_tokens", "embed_base_url", "embed_api_key",
                    "index_nice"),
     "Near-duplicate articles (story groups)": ("near_duplicate_threshold", "near_duplicate_containment"),
     "Retrieval": ("top_k", "candidates", "chunk_similarity_weight", "bm25_weight", "bm25_weight_other",

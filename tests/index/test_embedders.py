@@ -194,6 +194,47 @@ def test_a_backend_returning_the_wrong_dimension_is_an_error() -> None:
         _WrongDim().embed_query("a")
 
 
+class _Recording(Embedder):
+    """Vectors that identify their text, and the calls made."""
+
+    name, dim, max_tokens = "test:recording", 4, 256
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.calls: list[list[str]] = []
+
+    def _embed(self, texts: list[str], is_query: bool) -> np.ndarray:
+        self.calls.append(texts)
+        return np.array([[len(t), t.count("x"), 1.0, 0.0] for t in texts], dtype=np.float32)
+
+
+def test_passages_are_embedded_in_batches_of_similar_length_that_bound_the_padded_tokens() -> None:
+    """A batch of long texts takes the model's working memory to a peak its runtime keeps: long texts go in
+    smaller calls (at most EMBED_BATCH_TOKENS padded tokens), short ones fill a call, and the vectors come back
+    in the order of the texts."""
+    long = [f"{'x' * i} " + "word " * 300 for i in range(20)]  # ~380 tokens each, capped at 256
+    short = [f"{'x' * i} short sentence" for i in range(40)]
+    texts = [t for pair in zip(long, short) for t in pair] + short[20:]
+    embedder = _Recording(batch_size=32, batch_tokens=2048)
+
+    vectors = embedder.embed_passages(texts)
+
+    assert sorted(t for call in embedder.calls for t in call) == sorted(texts)
+    for call in embedder.calls:
+        assert len(call) <= 32 and (len(call) == 1 or len(call) * max(map(embedder.token_estimate, call)) <= 2048)
+    assert sorted(map(len, (c for c in embedder.calls if c[0] in long))) == [4, 8, 8]  # 2048 // 256 = 8 a call
+    assert [len(c) for c in embedder.calls if c[0] in short] == [32, 8]
+    expected = np.array([[len(t), t.count("x"), 1.0, 0.0] for t in texts], dtype=np.float32)
+    np.testing.assert_allclose(vectors, expected / np.linalg.norm(expected, axis=1, keepdims=True), rtol=1e-6)
+    assert embedder.embed_passages([]).shape == (0, 4)
+
+
+def test_a_text_longer_than_the_budget_is_embedded_alone() -> None:
+    embedder = _Recording(batch_size=32, batch_tokens=64)
+    embedder.embed_passages(["word " * 300, "word " * 300, "short"])
+    assert sorted(map(len, embedder.calls)) == [1, 1, 1]
+
+
 # --------------------------------------------------------------------------- OpenAI-compatible
 
 
@@ -222,7 +263,9 @@ def test_openai_backend_against_a_real_http_endpoint(server: FakeOpenAI) -> None
     np.testing.assert_allclose(embedder.embed_query(PARK), hash_embedding(PARK, 384), atol=1e-5)
 
     requests = server.embedding_requests
-    assert [r.json["input"] for r in requests[1:]] == [[KREMLIN, PARK], [RAIN], [PARK]]  # after the probe
+    batches = [r.json["input"] for r in requests[1:-1]]  # after the probe, before the question
+    assert all(len(b) <= 2 for b in batches) and sorted(t for b in batches for t in b) == sorted(PASSAGES)
+    assert requests[-1].json["input"] == [PARK]
     assert all(r.json["model"] == "fake-embedding" for r in requests)
     assert all(r.authorization for r in requests)  # the server demands the key: every request carried it
 
