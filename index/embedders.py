@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 import os
 import platform
+import re
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
@@ -35,6 +36,8 @@ from index.settings import DEFAULT_EMBED_BATCH_TOKENS, IndexSettings
 
 log = logging.getLogger(__name__)
 
+#: words and punctuation marks: a lower bound of a word-piece tokenizer's count
+_PIECES = re.compile(r"\w+|[^\w\s]")
 E5_MODEL = "multilingual-e5-small"
 MINILM_MODEL = "all-MiniLM-L6-v2"
 
@@ -66,7 +69,10 @@ class Embedder(ABC):
 
     def batches(self, texts: Sequence[str]) -> list[list[int]]:
         """The indices of `texts` in calls: shortest first, at most `batch_size` texts and `batch_tokens` padded
-        tokens (the longest text's estimate times the batch's size; a text alone may exceed it)."""
+        tokens (the longest text's estimate times the batch's size; a text alone may exceed it). A model of
+        unknown length limit (an endpoint: its memory is not this process's) gets `batch_size` texts in order."""
+        if self.max_tokens is None:
+            return [list(range(i, min(i + self.batch_size, len(texts)))) for i in range(0, len(texts), self.batch_size)]
         cost = [self.token_estimate(t) for t in texts]
         out: list[list[int]] = []
         current: list[int] = []
@@ -78,9 +84,9 @@ class Embedder(ABC):
         return out + [current] if current else out
 
     def token_estimate(self, text: str) -> int:
-        """A text's tokens, estimated without the tokenizer (UTF-8 bytes / 4, at least its words, plus the special
-        tokens), at most `max_tokens`."""
-        estimate = max(len(text.encode("utf-8")) // 4, len(text.split())) + 2
+        """A text's tokens, estimated without the tokenizer (UTF-8 bytes / 4, at least its words and punctuation
+        marks, which a word-piece tokenizer splits apart, plus the special tokens), at most `max_tokens`."""
+        estimate = max(len(text.encode("utf-8")) // 4, len(_PIECES.findall(text))) + 2
         return min(estimate, self.max_tokens) if self.max_tokens else estimate
 
     def _checked(self, vectors: np.ndarray, expected: int) -> np.ndarray:

@@ -144,10 +144,11 @@ class Indexer:
                 todo.append((article, info))
 
         self._write(todo, report, progress)
+        del todo  # it and `articles` hold the loaded bodies, which the end-of-run steps don't need
         if self._owns_embedder:
             self.embedder = None  # the model's memory goes before the catalogue step needs its own
         self._delete_missing(existing, articles, failures, paths, root, report)
-        del articles  # the loaded bodies: not needed by the end-of-run steps
+        del articles
         regrouped = self._settle_stories(existing, report)
 
         changed = bool(report.added or report.updated or report.deleted or rebuild or regrouped)

@@ -138,9 +138,10 @@ class TrackedEmbedder(Embedder):
     """
 
     def __init__(self, inner: Embedder, memo: dict[tuple[str, bool], Any]) -> None:
-        super().__init__(inner.batch_size)
+        super().__init__(inner.batch_size, inner.batch_tokens)
         self.name = inner.name
         self.dim = inner.dim
+        self.max_tokens = inner.max_tokens  # batched as the real model is
         self.inner = inner
         self._memo = memo
         self.passages: list[str] = []
