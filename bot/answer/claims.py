@@ -65,6 +65,8 @@ PASSAGE_REF = re.compile(r"\b(?:passages?|отрыв\w*|пассаж\w*|фраг
                           r"(?:\s*(?:,|and|и)\s*\[?\d{1,3}\]?)*", re.IGNORECASE)
 _QUOTED = re.compile(r"[\"“«„]([^\"”»“]{3,80})[\"”»“]")
 _LATIN = re.compile(r"[a-zA-Z]")
+#: a Latin-script word, also inside text without spaces ("照明系统是Tesla设计的")
+_LATIN_WORD = re.compile(r"[A-Za-z\u00C0-\u024F]+")
 #: inflection endings stripped from a transliterated name before matching (Russian/Ukrainian cases)
 _ENDINGS = re.compile(r"(?:ykh|ikh|ogo|ego|omu|emu|ami|yami|oy|ey|om|em|ym|im|ov|ev|a|u|e|y|i|yu|ya)$")
 #: words that start sentences without being names (beyond the English stopwords)
@@ -120,13 +122,20 @@ def markers_of(text: str) -> list[int]:
 
 
 _MARKER_TEXT = r"\[\s*\d{1,3}(?:\s*[,;\-–]\s*\d{1,3})*\s*\]"  # MARKER's pattern
-#: markers joined by a comma or a word ("[1] and [2]", "[1], [3]") are one run of markers ("[1][2]")
-_JOINED = re.compile(rf"({_MARKER_TEXT})\s*(?:,|and|и|y|et|und|e)\s*(?={_MARKER_TEXT})", re.IGNORECASE)
-#: words that only introduce a citation, with its run of markers and the comma after it ("According to [1], …",
-#: "…, согласно [2]."): they are no part of the claim. Not when words follow the markers ("based on [1] a novel").
+_AND = r"(?:and|и|y|et|und|e)"
+#: markers joined by a comma or a word ("[1] and [2]", "[1], [3]", "[1], [2], and [3]") are one run ("[1][2]")
+_JOINED = re.compile(rf"({_MARKER_TEXT})\s*(?:,\s*{_AND}?|{_AND})\s*(?={_MARKER_TEXT})", re.IGNORECASE)
+_LEADS = (r"(?:according to|as (?:stated|reported|mentioned|noted|said) in|based on|согласно|по данным|según|"
+          r"de acuerdo con|selon|laut|secondo|segundo)")
+_TRAILS = (r"(?:according to|as (?:stated|reported|mentioned|noted|said) in|согласно|по данным|según|"
+           r"de acuerdo con|selon|laut|secondo|segundo)")
+#: words that only introduce a citation, with its run of markers: at the start of a clause ("According to [1],
+#: …", "…, and according to [2] the truce…") or after its comma at the end (", согласно [2]."). They are no
+#: part of the claim; elsewhere they are ("The film is based on [1] a novel.", "It is based on [1].").
 _CITING = re.compile(
-    r"(?<![^\W\d_])(?:according to|as (?:stated|reported|mentioned|noted|said) in|based on|согласно|по данным|"
-    rf"según|de acuerdo con|selon|laut|secondo|segundo)\s+(?:{_MARKER_TEXT}\s*)+(?:[,:]\s*|(?=[.;!?]|$))",
+    r"(?:(?<=^)|(?<=^\s)|(?<=[,;:]\s)|" + "|".join(rf"(?<=\b{w}\s)" for w in ("and", "и", "y", "et", "und", "e"))
+    + rf")(?<![^\W\d_]){_LEADS}\s+(?:{_MARKER_TEXT}\s*)+[,:]?\s*"
+    rf"|,\s*{_TRAILS}\s+(?:{_MARKER_TEXT}\s*)+(?=[.;!?]|$)",
     re.IGNORECASE)
 
 
@@ -189,7 +198,7 @@ def facts(claim: str, language: str, context: str = "") -> Facts:
     out.phrases = [m.group(1).strip() for m in _QUOTED.finditer(claim)]
     out.words = frozenset(fold(w) for w in _LETTERS.findall(claim))
     if script_of(claim) == "other":
-        out.latin_words = frozenset(fold(w) for w in _LETTERS.findall(claim) if _LATIN.match(w))
+        out.latin_words = frozenset(fold(w) for w in _LATIN_WORD.findall(claim))
     if language not in NO_NAMES:
         out.names = _names(claim, context)
     return out
@@ -296,9 +305,9 @@ def missing(claim: Facts, evidence: EvidenceText) -> list[str]:
 
 def anchored(claim: Facts, evidence: EvidenceText) -> bool:
     """The claim states a number, month or name that the evidence holds — across scripts the only words of a
-    claim that can be compared with its evidence (call it on a claim whose facts `missing` found there). In a
-    language without capital letters (Chinese, Arabic, Hebrew…: no names are read) a Latin-script word of the
-    claim found in the evidence counts as a name ("Tesla" in a Chinese sentence)."""
+    claim that can be compared with its evidence (call it on a claim whose facts `missing` found there). A
+    Latin-script word of a claim in another script (Cyrillic, Greek, Chinese, Arabic…) found in the evidence
+    counts as a name: "Tesla" in a Chinese sentence, where no names are read."""
     return bool(claim.numbers or claim.months) or any(
         _name_in(n, evidence.words, cross=n.script != evidence.script) for n in claim.names) or any(
         len(w) >= 4 and w not in STOPWORDS and w in evidence.words for w in claim.latin_words)

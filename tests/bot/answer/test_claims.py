@@ -42,8 +42,12 @@ def test_markers_of_any_length_are_read_and_removed(marker):
     ("He was held [1], and according to [2], the truce collapsed.",
      [("He was held", [1]), ("and the truce collapsed.", [2])]),
     ("The film is based on [1] a novel.", [("The film is based on a novel.", [1])]),
+    ("According to [1] the truce collapsed in March [2].", [("The truce collapsed in March.", [1, 2])]),
+    ("The estimate is based on [1].", [("The estimate is based on.", [1])]),
+    ("According to [1], [2], and [3], he left the city.", [("He left the city.", [1, 2, 3])]),
 ], ids=["lead", "lower-case-lead", "trailing", "two-markers", "russian", "run-of-markers", "three-markers",
-        "lead-and-end-marker", "lead-in-second-clause", "words-after-the-marker"])
+        "lead-and-end-marker", "lead-in-second-clause", "words-after-the-marker", "lead-without-comma",
+        "based-on-at-the-end", "oxford-comma"])
 def test_words_that_only_introduce_a_citation_go_with_its_marker(answer, claims):
     assert [(c.text, c.markers) for c in split_claims(answer)] == claims
 
@@ -165,3 +169,4 @@ def test_a_claim_is_anchored_in_evidence_of_another_script_by_a_number_month_or_
     tesla = EvidenceText.of("Tesla designed the illumination systems the company installed.", "en")
     chinese = facts("照明系统是 Tesla 设计的。", "zh")  # no names are read in Chinese: a Latin word anchors it
     assert anchored(chinese, tesla) and not anchored(facts("照明系统是公司设计的。", "zh"), tesla)
+    assert anchored(facts("照明系统是Tesla设计的。", "zh"), tesla)  # no spaces around the Latin word
