@@ -11,11 +11,12 @@ killed at any point leaves the old or the new version of each article, never a
 mix. A run marks the index dirty while it works; the next run sweeps whatever
 an interrupted run left behind.
 
-Progressive: articles are embedded and committed one at a time (a writer thread
-writes one while the next is embedded: index/commits.py), and every commit (or
+Progressive: articles are committed one at a time (a writer thread writes one
+while the next few are embedded together: index/commits.py), and every commit (or
 deletion) bumps the index generation, so a running bot picks new articles up
 while a long run goes on (bot/engine.py checks the generation) and a kill loses
-at most the articles in flight (the one being written and the one being embedded). At the end the catalogue snapshot is brought up to
+at most the articles in flight (the one being written and the few being embedded
+together). At the end the catalogue snapshot is brought up to
 date from the previous one (index/snapshots.py): the cost of a run follows what it
 changed, not the size of the archive.
 
@@ -34,7 +35,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -60,6 +61,11 @@ log = logging.getLogger(__name__)
 
 #: sentence vectors kept from the articles just written, for texts that repeat (bylines, boilerplate)
 _RECENT_SENTENCES = 4096
+#: articles embedded together (at most this many, or until they have this many texts to embed): one call sorts
+#: their sentences by length, so little of it is padding (measured: docs/indexing.md); a kill loses at most
+#: such a group and the article being written
+_GROUP_ARTICLES = 8
+_GROUP_TEXTS = 256
 
 
 def index_lock(settings: IndexSettings) -> FileLock:
@@ -196,8 +202,10 @@ class Indexer:
 
     # --- steps ------------------------------------------------------------------
     def _write(self, todo: list[tuple[Article, ArticleInfo | None]], report: IndexReport, progress: bool) -> None:
-        """Chunk, embed and write each article in turn: an article's chunks exist only while it is written (the
-        whole run's chunks at once would grow the run's memory with the size of the archive)."""
+        """Chunk, embed and write the articles in turn: a few at a time are embedded together (the embedder sorts
+        their sentences by length into calls with little padding), then written and committed one by one. Only
+        those few articles' chunks exist at a time (the whole run's chunks at once would grow the run's memory
+        with the size of the archive)."""
         bar = _progress(progress)
         recent = RecentVectors(_RECENT_SENTENCES)
         with bar or nullcontext():
@@ -209,6 +217,7 @@ class Indexer:
                     bar.update(task, advance=1)
 
             with ArticleWriter(write) as writer:
+                group: list[Planned] = []
                 for article, info in todo:
                     chunks = self.chunker.chunk(article)
                     if len(chunks) > self.settings.max_chunks_per_article:
@@ -216,24 +225,36 @@ class Indexer:
                         if bar is not None:
                             bar.update(task, advance=1)
                         continue  # an indexed version stays: the article is still loaded, so it is not deleted
-                    writer.put(self._embed_article(article, info, chunks, report, recent))
+                    group.append(self._plan(article, info, chunks, recent))
+                    if len(group) >= _GROUP_ARTICLES or sum(len(g.missing) for g in group) >= _GROUP_TEXTS:
+                        for item in self._embedded(group, report, recent):
+                            writer.put(item)
+                        group = []
+                for item in self._embedded(group, report, recent):
+                    writer.put(item)
 
-    def _embed_article(self, article: Article, info: ArticleInfo | None, chunks: list[Chunk], report: IndexReport,
-                       recent: "RecentVectors") -> "Embedded":
-        """The article's sentence and chunk vectors: each distinct sentence embedded once, reusing the vectors
-        of its previous version and of sentences met just before (bylines, boilerplate)."""
+    def _plan(self, article: Article, info: ArticleInfo | None, chunks: list[Chunk],
+              recent: "RecentVectors") -> "Planned":
+        """The article's distinct sentence texts, with the vectors known already (its previous version's, and
+        those of sentences met just before: bylines, boilerplate) and the texts still to embed."""
         known = self.target.sentence_vectors_for_article(article.id) if info is not None else {}
         texts = list(dict.fromkeys(t for c in chunks for t in sentence_texts(c)))
         missing = [t for t in texts if t not in known and recent.get(t) is None]
         known |= {t: recent.get(t) for t in texts if t not in known and t not in missing}
-        if missing:
-            fresh = dict(zip(missing, self.embedder.embed_passages(missing)))
-            known |= fresh
-            recent.update(fresh)
-        sentence_vectors = [np.vstack([known[t] for t in sentence_texts(c)]) for c in chunks]
-        vectors = np.vstack([chunk_vector(v) for v in sentence_vectors]) if chunks else np.zeros((0, 0))
-        report.chunks_embedded += sum(1 for c in chunks if set(missing).intersection(sentence_texts(c)))
-        return Embedded(article, info, chunks, vectors, sentence_vectors)
+        return Planned(article, info, chunks, known, missing)
+
+    def _embedded(self, group: list["Planned"], report: IndexReport, recent: "RecentVectors") -> Iterator["Embedded"]:
+        """The group's articles with their sentence and chunk vectors, in order; each distinct text embedded once."""
+        texts = list(dict.fromkeys(t for g in group for t in g.missing))
+        fresh = dict(zip(texts, self.embedder.embed_passages(texts))) if texts else {}
+        recent.update(fresh)
+        for g in group:
+            known = g.known | {t: fresh[t] for t in g.missing}
+            sentence_vectors = [np.vstack([known[t] for t in sentence_texts(c)]) for c in g.chunks]
+            vectors = np.vstack([chunk_vector(v) for v in sentence_vectors]) if g.chunks else np.zeros((0, 0))
+            missing = set(g.missing)
+            report.chunks_embedded += sum(1 for c in g.chunks if missing.intersection(sentence_texts(c)))
+            yield Embedded(g.article, g.info, g.chunks, vectors, sentence_vectors)
 
     def _write_article(self, item: "Embedded", report: IndexReport) -> None:
         """Write the article's chunks, then commit it (from here on readers see it), then drop its old chunks.
@@ -361,6 +382,17 @@ def _progress(enabled: bool):
 
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                     transient=True)
+
+
+@dataclass(frozen=True)
+class Planned:
+    """An article whose sentences are to be embedded (with the others of its group)."""
+
+    article: Article
+    info: ArticleInfo | None
+    chunks: list[Chunk]
+    known: dict[str, np.ndarray]  # sentence text -> vector, reused
+    missing: list[str]  # sentence texts to embed
 
 
 @dataclass(frozen=True)

@@ -100,6 +100,28 @@ def test_a_model_the_run_built_is_let_go_before_the_end_of_run_catalogue(setting
     assert report.ok and report.chunks_added == 2 and len(built) == 1 and alive_at_snapshot == [False]
 
 
+def test_a_few_articles_are_embedded_together_then_committed_one_by_one(settings: IndexSettings,
+                                                                        corpus_dir: Path) -> None:
+    """One call for several short articles (the embedder sorts their sentences by length: little padding);
+    each still gets its own commit."""
+    write_news_corpus(corpus_dir, 3)
+
+    class Counting(HashingEmbedder):
+        def __init__(self) -> None:
+            super().__init__()
+            self.calls: list[list[str]] = []
+
+        def _embed(self, texts: list[str], is_query: bool):
+            self.calls.append(list(texts))
+            return super()._embed(texts, is_query)
+
+    model = Counting()
+    writes: list[str] = []
+    report = run_index(settings, embedder=model, store=Store.open(settings, on_write=writes.append))
+    assert report.chunks_added == 3 and len(model.calls) == 1 and len(model.calls[0]) == 6  # two sentences each
+    assert writes.count("put_articles") == 3  # a commit per article
+
+
 def test_a_changed_article_replaces_its_chunks_reusing_unchanged_vectors(make_settings, corpus_dir: Path,
                                                                          tracked: TrackedEmbedder) -> None:
     settings = make_settings(**SMALL_CHUNKS)
