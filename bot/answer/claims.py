@@ -121,19 +121,21 @@ def markers_of(text: str) -> list[int]:
     return out
 
 
-_MARKER_TEXT = r"\[\s*\d{1,3}(?:\s*[,;\-–]\s*\d{1,3})*\s*\]"  # MARKER's pattern
-_AND = r"(?:and|и|y|et|und|e)"
+_MARKER_TEXT = MARKER.pattern
+_CONJUNCTIONS = ("and", "и", "y", "et", "und", "e")
+_AND = "(?:" + "|".join(_CONJUNCTIONS) + ")"
 #: markers joined by a comma or a word ("[1] and [2]", "[1], [3]", "[1], [2], and [3]") are one run ("[1][2]")
 _JOINED = re.compile(rf"({_MARKER_TEXT})\s*(?:,\s*{_AND}?|{_AND})\s*(?={_MARKER_TEXT})", re.IGNORECASE)
-_LEADS = (r"(?:according to|as (?:stated|reported|mentioned|noted|said) in|based on|согласно|по данным|según|"
-          r"de acuerdo con|selon|laut|secondo|segundo)")
-_TRAILS = (r"(?:according to|as (?:stated|reported|mentioned|noted|said) in|согласно|по данным|según|"
-           r"de acuerdo con|selon|laut|secondo|segundo)")
+#: words that introduce a source; "based on" only at the start of a clause ("It is based on [1]." keeps it)
+_SOURCE_WORDS = ("according to", r"as (?:stated|reported|mentioned|noted|said) in", "согласно", "по данным", "según",
+                 "de acuerdo con", "selon", "laut", "secondo", "segundo")
+_LEADS = "(?:" + "|".join(_SOURCE_WORDS + ("based on",)) + ")"
+_TRAILS = "(?:" + "|".join(_SOURCE_WORDS) + ")"
 #: words that only introduce a citation, with its run of markers: at the start of a clause ("According to [1],
 #: …", "…, and according to [2] the truce…") or after its comma at the end (", согласно [2]."). They are no
 #: part of the claim; elsewhere they are ("The film is based on [1] a novel.", "It is based on [1].").
 _CITING = re.compile(
-    r"(?:(?<=^)|(?<=^\s)|(?<=[,;:]\s)|" + "|".join(rf"(?<=\b{w}\s)" for w in ("and", "и", "y", "et", "und", "e"))
+    r"(?:(?<=^)|(?<=^\s)|(?<=[,;:]\s)|" + "|".join(rf"(?<=\b{w}\s)" for w in _CONJUNCTIONS)
     + rf")(?<![^\W\d_]){_LEADS}\s+(?:{_MARKER_TEXT}\s*)+[,:]?\s*"
     rf"|,\s*{_TRAILS}\s+(?:{_MARKER_TEXT}\s*)+(?=[.;!?]|$)",
     re.IGNORECASE)
