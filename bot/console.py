@@ -62,7 +62,7 @@ def print_answer(console: Console, result: AnswerResult) -> None:
         console.print(f"[yellow]{safe(result.notice)}[/]")
     console.print(safe(result.answer), style="bold" if not result.refused else "italic")
     for c in result.citations:
-        console.print(f"  [cyan][{c.n}][/] “{safe(c.quote)}”")
+        console.print(f"  [cyan][{c.n}][/] “{_emphasised(c.quote, c.highlights)}”", highlight=False)
     if result.citations:
         console.print("[dim]Sources:[/]")
         seen: set[int] = set()
@@ -73,6 +73,17 @@ def print_answer(console: Console, result: AnswerResult) -> None:
             meta = ", ".join(p for p in (c.source, c.published_at[:10]) if p)
             link = f" {c.url}" if c.url.startswith(("http://", "https://")) else ""
             console.print(f"  [cyan][{c.n}][/] {safe(c.title)}" + (f" — {safe(meta)}" if meta else "") + safe(link))
+
+
+def _emphasised(quote: str, highlights: list[tuple[int, int]]) -> str:
+    """The quote as safe markup with the stated answer (its `highlights`) in bold and underlined."""
+    out, at = [], 0
+    for start, end in sorted(h for h in highlights if 0 <= h[0] < h[1] <= len(quote)):
+        if start < at:
+            continue
+        out += [safe(quote[at:start]), f"[bold underline]{safe(quote[start:end])}[/]"]
+        at = end
+    return "".join(out + [safe(quote[at:])])
 
 
 def print_report(console: Console, report: IndexReport) -> None:
