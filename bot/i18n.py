@@ -20,7 +20,7 @@ from io import BytesIO
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date
+from babel.dates import format_date, format_interval
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -86,6 +86,10 @@ class Texts:
         if isinstance(value, datetime):
             value = value.date()
         return format_date(value, format="medium", locale=self._locale)
+
+    def period(self, start: date, end: date) -> str:
+        """'8 – 14 Aug 2025' / '8—14 авг. 2025 г.' (the locale's own interval; one day: its date)."""
+        return format_interval(start, end, "yMMMd", locale=self._locale)
 
     def number(self, value: float | int) -> str:
         return format_decimal(value, locale=self._locale)

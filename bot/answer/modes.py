@@ -13,6 +13,7 @@ import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 
 from bot.answer import wording
 from bot.answer.evidence import HARD, values_of
@@ -21,6 +22,7 @@ from bot.answer.llm import Deadline
 from bot.answer.question import Question, analyse
 from bot.answer.quotes import locate_quote
 from bot.answer.result import AnswerResult, Citation, DroppedClaim, Passage, SourceRef
+from bot.answer.time_scope import NEWS_OF_THE_TIME
 from bot.i18n import Texts, texts
 from index.language import detect_language
 from index.models import ArticleInfo
@@ -90,13 +92,18 @@ class AnswerMode(ABC):
         citations, answer = ([], composition.answer) if composition.refused else \
             self._verified(composition, retrieved)
         refused = composition.refused or not citations
+        notice, partial = composition.notice, composition.partial
+        missed = None if refused else missed_period(search, citations)
+        if missed is not None:
+            answer, citations, notice, partial = _older(asked.tr, missed, composition, answer, citations)
         return AnswerResult(
             question=asked.question, standalone_question=asked.standalone,
             answer=wording.refusal(asked.tr) if refused else answer,
             citations=[] if refused else citations, refused=refused, passages=passages,
-            mode=composition.mode, notice=composition.notice, language=asked.tr.language,
+            mode=composition.mode, notice=notice, language=asked.tr.language,
             question_language=asked.language, support=round(composition.support, 4),
-            partial=composition.partial and not refused, dropped_claims=composition.dropped,
+            partial=partial and not refused, dropped_claims=composition.dropped,
+            period_uncovered=f"{missed[0].isoformat()}..{missed[1].isoformat()}" if missed else "",
         )
 
     def _verified(self, composition: Composition, retrieved: list[Retrieved]) -> tuple[list[Citation], str]:
@@ -196,6 +203,47 @@ def compose_extractive(asked: Asked, retrieved: list[Retrieved], draft: Draft,
             labels.append((wording.source_label(tr, row.source or row.title, row.published_at), n))
         answer = wording.lead(tr, labels)
     return Composition(answer, claims, support=draft.support)
+
+
+def missed_period(search: Search, citations: list[Citation]) -> tuple[date, date] | None:
+    """The period a question asks about ("this week", "recently", "in February") when no cited article is from
+    it: a strict period retrieval found nothing relevant in (it fell back to the whole archive), or the last
+    SOFT_DAYS of "recently". For the news of a time ("this week", "yesterday", "recently") any other dated
+    article is not from then; for a named month or year, articles older than it are not (a later one may report
+    on it). An undated article may be from then: no note."""
+    scope = search.time_scope
+    if scope is None or scope.start is None or scope.end is None:
+        return None
+    kind = getattr(scope, "kind", None)
+    if scope.strict and not search.scope_applied and search.period is not None:
+        first, last = (d.isoformat() if d else None for d in search.period)
+    elif not scope.strict and kind in NEWS_OF_THE_TIME:
+        first, last = scope.start.isoformat(), scope.end.isoformat()
+    else:
+        return None
+    days = [c.published_at[:10] for c in citations]
+    if not all(days) or any((first is None or day >= first) and (last is None or day <= last) for day in days):
+        return None
+    if kind in NEWS_OF_THE_TIME or all(first and day < first for day in days):
+        return scope.start, scope.end
+    return None
+
+
+def _older(tr: Texts, period: tuple[date, date], composition: Composition, answer: str,
+           citations: list[Citation]) -> tuple[str, list[Citation], str | None, bool]:
+    """An answer from articles older than the period the question asks about says so: the offline answer
+    leads with it instead of stating an answer (nothing it would state is from that time); the language
+    model's verified answer keeps its words and gets the note."""
+    when = tr.period(*period)
+    if composition.mode == "llm":
+        note = wording.out_of_period_notice(tr, when)
+        return answer, citations, f"{composition.notice} {note}" if composition.notice else note, composition.partial
+    labels: dict[int, str] = {}
+    for c in citations:
+        labels.setdefault(c.n, wording.source_label(tr, c.source or c.title, c.published_at))
+    shown = [c.model_copy(update={"highlights": []}) for c in citations]
+    return (wording.out_of_period(tr, when, [(label, n) for n, label in labels.items()]), shown,
+            composition.notice, True)
 
 
 def _language_of(text: str) -> str:

@@ -2,7 +2,8 @@
 
 The quotes are the articles' own words and are never translated; what is written here is the frame:
 the lead ("According to CNN, 8 Jan 2026 [1]:"), the stated answer ("498 days [1]."), "As of …" for
-questions about the present, the partial-support sentence, the refusal and the notices. A stated
+questions about the present, the partial-support sentence, the note that nothing from the period a question
+asks about ("this week") answers it, the refusal and the notices. A stated
 number with a unit or a date is rendered in the reply language ("498 дней", "7 окт. 2023 г.");
 anything else stays verbatim.
 """
@@ -64,6 +65,21 @@ def partial(tr: Texts, asked: list[str], found: list[str], n: int) -> str:
                           asked=tr.join(asked), found=tr.join(found), n=n)
     return tr.gettext("The articles don't mention {asked}; here is the closest they report [{n}]:",
                       asked=tr.join(asked), n=n)
+
+
+def out_of_period(tr: Texts, period: str, sources: list[tuple[str, int]]) -> str:
+    """A question about "this week" that only older articles touch: 'No article from 8 – 14 Aug 2025 answers
+    this. The closest are from usatoday.com, 2 Nov 2024 [1]:'."""
+    # TRANSLATORS: {period} is a date or a range of dates ("8 – 14 Aug 2025"); {sources} a list like
+    # "CNN, 2 Nov 2024 [1] and BBC [2]" of older articles shown instead
+    return tr.gettext("No article from {period} answers this. The closest are from {sources}:", period=period,
+                      sources=tr.join([f"{label} [{n}]" for label, n in sources]))
+
+
+def out_of_period_notice(tr: Texts, period: str) -> str:
+    """The same for an answer the language model wrote from older articles."""
+    # TRANSLATORS: {period} is a date or a range of dates ("8 – 14 Aug 2025")
+    return tr.gettext("No article from {period} answers this; this answer is from earlier reports.", period=period)
 
 
 def localise_span(tr: Texts, span: str, article_language: str = "en") -> str:

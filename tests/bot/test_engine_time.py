@@ -5,6 +5,7 @@ engine retrieved (what the answer layer then quotes), over a tiny dated archive 
 
 from __future__ import annotations
 
+import json
 import shutil
 from datetime import date
 from pathlib import Path
@@ -111,3 +112,57 @@ def test_search_reads_what_the_answer_reads_as_of_its_day(engine) -> None:
     ids = {h.row.article_id for h in search.hits}
 
     assert "bridge-jan.md" not in ids and ids & {"bridge-dec.md", "bridge-mid.md"}
+
+
+# --- what the answer says when the period asked about has nothing -----------------------------------------
+def test_a_week_without_articles_says_so_and_shows_the_older_telling(engine) -> None:
+    from bot.i18n import texts
+
+    result = engine.ask("What happened to the Harbor Bridge in Portville this week?", as_of=date(2026, 3, 2))
+
+    tr = texts("en")
+    cited = result.citations[0]
+    assert not result.refused and result.partial and result.period_uncovered == "2026-02-24..2026-03-02"
+    assert cited.article_id.startswith("bridge-") and not any(c.highlights for c in result.citations)
+    assert result.answer.startswith(f"No article from {tr.period(date(2026, 2, 24), date(2026, 3, 2))} answers this.")
+    assert f"{tr.date(cited.published_at)} [1]" in result.answer
+
+
+def test_this_weeks_story_gets_no_note(engine) -> None:
+    result = engine.ask("What happened to the Harbor Bridge in Portville this week?", as_of=date(2026, 1, 8))
+
+    assert not result.refused and result.citations[0].article_id == "bridge-jan.md"
+    assert result.period_uncovered == "" and not result.answer.startswith("No article")
+
+
+def test_a_named_month_older_than_every_article_gets_the_note(engine) -> None:
+    result = engine.ask("What happened to the Harbor Bridge in Portville in February?", as_of=date(2026, 3, 2))
+
+    assert not result.refused and result.period_uncovered == "2026-02-01..2026-02-28"
+
+
+def test_an_llm_answer_from_older_articles_keeps_its_words_and_gets_the_note(dated_data: Path, make_settings,
+                                                                             shared_embedder: Any) -> None:
+    from bot.engine import build_engine
+    from testing.openai_server import FakeOpenAI
+
+    with FakeOpenAI(api_key="sk-test") as server:
+        settings = make_settings(answer_mode="llm", openai_base_url=server.base_url, openai_api_key="sk-test",
+                                 llm_timeout=60, llm_max_retries=0)
+        shutil.copytree(dated_data, settings.data_dir, dirs_exist_ok=True)
+        engine = build_engine(settings, embedder=shared_embedder)
+        try:
+            def answer(request: dict) -> str:
+                prompt = request["messages"][-1]["content"]
+                n = next(i for i in range(1, 10) if "cracked cable;" in prompt.split(f"<<<PASSAGE {i} ")[1])
+                return json.dumps({"supported": True, "answer": f"The Harbor Bridge in Portville closed for repairs after inspectors found a cracked cable [{n}].",
+                                   "quotes": [{"n": n, "quote": "The Harbor Bridge in Portville closed for repairs after inspectors found a cracked cable"}]})
+
+            server.default = answer
+            result = engine.ask("Why did the Harbor Bridge in Portville close this week?", as_of=date(2026, 3, 2))
+        finally:
+            engine.close()
+
+    assert result.mode == "llm" and result.answer.startswith("The Harbor Bridge in Portville closed for repairs")
+    assert result.period_uncovered == "2026-02-24..2026-03-02"
+    assert result.notice and result.notice.startswith("No article from")

@@ -1,4 +1,7 @@
-"""Verification of what a mode claims: unverifiable quotes and unbacked [n] markers never reach the user."""
+"""Verification of what a mode claims: unverifiable quotes and unbacked [n] markers never reach the user; an
+answer from articles older than the period its question asks about says so."""
+
+from datetime import date
 
 from bot.answer.modes import AnswerMode, Asked, Claim, Composition
 from bot.i18n import texts
@@ -68,3 +71,68 @@ def test_the_stated_answer_is_highlighted_inside_its_verified_quote():
     result = ScriptedMode(composition).answer(asked(), retrieved())
     c = result.citations[0]
     assert [c.quote[a:b] for a, b in c.highlights] == ["498 days"]
+
+
+# --- a question about a period that only older articles touch ---------------------------------------------
+PERIODS = {  # kind: (start, end, strict) of a question asked on 8 Jan 2026
+    "this_week": (date(2026, 1, 2), date(2026, 1, 8), True),
+    "month": (date(2025, 11, 1), date(2025, 11, 30), True),  # "in November"
+    "recent": (date(2025, 12, 9), date(2026, 1, 8), False),  # "recently": the last SOFT_DAYS, restricting nothing
+}
+
+
+def dated(published_at: str, scope_kind: str = "this_week", applied: bool = False) -> Search:
+    """A search for a question with time words whose one hit is an article published on `published_at`."""
+    from bot.answer.time_scope import TimeScope
+
+    row = ChunkRow(id="c1", article_id="a1", title="T", source="CNN", url="", published_at=published_at,
+                   start=0, end=len(BODY), sentences=((0, 46), (47, len(BODY))), text=BODY)
+    start, end, strict = PERIODS[scope_kind]
+    return Search([Retrieved(row=row, score=1.0, dense_rank=1, bm25_rank=1, similarity=0.9)],
+                  time_scope=TimeScope(start, end, strict, scope_kind, scope_kind), scope_applied=applied,
+                  period=(start, end) if strict else None)
+
+
+def stated_claim() -> Composition:
+    return Composition("498 days [1].", [Claim(n=1, passage=0, quote=BODY[:46], highlight=(38, 46))], mode="offline")
+
+
+def test_an_offline_answer_from_an_older_article_says_so_in_the_reply_language_and_states_nothing():
+    ru = texts("ru")
+    result = ScriptedMode(stated_claim()).answer(asked("ru"), dated("2025-11-20"))
+
+    assert not result.refused and result.partial and result.period_uncovered == "2026-01-02..2026-01-08"
+    assert result.answer == ru.gettext("No article from {period} answers this. The closest are from {sources}:",
+                                       period=ru.period(date(2026, 1, 2), date(2026, 1, 8)),
+                                       sources=f"{ru.gettext('{outlet}, {date}', outlet='CNN', date=ru.date('2025-11-20'))} [1]")
+    assert result.answer.startswith("Ни одна статья") and not result.citations[0].highlights
+
+
+def test_an_llm_answer_from_an_older_article_keeps_its_text_and_gets_the_note():
+    composition = Composition("He was held for 498 days [1].", [Claim(n=1, passage=0, quote=BODY[:46])], mode="llm")
+    result = ScriptedMode(composition).answer(asked(), dated("2025-11-20"))
+
+    assert result.answer == "He was held for 498 days [1]." and not result.partial
+    period = texts("en").period(date(2026, 1, 2), date(2026, 1, 8))  # Babel's own spaces around the dash
+    assert result.notice == f"No article from {period} answers this; this answer is from earlier reports."
+
+
+def test_no_note_for_an_article_of_the_period_an_undated_one_or_a_later_one_for_a_named_month():
+    for search in (dated("2026-01-05"), dated(""), dated("2025-12-03", scope_kind="month"),
+                   dated("2025-11-20", applied=True)):
+        result = ScriptedMode(stated_claim()).answer(asked(), search)
+        assert result.answer == "498 days [1]." and result.period_uncovered == "" and result.citations[0].highlights
+
+
+def test_recently_answered_only_from_an_article_older_than_a_month_gets_the_note():
+    noted = ScriptedMode(stated_claim()).answer(asked(), dated("2025-10-20", scope_kind="recent"))
+    recent = ScriptedMode(stated_claim()).answer(asked(), dated("2026-01-01", scope_kind="recent"))
+
+    assert noted.period_uncovered == "2025-12-09..2026-01-08" and noted.answer.startswith("No article from")
+    assert recent.period_uncovered == "" and recent.answer == "498 days [1]."
+
+
+def test_a_named_month_answered_only_from_before_it_gets_the_note():
+    result = ScriptedMode(stated_claim()).answer(asked(), dated("2025-10-20", scope_kind="month"))
+
+    assert result.period_uncovered == "2025-11-01..2025-11-30" and result.answer.startswith("No article from")
