@@ -59,6 +59,7 @@ class Outcome:
     exact: bool = False
     cited_published: str = ""
     cited_in_window: bool | None = None  # None: not a time question, or not answered
+    period_noted: bool = False  # the answer said no article of the period it asks about answers it
     ms: float = 0.0
     question: str = ""
     answer: str = ""
@@ -100,6 +101,7 @@ def score(case, result, ms: float) -> Outcome:
     o.stated_answer = stated_answer(result)
     o.f1 = token_f1(o.stated_answer, expected)
     o.exact = bool(normalize(expected)) and normalize(o.stated_answer) == normalize(expected)
+    o.period_noted = bool(getattr(result, "period_uncovered", ""))
     if o.time_words and result.citations:
         o.cited_published = result.citations[0].published_at[:10]
         start, end = week_window(week) if week else (None, None)
@@ -133,6 +135,7 @@ def summarise(outcomes: list[Outcome]) -> dict:
         "refusal_precision": (sum(1 for o in refusals if o.refused)
                               / max(1, sum(1 for o in outcomes if o.refused))) if outcomes else None,
         "time_cited_in_window": _share(timed, lambda o: bool(o.cited_in_window)),
+        "time_outside_unsaid": _share(timed, lambda o: not o.cited_in_window and not o.period_noted),
         "p50_ms": median(ms), "p95_ms": percentile(ms, 95),
     }
 
