@@ -62,7 +62,8 @@ def print_answer(console: Console, result: AnswerResult) -> None:
         console.print(f"[yellow]{safe(result.notice)}[/]")
     console.print(safe(result.answer), style="bold" if not result.refused else "italic")
     for c in result.citations:
-        console.print(f"  [cyan][{c.n}][/] “{_emphasised(c.quote, c.highlights)}”", highlight=False)
+        console.print(f"  [cyan][{c.n}][/] “{_emphasised(c.quote, c.highlights)}”", highlight=False,
+                      emoji=False)
     if result.citations:
         console.print("[dim]Sources:[/]")
         seen: set[int] = set()

@@ -88,7 +88,7 @@ class Texts:
         return format_date(value, format="medium", locale=self._locale)
 
     def period(self, start: date, end: date) -> str:
-        """'8 – 14 Aug 2025' / '8—14 авг. 2025 г.' (the locale's own interval; one day: its date)."""
+        """'Aug 8 – 14, 2025' / '8—14 авг. 2025 г.' (the locale's own interval; one day: its date)."""
         return format_interval(start, end, "yMMMd", locale=self._locale)
 
     def number(self, value: float | int) -> str:

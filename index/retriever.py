@@ -324,8 +324,8 @@ def _period(filters: SearchFilters | None, scope: TimeWindow | None, report_days
     if scope is None or not scope.strict or (scope.start is None and scope.end is None):
         return None
     base = filters or SearchFilters()
-    since = scope.start.isoformat() if scope.start else None
-    end = _reported_until(scope, report_days)
+    start, end = _days(scope, report_days)
+    since = start.isoformat() if start else None
     until = end.isoformat() if end else None
     if since and base.since:
         since = max(since, base.since[:10])

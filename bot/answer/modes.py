@@ -22,7 +22,6 @@ from bot.answer.llm import Deadline
 from bot.answer.question import Question, analyse
 from bot.answer.quotes import locate_quote
 from bot.answer.result import AnswerResult, Citation, DroppedClaim, Passage, SourceRef
-from bot.answer.time_scope import NEWS_OF_THE_TIME
 from bot.i18n import Texts, texts
 from index.language import detect_language
 from index.models import ArticleInfo
@@ -31,6 +30,9 @@ from index.retriever import Retrieved, Search
 log = logging.getLogger(__name__)
 
 FALLBACK_NOTICE = wording.llm_unavailable(texts("en"))
+#: soft time scopes that still name a period whose news the question asks about: "recently", "lately", "just"
+#: (the last SOFT_DAYS; "latest" and "now" ask for the newest telling, however old)
+SOFT_PERIODS = frozenset({"recent"})
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 
 
@@ -59,6 +61,7 @@ class Composition:
     mode: str = "offline"
     support: float = 0.0
     partial: bool = False
+    extractive: bool = False  # the offline answer's words (a stated answer or a lead), whatever the mode
     dropped: list[DroppedClaim] = field(default_factory=list)  # LLM claims not shown, and why
 
 
@@ -191,7 +194,8 @@ def compose_extractive(asked: Asked, retrieved: list[Retrieved], draft: Draft,
         asked_for = [c.text for c in draft.partial.unmet if c.kind in HARD]
         kinds = {c.kind for c in draft.partial.unmet if c.kind in HARD}
         found = values_of(first.text[quotes[0].start:quotes[0].end], kinds)[:3] or values_of(first.text, kinds)[:3]
-        return Composition(wording.partial(tr, asked_for, found, 1), claims, support=draft.support, partial=True)
+        return Composition(wording.partial(tr, asked_for, found, 1), claims, support=draft.support, partial=True,
+                           extractive=True)
     if draft.span is not None:
         span_text = first.text[draft.span[0]:draft.span[1]]
         answer = wording.stated(tr, wording.localise_span(tr, span_text, _language_of(first.text)), 1,
@@ -202,40 +206,34 @@ def compose_extractive(asked: Asked, retrieved: list[Retrieved], draft: Draft,
             row = next(q.retrieved.row for q in quotes if q.retrieved.row.article_id == article_id)
             labels.append((wording.source_label(tr, row.source or row.title, row.published_at), n))
         answer = wording.lead(tr, labels)
-    return Composition(answer, claims, support=draft.support)
+    return Composition(answer, claims, support=draft.support, extractive=True)
 
 
 def missed_period(search: Search, citations: list[Citation]) -> tuple[date, date] | None:
-    """The period a question asks about ("this week", "recently", "in February") when no cited article is from
-    it: a strict period retrieval found nothing relevant in (it fell back to the whole archive), or the last
-    SOFT_DAYS of "recently". For the news of a time ("this week", "yesterday", "recently") any other dated
-    article is not from then; for a named month or year, articles older than it are not (a later one may report
-    on it). An undated article may be from then: no note."""
+    """The period a question asks about ("this week", "recently", "in February") when every article the answer
+    cites is older than it: a strict period retrieval found nothing relevant in (it fell back to the whole
+    archive), or the last SOFT_DAYS of "recently". A later article may report on the period (last week's
+    event, February's), an undated one may be from it, and a cited story told again in the period (its
+    near-duplicates) is from it: no note then."""
     scope = search.time_scope
     if scope is None or scope.start is None or scope.end is None:
         return None
-    kind = getattr(scope, "kind", None)
-    if scope.strict and not search.scope_applied and search.period is not None:
-        first, last = (d.isoformat() if d else None for d in search.period)
-    elif not scope.strict and kind in NEWS_OF_THE_TIME:
-        first, last = scope.start.isoformat(), scope.end.isoformat()
-    else:
+    if not ((scope.strict and not search.scope_applied and search.period is not None)
+            or (not scope.strict and getattr(scope, "kind", None) in SOFT_PERIODS)):
         return None
-    days = [c.published_at[:10] for c in citations]
-    if not all(days) or any((first is None or day >= first) and (last is None or day <= last) for day in days):
-        return None
-    if kind in NEWS_OF_THE_TIME or all(first and day < first for day in days):
-        return scope.start, scope.end
-    return None
+    first = scope.start.isoformat()
+    days = [d.published_at[:10] for c in citations for d in (c, *c.also_reported_by)]
+    return (scope.start, scope.end) if all(day and day < first for day in days) else None
 
 
 def _older(tr: Texts, period: tuple[date, date], composition: Composition, answer: str,
            citations: list[Citation]) -> tuple[str, list[Citation], str | None, bool]:
-    """An answer from articles older than the period the question asks about says so: the offline answer
-    leads with it instead of stating an answer (nothing it would state is from that time); the language
-    model's verified answer keeps its words and gets the note."""
+    """An answer from articles older than the period the question asks about says so. An extractive answer
+    (offline, or the offline words around an LLM's quotes) leads with it instead of stating an answer or
+    "According to …" (nothing it would state is from that time); a partial answer keeps its own sentence
+    and the language model's verified answer its words, and both get the note."""
     when = tr.period(*period)
-    if composition.mode == "llm":
+    if not composition.extractive or composition.partial:
         note = wording.out_of_period_notice(tr, when)
         return answer, citations, f"{composition.notice} {note}" if composition.notice else note, composition.partial
     labels: dict[int, str] = {}

@@ -71,9 +71,8 @@ class AnswerResult(BaseModel):
     support: float = Field(0.0, description="How well the evidence supports an answer, 0-1 (the support model).")
     partial: bool = Field(False, description="The evidence meets the question but not one of its constraints.")
     as_of: str = Field("", description="The reference date the question was answered for (ISO).")
-    period_uncovered: str = Field("", description="The period a question about the news of a time asks about "
-                                  "('this week': 'YYYY-MM-DD..YYYY-MM-DD') when no article from it answers; the "
-                                  "answer then shows older articles and says so.")
+    period_uncovered: str = Field("", description="The period the question asks about ('this week': "
+                                  "'YYYY-MM-DD..YYYY-MM-DD') when every cited article is older; the answer says so.")
     dropped_claims: list[DroppedClaim] = Field(default_factory=list, description="LLM claims not shown, with reasons.")
     timings_ms: dict[str, float] = {}
 

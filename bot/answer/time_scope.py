@@ -62,13 +62,6 @@ NEAR_FUTURE_DAYS = 62
 FUTURE_YEARS = 10
 
 
-#: kinds whose period means the news of that time ("this week", "yesterday", "two weeks ago", "recently": the
-#: last SOFT_DAYS): an older article does not answer them. A named month, date or year ("in January", "in 2024")
-#: may be reported on later; "latest" and "now" ask for the newest telling, however old.
-NEWS_OF_THE_TIME = frozenset({"today", "yesterday", "this_week", "last_week", "weekend", "this_month", "last_month",
-                              "weekday", "ago", "past", "recent"})
-
-
 @dataclass(frozen=True)
 class TimeScope:
     start: date | None  # inclusive; None = open

@@ -68,18 +68,19 @@ def partial(tr: Texts, asked: list[str], found: list[str], n: int) -> str:
 
 
 def out_of_period(tr: Texts, period: str, sources: list[tuple[str, int]]) -> str:
-    """A question about "this week" that only older articles touch: 'No article from 8 – 14 Aug 2025 answers
-    this. The closest are from usatoday.com, 2 Nov 2024 [1]:'."""
-    # TRANSLATORS: {period} is a date or a range of dates ("8 – 14 Aug 2025"); {sources} a list like
-    # "CNN, 2 Nov 2024 [1] and BBC [2]" of older articles shown instead
+    """A question about "this week" that only older articles touch: 'No article from Aug 8 – 14, 2025 answers
+    this. The closest are from usatoday.com, Nov 2, 2024 [1]:'."""
+    # TRANSLATORS: {period} is a date or a range of dates ("Aug 8 – 14, 2025"); {sources} a list like
+    # "CNN, Nov 2, 2024 [1] and BBC [2]" of older articles shown instead
     return tr.gettext("No article from {period} answers this. The closest are from {sources}:", period=period,
                       sources=tr.join([f"{label} [{n}]" for label, n in sources]))
 
 
 def out_of_period_notice(tr: Texts, period: str) -> str:
-    """The same for an answer the language model wrote from older articles."""
-    # TRANSLATORS: {period} is a date or a range of dates ("8 – 14 Aug 2025")
-    return tr.gettext("No article from {period} answers this; this answer is from earlier reports.", period=period)
+    """The same as a notice, for an answer that keeps its own words (the language model's, a partial one)."""
+    # TRANSLATORS: {period} is a date or a range of dates ("Aug 8 – 14, 2025")
+    return tr.gettext("No article from {period} answers this; what is shown is from earlier reports.",
+                      period=period)
 
 
 def localise_span(tr: Texts, span: str, article_language: str = "en") -> str:

@@ -6,7 +6,7 @@ from rich.console import Console
 from bot.answer.result import AnswerResult, Citation
 from bot.console import print_answer
 
-QUOTE = "[bold]Putin[/bold] said \x1b[2Jhe was held in Gaza for 498 days."
+QUOTE = "[bold]Putin[/bold] :smile: said \x1b[2Jhe was held in Gaza for 498 days."
 
 
 def shown(result: AnswerResult) -> tuple[str, str]:
@@ -26,9 +26,9 @@ def test_the_stated_answer_is_bold_and_underlined_inside_its_quote() -> None:
     at = QUOTE.index("498 days")
     plain, styled = shown(answer([(at, at + len("498 days"))]))
 
-    assert "[bold]Putin[/bold] said" in plain and "he was held in Gaza for 498 days." in plain  # as written
+    assert "[bold]Putin[/bold] :smile: said" in plain and "he was held in Gaza for 498 days." in plain  # as written
     assert "\x1b[1;4m498 days\x1b[0m" in styled
-    assert "\x1b[2J" not in styled.replace("\x1b[1;4m", "")
+    assert "\x1b[2J" not in styled
 
 
 def test_without_a_stated_answer_nothing_in_the_quote_is_emphasised() -> None:

@@ -94,7 +94,8 @@ def dated(published_at: str, scope_kind: str = "this_week", applied: bool = Fals
 
 
 def stated_claim() -> Composition:
-    return Composition("498 days [1].", [Claim(n=1, passage=0, quote=BODY[:46], highlight=(38, 46))], mode="offline")
+    return Composition("498 days [1].", [Claim(n=1, passage=0, quote=BODY[:46], highlight=(38, 46))], mode="offline",
+                       extractive=True)
 
 
 def test_an_offline_answer_from_an_older_article_says_so_in_the_reply_language_and_states_nothing():
@@ -108,20 +109,55 @@ def test_an_offline_answer_from_an_older_article_says_so_in_the_reply_language_a
     assert result.answer.startswith("Ни одна статья") and not result.citations[0].highlights
 
 
-def test_an_llm_answer_from_an_older_article_keeps_its_text_and_gets_the_note():
-    composition = Composition("He was held for 498 days [1].", [Claim(n=1, passage=0, quote=BODY[:46])], mode="llm")
+def notice(period: tuple[date, date], earlier: str | None = None) -> str:
+    tr = texts("en")
+    note = f"No article from {tr.period(*period)} answers this; what is shown is from earlier reports."
+    return f"{earlier} {note}" if earlier else note
+
+
+def test_an_llm_answer_from_an_older_article_keeps_its_text_and_gets_the_note_after_its_own():
+    composition = Composition("He was held for 498 days [1].", [Claim(n=1, passage=0, quote=BODY[:46])], mode="llm",
+                              notice="Parts of the answer were left out.")
     result = ScriptedMode(composition).answer(asked(), dated("2025-11-20"))
 
     assert result.answer == "He was held for 498 days [1]." and not result.partial
-    period = texts("en").period(date(2026, 1, 2), date(2026, 1, 8))  # Babel's own spaces around the dash
-    assert result.notice == f"No article from {period} answers this; this answer is from earlier reports."
+    assert result.notice == notice(PERIODS["this_week"][:2], "Parts of the answer were left out.")
 
 
-def test_no_note_for_an_article_of_the_period_an_undated_one_or_a_later_one_for_a_named_month():
-    for search in (dated("2026-01-05"), dated(""), dated("2025-12-03", scope_kind="month"),
+def test_the_offline_words_around_an_llms_quotes_are_an_extractive_answer_and_state_nothing_either():
+    reframed = stated_claim()
+    reframed.mode = "llm"  # LLMMode._reframed: the offline stated answer framing the model's verified quotes
+    result = ScriptedMode(reframed).answer(asked(), dated("2025-11-20"))
+
+    assert result.answer.startswith("No article from") and not result.citations[0].highlights
+
+
+def test_a_partial_answer_keeps_its_reason_and_gets_the_note():
+    partial = Composition("The articles don't mention Zelensky; here is the closest they report [1]:",
+                          [Claim(n=1, passage=0, quote=BODY[:46])], partial=True, extractive=True)
+    result = ScriptedMode(partial).answer(asked(), dated("2025-11-20"))
+
+    assert result.answer.startswith("The articles don't mention Zelensky") and result.partial
+    assert result.notice == notice(PERIODS["this_week"][:2])
+
+
+def test_no_note_for_an_article_of_the_period_a_later_one_an_undated_one_or_a_restricted_search():
+    later = dated("2026-01-12")  # a later report on the period ("last week", "in November") may answer it
+    for search in (dated("2026-01-05"), later, dated(""), dated("2025-12-03", scope_kind="month"),
                    dated("2025-11-20", applied=True)):
         result = ScriptedMode(stated_claim()).answer(asked(), search)
         assert result.answer == "498 days [1]." and result.period_uncovered == "" and result.citations[0].highlights
+
+
+def test_no_note_when_the_cited_story_was_also_told_in_the_period():
+    from bot.answer.result import SourceRef
+
+    composition = stated_claim()
+    composition.claims[0].also_reported_by = [SourceRef(article_id="a2", title="T", source="BBC",
+                                                        published_at="2026-01-06")]
+    result = ScriptedMode(composition).answer(asked(), dated("2025-11-20"))
+
+    assert result.period_uncovered == "" and result.answer == "498 days [1]."
 
 
 def test_recently_answered_only_from_an_article_older_than_a_month_gets_the_note():
