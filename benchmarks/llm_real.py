@@ -16,7 +16,9 @@ nonce, with the time the call took: `--replay` answers from it, so the alignment
 without the model (latency then is the recorded call time plus the local work).
 
 Reported per set and mode: answers, refusals, the right fact (fair questions: a gold answer in the answer
-text or its quotes; "stated": in the answer text itself), unanswerable refused, answers in the question's language (as shown; and whether the
+text or its quotes; "stated": in the answer text itself), unanswerable refused, partial answers (the articles
+don't mention a year, number or name the question asks about: the closest passage shown as such), answers in the
+question's language (as shown; and whether the
 model itself wrote in it), fallbacks (offline answer with a notice; "unverified": the model answered but
 no claim was supported), claims shown and dropped (by reason), shown claims whose quotes support them (automatic:
 every number of the claim and every Latin-script name is in the quotes it cites, exactly, and a gold
@@ -264,7 +266,8 @@ def _record(result, set_name, question, language, gold, answerable, mode, second
     guessed = guess_language(re.sub(r"\[\d+\]", "", result.answer))
     return {
         "set": set_name, "mode": mode, "question": question, "language": language, "answerable": answerable,
-        "gold": list(gold), "refused": result.refused, "result_mode": result.mode, "notice": result.notice,
+        "gold": list(gold), "refused": result.refused, "partial": result.partial, "result_mode": result.mode,
+        "notice": result.notice,
         "fallback": mode == "llm" and result.mode == "offline" and result.notice is not None,
         "answer": result.answer, "quotes": [c.quote for c in result.citations], "right": bool(right and not result.refused),
         "stated": bool(stated and not result.refused),
@@ -318,6 +321,7 @@ def summarise(records: list[dict]) -> dict:
                 "right_fact": _share([r for r in items if r["answerable"]], lambda r: r["right"]),
                 "stated": _share([r for r in items if r["answerable"]], lambda r: r.get("stated", False)),
                 "refused": _share(items, lambda r: r["refused"]),
+                "partial": _share(items, lambda r: r.get("partial", False)),
                 "in_language": _share(answered, lambda r: r["in_language"]),
                 "model_in_language": _share(answered, lambda r: r.get("model_in_language", True)),
                 "fallbacks": sum(1 for r in items if r["fallback"]),
@@ -343,7 +347,7 @@ def _reason(reason: str) -> str:
 
 
 def table(summary: dict) -> str:
-    cols = ["questions", "answered", "right_fact", "stated", "refused", "in_language", "model_in_language", "fallbacks",
+    cols = ["questions", "answered", "right_fact", "stated", "refused", "partial", "in_language", "model_in_language", "fallbacks",
             "unverified", "claims_shown",
             "claims_dropped", "claims_auto_supported", "p50_s", "p95_s"]
     lines = ["| mode/set | " + " | ".join(cols) + " |", "| --- |" + " ---: |" * len(cols)]

@@ -195,7 +195,7 @@ def facts(claim: str, language: str, context: str = "") -> Facts:
     out = Facts()
     for m in _NUMBER.finditer(claim):
         out.numbers.append(m.group(0))
-    out.numbers += [str(_NUMBER_WORDS[m.group(1).lower()]) for m in _NUMBER_WORD.finditer(claim)]
+    out.numbers += spelled_numbers(claim).values()
     out.months = months_in(claim, language)
     out.phrases = [m.group(1).strip() for m in _QUOTED.finditer(claim)]
     out.words = frozenset(fold(w) for w in _LETTERS.findall(claim))
@@ -204,6 +204,11 @@ def facts(claim: str, language: str, context: str = "") -> Facts:
     if language not in NO_NAMES:
         out.names = _names(claim, context)
     return out
+
+
+def spelled_numbers(text: str) -> dict[str, str]:
+    """The numbers `text` spells out, as written → value ("three" → "3"; English and Russian, "one" left out)."""
+    return {m.group(1): str(_NUMBER_WORDS[m.group(1).lower()]) for m in _NUMBER_WORD.finditer(text)}
 
 
 def months_in(text: str, language: str) -> list[int]:
@@ -284,7 +289,7 @@ class EvidenceText:
     @classmethod
     def of(cls, text: str, language: str) -> "EvidenceText":
         numbers = frozenset([f for m in _DIGITS.finditer(text) for f in number_forms(m.group(0))]
-                            + [str(_NUMBER_WORDS[m.group(1).lower()]) for m in _NUMBER_WORD.finditer(text)])
+                            + list(spelled_numbers(text).values()))
         words = frozenset(fold(transliterate(w)) for w in _LETTERS.findall(text))
         return cls(text, numbers, frozenset(months_in(text, language)), words, fold(text), script_of(text))
 

@@ -24,14 +24,17 @@ from babel import Locale
 
 from bot.answer import wording
 from bot.answer.alignment import Alignment, ClaimAligner, Supported
-from bot.answer.claims import MARKER, EvidenceText, Facts, Name, facts, missing, script_of, strip_markers
+from bot.answer.claims import (MARKER, EvidenceText, Facts, Name, facts, missing, script_of, spelled_numbers,
+                                strip_markers)
 from bot.answer.evidence import HARD, constraint_report
 from bot.answer.llm import LLMClient, LLMError
 from bot.answer.modes import AnswerMode, Asked, Claim, Composition, ExtractiveMode, compose_extractive
+from bot.answer.question import number_forms
 from bot.answer.prompts import Prompts
 from bot.answer.reply import ANSWER_SCHEMA, parse_reply
 from bot.answer.result import DroppedClaim
 from bot.i18n import Texts
+from index.catalog import ChunkRow
 from index.language import guess_language
 from index.retriever import Retrieved, Search
 
@@ -68,8 +71,8 @@ class LLMMode(AnswerMode):
         alignment = self.aligner.align(reply, retrieved, claim_language, context=asked.standalone)
         accepted, dropped = self._constrained(asked, alignment, retrieved)
         if not accepted:
-            if len(dropped) > len(alignment.dropped):  # the question's constraints: as the offline mode says
-                composition = self._offline_composition(asked, search)
+            if len(dropped) > len(alignment.dropped):  # the question's constraints: the offline answer, held to them
+                composition = self._held(asked, search)
             else:
                 log.warning("no claim of the LLM answer is supported by its quotes; offline answer given")
                 composition = self._offline(asked, search, unverified_notice(asked.tr))
@@ -98,20 +101,11 @@ class LLMMode(AnswerMode):
     # --- what is accepted ------------------------------------------------------------------
     def _constrained(self, asked: Asked, alignment: Alignment,
                      retrieved: list[Retrieved]) -> tuple[list[Supported], list[DroppedClaim]]:
-        """Supported claims that also meet the question's hard constraints (years, numbers and quoted
-        phrases in the claim's quote; names in the quote's passage, where pronouns stand in for them).
-        A name in another script than the article ("Суперкубке" for "Super Bowl") is a translation as
-        often as a transliteration: it is not a constraint here (the claim's own names are checked)."""
-        constraints = tuple(c for c in asked.analysis.constraints if c.kind in HARD)
+        """Supported claims whose quotes also meet the question's hard constraints (`_unmet`)."""
         accepted: list[Supported] = []
         dropped = list(alignment.dropped)
         for s in alignment.supported:
-            row = retrieved[s.unit.passage].row
-            in_quote = constraint_report(tuple(c for c in constraints if c.kind != "entity"), s.unit.text)
-            article = EvidenceText.of(f"{row.title}\n{row.text}\n{s.unit.text}", "en")
-            names = Facts(names=[Name.of(c.text) for c in constraints
-                                 if c.kind == "entity" and script_of(c.text) == article.script])
-            unmet = [c.text for c in in_quote.unmet] + [m.split(" ", 1)[1] for m in missing(names, article)]
+            unmet = _unmet(asked, s.unit.text, retrieved[s.unit.passage].row)
             if unmet:
                 dropped.append(DroppedClaim(text=s.claim.text, reason="question: " + ", ".join(unmet)
                                             + " not in its evidence"))
@@ -157,11 +151,47 @@ class LLMMode(AnswerMode):
         extractive = self.fallback.extractive
         return compose_extractive(asked, search.hits, extractive.draft(asked.analysis, search), extractive.catalog.articles)
 
+    def _held(self, asked: Asked, search: Search) -> Composition:
+        """The offline answer when the model's claims failed the question's constraints, held to the same values
+        (years, numbers, quoted phrases; names are the offline judgment's, as in its own partial answers): if its
+        quote fails them too and its article nowhere meets them, it says what the articles don't mention and
+        shows the closest passage ("The articles don't mention nine; here is the closest they report [1]:")."""
+        composition = self._offline_composition(asked, search)
+        if composition.refused or composition.partial or not composition.claims:
+            return composition
+        first = composition.claims[0]
+        row = search.hits[first.passage].row
+        if not _unmet(asked, first.quote, row, names=False):
+            return composition
+        unmet = _unmet(asked, f"{row.title}\n{self.article_text(row.article_id)}", row, names=False)
+        if not unmet:  # the article has them elsewhere: the offline judgment stands
+            return composition
+        first.highlight = None
+        return Composition(wording.partial(asked.tr, unmet, [], first.n), [first], support=composition.support,
+                           partial=True, extractive=True)
+
     def _offline(self, asked: Asked, search: Search, notice: str) -> Composition:
         composition = self._offline_composition(asked, search)
         composition.notice = notice
         composition.mode = "offline"
         return composition
+
+
+def _unmet(asked: Asked, quote: str, row: ChunkRow, names: bool = True) -> list[str]:
+    """The question's hard constraints that a quote does not meet, as the question writes them: years, numbers
+    (spelt out too: "three finite graphs" is not answered by "two finite graphs") and quoted phrases in the
+    quote; names in the quote's article, where pronouns stand in for them. A name in another script than the
+    article ("Суперкубке" for "Super Bowl") is a translation as often as a transliteration: it is not a
+    constraint here (a claim's own names are checked)."""
+    constraints = tuple(c for c in asked.analysis.constraints if c.kind in HARD and (names or c.kind != "entity"))
+    in_quote = constraint_report(tuple(c for c in constraints if c.kind != "entity"), quote)
+    article = EvidenceText.of(f"{row.title}\n{row.text}\n{quote}", "en")
+    asked_names = Facts(names=[Name.of(c.text) for c in constraints
+                               if c.kind == "entity" and script_of(c.text) == article.script])
+    numbers = EvidenceText.of(quote, "en").numbers
+    return ([c.text for c in in_quote.unmet] + [m.split(" ", 1)[1] for m in missing(asked_names, article)]
+            + [word for word, value in spelled_numbers(asked.standalone).items()
+               if not any(f in numbers for f in number_forms(value))])
 
 
 def unverified_notice(tr: Texts) -> str:

@@ -252,6 +252,26 @@ def test_a_claim_that_fails_the_questions_year_is_not_accepted(server, llm_engin
     assert any("2019" in d.reason for d in result.dropped_claims)
 
 
+def test_a_claim_whose_quote_lacks_a_number_the_question_spells_out_is_not_accepted(server, llm_engine):
+    """SQuAD 2.0's "three finite graphs" against "two finite graphs": the spelt-out number is a constraint too,
+    and the offline answer given instead is held to it (the article has no nine anywhere)."""
+    server.enqueue(citing("498 days", lambda n: reply(
+        f"He was held in Gaza for 498 days [{n}].", (n, "he was held in Gaza for 498 days"))))
+    result = llm_engine.ask("How long were the nine hostages held in Gaza?")
+    assert "He was held in Gaza for 498 days" not in result.answer
+    assert any(d.reason == "question: nine not in its evidence" for d in result.dropped_claims)
+    assert result.partial and result.answer.startswith("The articles don't mention nine; here is the closest")
+    assert not any(c.highlights for c in result.citations)
+
+
+def test_the_offline_answer_given_instead_stands_when_its_article_meets_the_number(server, llm_engine):
+    server.enqueue(citing("498 days", lambda n: reply(
+        f"He was held in Gaza for 498 days [{n}].", (n, "he was held in Gaza for 498 days"))))
+    result = llm_engine.ask("How long were the three hostages held in Gaza?")  # "The three women were freed…"
+    assert any(d.reason == "question: three not in its evidence" for d in result.dropped_claims)
+    assert not result.partial and not result.refused
+
+
 def test_a_follow_up_pays_one_deadline_for_condensing_and_answering(server, make_engine):
     engine = make_engine(answer_mode="llm", openai_base_url=server.base_url, openai_api_key="sk-test",
                          llm_timeout=300, answer_deadline=2.0, llm_max_retries=0)
