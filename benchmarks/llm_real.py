@@ -242,7 +242,7 @@ def _ask(engine, rec, question, set_name, language, gold, answerable, mode) -> d
 
 
 def _record(result, set_name, question, language, gold, answerable, mode, seconds, groups=None) -> dict:
-    from bot.answer.claims import split_claims
+    from bot.answer.citations import split_claims
     from bot.answer.llm_mode import unverified_notice
     from bot.evaluation.metrics import find_answer
     from bot.i18n import texts

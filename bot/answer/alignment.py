@@ -1,6 +1,6 @@
 """Claim–evidence alignment: a claim of an LLM answer is shown only with article text that supports it.
 
-For every claim (bot.answer.claims.split_claims) the candidates are
+For every claim (bot.answer.citations.split_claims) the candidates are
 - the model's quotes, found in the article bodies (bot.answer.quotes; a quote that joins sentences or
   skips text with an ellipsis is found part by part; `n` out of range: searched in every passage), and
 - every sentence of the retrieved passages, and every pair of neighbouring sentences (re-anchoring).
@@ -31,8 +31,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from bot.answer.claims import (ClaimText, EvidenceText, anchored, apart, facts, missing, script_of, split_claims,
-                               unplaced)
+from bot.answer.citations import ClaimText, split_claims
+from bot.answer.claims import EvidenceText, anchored, apart, facts, missing, script_of, unplaced
 from bot.answer.evidence import word_keys
 from bot.answer.quotes import locate_quote
 from bot.answer.reply import Reply, quote_parts

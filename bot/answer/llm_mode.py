@@ -24,8 +24,8 @@ from babel import Locale
 
 from bot.answer import wording
 from bot.answer.alignment import Alignment, ClaimAligner, Supported
-from bot.answer.claims import (MARKER, EvidenceText, Facts, Name, facts, missing, script_of, spelled_numbers,
-                                strip_markers)
+from bot.answer.citations import MARKER, strip_markers
+from bot.answer.claims import EvidenceText, Facts, Name, facts, missing, script_of, spelled_numbers
 from bot.answer.evidence import HARD, constraint_report
 from bot.answer.llm import LLMClient, LLMError
 from bot.answer.modes import AnswerMode, Asked, Claim, Composition, ExtractiveMode, compose_extractive
