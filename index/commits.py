@@ -1,11 +1,11 @@
-"""Writing articles into the store in a thread beside the embedding.
+"""Writing groups of articles into the store in a thread beside the embedding.
 
 A store write is mostly waiting (an embedded Chroma commits to SQLite on every call: measured ~70% of a
-write's time is not CPU), and an index run makes a few small writes per article so that each article is
-committed, and visible, on its own. The writer takes one embedded article at a time from the embedding
-loop and writes it while the next one is embedded; at most `capacity` embedded articles wait for it. The
-order of the writes is that of the articles, one article per commit, whatever the timing: crash points
-(`NEWSBOT_TEST_CRASH_AT`) land on the same article every time.
+write's time is not CPU), and each write has a fixed cost, so an index run writes a group of articles at a
+time (index/article_groups.py): their chunks in one write, their records (the commit) in another. The writer
+takes one embedded group at a time from the embedding loop and writes it while the next one is embedded; at
+most `capacity` embedded groups wait for it. The order of the writes is that of the groups, one group per
+commit, whatever the timing: crash points (`NEWSBOT_TEST_CRASH_AT`) land on the same group every time.
 """
 
 from __future__ import annotations

@@ -4,21 +4,20 @@ Incremental by content hash: unchanged articles are skipped without embedding,
 changed ones get new chunks (vectors of unchanged sentences are reused) and
 their old chunks removed, articles gone from the corpus are deleted.
 
-Crash safety: for each article, the new chunks are written first, then the
-article record (the commit point), then old chunks are deleted. Readers only
-trust chunks whose `article_hash` matches the committed record, so a run
-killed at any point leaves the old or the new version of each article, never a
+Crash safety: for each group of articles, the new chunks are written first, then the
+article records in one write (each record is its article's commit point), then old chunks
+are deleted. Readers only trust chunks whose `article_hash` matches the committed record, so
+a run killed at any point leaves the old or the new version of each article, never a
 mix. A run marks the index dirty while it works; the next run sweeps whatever
 an interrupted run left behind.
 
-Progressive: articles are committed one at a time (a writer thread writes one
-while the next few are embedded together: index/commits.py), and every commit (or
-deletion) bumps the index generation, so a running bot picks new articles up
-while a long run goes on (bot/engine.py checks the generation) and a kill loses
-at most the articles in flight (the one being written and the few being embedded
-together). At the end the catalogue snapshot is brought up to
-date from the previous one (index/snapshots.py): the cost of a run follows what it
-changed, not the size of the archive.
+Progressive: articles are committed a group at a time (up to 8: index/article_groups.py; a writer
+thread writes and commits one group while the next is embedded: index/commits.py), and every
+commit (or deletion) bumps the index generation, so a running bot picks new articles up while a
+long run goes on (bot/engine.py checks the generation) and a kill loses at most the articles in
+flight (the group being written and the group being embedded). At the end the catalogue snapshot
+is brought up to date from the previous one (index/snapshots.py): the cost of a run follows what
+it changed, not the size of the archive.
 
 `--rebuild` writes a whole new epoch beside the live index and makes it live at
 the end (one pointer write), so a rebuild killed at any point leaves the old index
@@ -35,15 +34,23 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from contextlib import nullcontext
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-import numpy as np
 from filelock import FileLock, Timeout
 
+from index.article_groups import (  # chunk_vector, sentence_texts, RecentVectors: imported from here too
+    Embedded,
+    Planned,
+    RecentVectors,
+    chunk_vector,  # noqa: F401
+    embed_group,
+    is_full,
+    plan,
+    sentence_texts,  # noqa: F401
+)
 from index.catalog import Catalog
 from index.chunker import Chunker
 from index.commits import ArticleWriter
@@ -51,7 +58,7 @@ from index.embedders import Embedder, build_embedder
 from index.errors import IndexBusyError
 from index.loaders import load_corpus
 from index.loaders.discovery import relative
-from index.models import Article, ArticleInfo, Chunk, IndexReport, LoadFailure
+from index.models import Article, ArticleInfo, IndexReport, LoadFailure
 from index.records import article_info
 from index.settings import IndexSettings
 from index.store import Store
@@ -61,11 +68,6 @@ log = logging.getLogger(__name__)
 
 #: sentence vectors kept from the articles just written, for texts that repeat (bylines, boilerplate)
 _RECENT_SENTENCES = 4096
-#: articles embedded together (at most this many, or until they have this many texts to embed): one call sorts
-#: their sentences by length, so little of it is padding (measured: docs/indexing.md); a kill loses at most
-#: such a group and the article being written
-_GROUP_ARTICLES = 8
-_GROUP_TEXTS = 256
 
 
 def index_lock(settings: IndexSettings) -> FileLock:
@@ -202,19 +204,18 @@ class Indexer:
 
     # --- steps ------------------------------------------------------------------
     def _write(self, todo: list[tuple[Article, ArticleInfo | None]], report: IndexReport, progress: bool) -> None:
-        """Chunk, embed and write the articles in turn: a few at a time are embedded together (the embedder sorts
-        their sentences by length into calls with little padding), then written and committed one by one. Only
-        those few articles' chunks exist at a time (the whole run's chunks at once would grow the run's memory
-        with the size of the archive)."""
+        """Chunk, embed and write the articles a group at a time (index/article_groups.py): a group is embedded in
+        one call while the writer thread writes and commits the one before. Only those few groups' chunks exist
+        at a time (the whole run's chunks at once would grow the run's memory with the size of the archive)."""
         bar = _progress(progress)
         recent = RecentVectors(_RECENT_SENTENCES)
         with bar or nullcontext():
             task = bar.add_task("Indexing articles", total=len(todo)) if bar else None
 
-            def write(item: Embedded) -> None:
-                self._write_article(item, report)
+            def write(group: list[Embedded]) -> None:
+                self._write_group(group, report)
                 if bar is not None:
-                    bar.update(task, advance=1)
+                    bar.update(task, advance=len(group))
 
             with ArticleWriter(write) as writer:
                 group: list[Planned] = []
@@ -225,52 +226,34 @@ class Indexer:
                         if bar is not None:
                             bar.update(task, advance=1)
                         continue  # an indexed version stays: the article is still loaded, so it is not deleted
-                    group.append(self._plan(article, info, chunks, recent))
-                    if len(group) >= _GROUP_ARTICLES or sum(len(g.missing) for g in group) >= _GROUP_TEXTS:
-                        for item in self._embedded(group, report, recent):
-                            writer.put(item)
+                    group.append(plan(article, info, chunks, recent, self.target.sentence_vectors_for_article))
+                    if is_full(group):
+                        writer.put(embed_group(self.embedder, group, recent))
                         group = []
-                for item in self._embedded(group, report, recent):
-                    writer.put(item)
+                if group:
+                    writer.put(embed_group(self.embedder, group, recent))
 
-    def _plan(self, article: Article, info: ArticleInfo | None, chunks: list[Chunk],
-              recent: "RecentVectors") -> "Planned":
-        """The article's distinct sentence texts, with the vectors known already (its previous version's, and
-        those of sentences met just before: bylines, boilerplate) and the texts still to embed."""
-        known = self.target.sentence_vectors_for_article(article.id) if info is not None else {}
-        texts = list(dict.fromkeys(t for c in chunks for t in sentence_texts(c)))
-        missing = [t for t in texts if t not in known and recent.get(t) is None]
-        known |= {t: recent.get(t) for t in texts if t not in known and t not in missing}
-        return Planned(article, info, chunks, known, missing)
-
-    def _embedded(self, group: list["Planned"], report: IndexReport, recent: "RecentVectors") -> Iterator["Embedded"]:
-        """The group's articles with their sentence and chunk vectors, in order; each distinct text embedded once."""
-        texts = list(dict.fromkeys(t for g in group for t in g.missing))
-        fresh = dict(zip(texts, self.embedder.embed_passages(texts))) if texts else {}
-        recent.update(fresh)
+    def _write_group(self, group: list[Embedded], report: IndexReport) -> None:
+        """Write the group's chunks (invisible until their articles are committed; at most `max_batch` records a
+        write), then commit its articles in one write (each record is its article's commit point: from here on
+        readers see them), then drop the updated articles' old chunks. Runs in the writer thread, a group after
+        another."""
+        self.target.add_chunk_groups([(g.article, g.chunks, g.vectors, g.sentence_vectors) for g in group])
+        signatures = {g.article.id: self.stories.sign(g.article.id, g.article.body, g.article.published_at)
+                      for g in group}
+        stories = self.stories.stories_for(list(signatures))
+        for article_id, fields in signatures.items():
+            fields["story"] = stories.get(article_id, article_id)
+        self._commit(lambda generation: self.target.put_articles([(g.article, len(g.chunks)) for g in group],
+                                                                 signatures, generation=generation))
         for g in group:
-            known = g.known | {t: fresh[t] for t in g.missing}
-            sentence_vectors = [np.vstack([known[t] for t in sentence_texts(c)]) for c in g.chunks]
-            vectors = np.vstack([chunk_vector(v) for v in sentence_vectors]) if g.chunks else np.zeros((0, 0))
-            missing = set(g.missing)
-            report.chunks_embedded += sum(1 for c in g.chunks if missing.intersection(sentence_texts(c)))
-            yield Embedded(g.article, g.info, g.chunks, vectors, sentence_vectors)
-
-    def _write_article(self, item: "Embedded", report: IndexReport) -> None:
-        """Write the article's chunks, then commit it (from here on readers see it), then drop its old chunks.
-        Runs in the writer thread, one article after another."""
-        article, chunks = item.article, item.chunks
-        self.target.add_chunks(article, chunks, item.vectors, item.sentence_vectors)  # invisible until the commit
-        story = self.stories.sign(article.id, article.body, article.published_at)
-        story["story"] = self.stories.stories_for([article.id]).get(article.id, article.id)
-        self._commit(lambda generation: self.target.put_articles([(article, len(chunks))], {article.id: story},
-                                                                 generation=generation))
-        if item.info is not None:
-            report.chunks_deleted += self.target.delete_stale_chunks(article.id, article.content_hash)
-            report.updated.append(article.id)
-        else:
-            report.added.append(article.id)
-        report.chunks_added += len(chunks)
+            if g.info is not None:
+                report.chunks_deleted += self.target.delete_stale_chunks(g.article.id, g.article.content_hash)
+                report.updated.append(g.article.id)
+            else:
+                report.added.append(g.article.id)
+            report.chunks_added += len(g.chunks)
+            report.chunks_embedded += g.new_chunks
 
     def _commit(self, write) -> None:
         """Make one commit point (`write(generation)`) and, on the live index, publish its generation, so a
@@ -340,22 +323,6 @@ class Indexer:
             report.chunks_deleted += len(orphans)
 
 
-def sentence_texts(chunk: Chunk) -> list[str]:
-    """The texts embedded for a chunk: its sentences (the whole chunk if it has none)."""
-    return [chunk.text[s:e] for s, e in chunk.sentences] or [chunk.text]
-
-
-def chunk_vector(sentence_vectors: np.ndarray) -> np.ndarray:
-    """A chunk's vector: the normalised mean of its sentence vectors (no second embedding pass).
-
-    Measured on XQuAD with e5 (docs/answers.md): mean-of-sentences for the first stage plus
-    max-over-sentences re-ranking beats embedding whole chunks, and embedding sentences is
-    faster than embedding the chunks they make up.
-    """
-    mean = np.asarray(sentence_vectors, dtype=np.float32).mean(axis=0)
-    return mean / max(float(np.linalg.norm(mean)), 1e-12)
-
-
 def _relative(path: Path, root: Path) -> str:
     """A path relative to the corpus root, as article paths are recorded ("" for the root itself).
 
@@ -382,41 +349,3 @@ def _progress(enabled: bool):
 
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                     transient=True)
-
-
-@dataclass(frozen=True)
-class Planned:
-    """An article whose sentences are to be embedded (with the others of its group)."""
-
-    article: Article
-    info: ArticleInfo | None
-    chunks: list[Chunk]
-    known: dict[str, np.ndarray]  # sentence text -> vector, reused
-    missing: list[str]  # sentence texts to embed
-
-
-@dataclass(frozen=True)
-class Embedded:
-    """An article ready to be written: its chunks with their vectors."""
-
-    article: Article
-    info: ArticleInfo | None  # its indexed version, if any
-    chunks: list[Chunk]
-    vectors: np.ndarray
-    sentence_vectors: list[np.ndarray]
-
-
-class RecentVectors:
-    """The vectors of the last `limit` distinct sentence texts embedded (least recently added go first)."""
-
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self._vectors: dict[str, np.ndarray] = {}
-
-    def get(self, text: str) -> np.ndarray | None:
-        return self._vectors.get(text)
-
-    def update(self, vectors: dict[str, np.ndarray]) -> None:
-        self._vectors.update(vectors)
-        for old in list(self._vectors)[:max(0, len(self._vectors) - self.limit)]:
-            del self._vectors[old]

@@ -24,7 +24,8 @@ from index.crashpoints import ENV as CRASH_ENV
 from index.indexer import run_index
 from index.store import Store
 from tests.bot.conftest import TEST_EMBED_MODEL
-from tests.factories import write_article
+from index.article_groups import GROUP_ARTICLES
+from tests.factories import write_article, write_news_corpus
 from tests.index.conftest import clear_chroma_cache, cli_env
 
 FIRST = "putin-hosts-ex-hostages.txt"
@@ -41,6 +42,12 @@ ORCHARD = ("orchard.txt", "Cider orchard plants rare apple trees",
            "A cider orchard near Brambleford planted three hundred rare apple trees of the Kingston Black variety. "
            "The first harvest is expected in four years.",
            "How many Kingston Black apple trees did the orchard near Brambleford plant?")
+
+
+def fillers(corpus: Path, count: int) -> set[str]:
+    """`count` short articles whose files sort before the ones above: with them, those fall into the group
+    (index/article_groups.py) the test needs."""
+    return {p.name for p in write_news_corpus(corpus, count, prefix="a-filler")}
 
 
 def add(corpus: Path, article: tuple[str, str, str, str]) -> None:
@@ -100,14 +107,16 @@ def test_index_runs_of_another_process_are_picked_up_without_a_restart(make_sett
 
 
 def test_articles_become_answerable_while_a_run_goes_on(engine_settings, shared_embedder) -> None:
-    """An indexer thread is held before it writes its second new article: the first is answered already."""
+    """An indexer thread is held before it writes its second group of new articles: the first is answered
+    already (the ferry closes the first group; the museum and the orchard are the second)."""
     engine = build_engine(engine_settings, embedder=shared_embedder)
-    for article in (FERRY, MUSEUM, ORCHARD):  # indexed in this order (file names)
+    first_group = fillers(engine_settings.corpus_dir, GROUP_ARTICLES - 1) | {"ferry.txt"}
+    for article in (FERRY, MUSEUM, ORCHARD):  # indexed in this order (file names), after the fillers
         add(engine_settings.corpus_dir, article)
     held, resume = threading.Event(), threading.Event()
     adds: list[str] = []
 
-    def hold_at_the_second_article(kind: str) -> None:
+    def hold_at_the_second_group(kind: str) -> None:
         if kind == "add_chunks":
             adds.append(kind)
             if len(adds) == 2:
@@ -119,7 +128,7 @@ def test_articles_become_answerable_while_a_run_goes_on(engine_settings, shared_
     def index() -> None:
         try:
             run_index(engine_settings, embedder=shared_embedder,
-                      store=Store.open(engine_settings, on_write=hold_at_the_second_article))
+                      store=Store.open(engine_settings, on_write=hold_at_the_second_group))
         except BaseException as exc:  # reported by the test thread
             errors.append(exc)
             held.set()
@@ -129,7 +138,7 @@ def test_articles_become_answerable_while_a_run_goes_on(engine_settings, shared_
     try:
         assert held.wait(120) and not errors, errors
         assert top_article(engine, FERRY[3]) == "ferry.txt"  # committed, the run still going
-        assert {"ferry.txt", FIRST} == {a.id for a in engine.articles()}
+        assert first_group | {FIRST} == {a.id for a in engine.articles()}
     finally:
         resume.set()
         runner.join(120)
@@ -141,23 +150,25 @@ def test_articles_become_answerable_while_a_run_goes_on(engine_settings, shared_
 def test_a_run_killed_at_a_commit_leaves_every_article_committed_before_it_answerable(make_settings,
                                                                                      shared_embedder) -> None:
     """The bot starts before the first index (and answers from nothing: its client caches an empty vector
-    index); `newsbot index` in another process is killed before its third commit; the two articles
-    committed before are answered, by this engine and after a restart; the next run adds the third."""
+    index); `newsbot index` in another process is killed before its second commit (the ferry and the museum
+    close the first group, the orchard is the second); the articles committed before are answered, by this
+    engine and after a restart; the next run adds the orchard."""
     settings = make_settings(index_check_seconds=0)
     for path in settings.corpus_dir.iterdir():
         path.unlink()
     engine = build_engine(settings, embedder=shared_embedder)
     assert engine.ask(FERRY[3]).passages == []
-    for article in (FERRY, MUSEUM, ORCHARD):  # indexed in this order (file names)
+    first_group = fillers(settings.corpus_dir, GROUP_ARTICLES - 2) | {"ferry.txt", "museum.txt"}
+    for article in (FERRY, MUSEUM, ORCHARD):  # indexed in this order (file names), after the fillers
         add(settings.corpus_dir, article)
 
-    killed = newsbot_index(settings, crash_at="put_articles:3")
+    killed = newsbot_index(settings, crash_at="put_articles:2")
 
     assert killed.returncode == -signal.SIGKILL, killed.stderr[-2000:]
     for running in (engine, build_engine(settings, embedder=shared_embedder)):  # and after a restart
         assert top_article(running, FERRY[3]) == "ferry.txt"
         assert top_article(running, MUSEUM[3]) == "museum.txt"
-        assert {a.id for a in running.articles()} == {"ferry.txt", "museum.txt"}
+        assert {a.id for a in running.articles()} == first_group
 
     done = newsbot_index(settings)  # the next run adds what the kill lost
     assert done.returncode == 0, done.stderr[-2000:]

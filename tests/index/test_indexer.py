@@ -16,6 +16,7 @@ import pytest
 from filelock import FileLock
 
 import index.indexer as indexer_module
+from index.article_groups import GROUP_ARTICLES
 from index.catalog import Catalog
 from index.errors import EmbeddingError, IndexBusyError
 from index.indexer import index_lock, run_index
@@ -100,10 +101,10 @@ def test_a_model_the_run_built_is_let_go_before_the_end_of_run_catalogue(setting
     assert report.ok and report.chunks_added == 2 and len(built) == 1 and alive_at_snapshot == [False]
 
 
-def test_a_few_articles_are_embedded_together_then_committed_one_by_one(settings: IndexSettings,
-                                                                        corpus_dir: Path) -> None:
-    """One call for several short articles (the embedder sorts their sentences by length: little padding);
-    each still gets its own commit."""
+def test_a_few_articles_are_embedded_written_and_committed_together(settings: IndexSettings,
+                                                                    corpus_dir: Path) -> None:
+    """One call for several short articles (the embedder sorts their sentences by length: little padding), one
+    write of their chunks and one commit of their records (each record its article's commit point)."""
     write_news_corpus(corpus_dir, 3)
 
     class Counting(HashingEmbedder):
@@ -119,7 +120,52 @@ def test_a_few_articles_are_embedded_together_then_committed_one_by_one(settings
     writes: list[str] = []
     report = run_index(settings, embedder=model, store=Store.open(settings, on_write=writes.append))
     assert report.chunks_added == 3 and len(model.calls) == 1 and len(model.calls[0]) == 6  # two sentences each
-    assert writes.count("put_articles") == 3  # a commit per article
+    assert (writes.count("add_chunks"), writes.count("put_articles")) == (1, 1)  # a group, a commit
+    assert_complete(open_store(settings, model), settings)
+
+
+class Stopped(BaseException):
+    """Raised in place of a store write: the run stops there, as if killed."""
+
+
+def test_groups_are_committed_one_after_another_and_a_stop_loses_at_most_the_group_being_written(
+        settings: IndexSettings, corpus_dir: Path, hashing: HashingEmbedder) -> None:
+    """Stopped between the second group's chunks and its commit: the first group is committed and readable, the
+    second is not there at all; the next run adds it and leaves nothing behind."""
+    names = [p.name for p in write_news_corpus(corpus_dir, GROUP_ARTICLES + 2)]
+    writes: list[str] = []
+
+    def stop_at_the_second_commit(kind: str) -> None:
+        writes.append(kind)
+        if kind == "put_articles" and writes.count(kind) == 2:
+            raise Stopped
+
+    with pytest.raises(Stopped):
+        run_index(settings, embedder=hashing, store=Store.open(settings, on_write=stop_at_the_second_commit))
+    assert writes.count("add_chunks") == 2, "the second group's chunks were written"
+    store = open_store(settings, hashing)
+    assert sorted(committed(store)) == names[:GROUP_ARTICLES]
+    assert store.state()["generation"] == 1 and store.state()["dirty"] == 1
+    assert_readable(store, settings)
+
+    report = run_index(settings, embedder=hashing)
+    assert sorted(report.added) == names[GROUP_ARTICLES:] and report.chunks_deleted == 2  # the uncommitted chunks
+    assert_complete(open_store(settings, hashing), settings)
+
+
+def test_a_group_s_chunks_are_written_within_the_client_s_limit_per_write(make_settings, corpus_dir: Path,
+                                                                          hashing: HashingEmbedder) -> None:
+    settings = make_settings(**SMALL_CHUNKS)
+    write_news_corpus(corpus_dir, 4, paragraphs=3)  # one group of 12 chunks
+    writes: list[str] = []
+    store = Store.open(settings, on_write=writes.append)
+    store.max_batch = 5  # the client's limit, as a server could report it
+
+    report = run_index(settings, embedder=hashing, store=store)
+
+    assert report.chunks_added == 12
+    assert (writes.count("add_chunks"), writes.count("put_articles")) == (3, 1)  # 5 + 5 + 2 chunks, one commit
+    assert_complete(open_store(settings, hashing), settings)
 
 
 def test_a_changed_article_replaces_its_chunks_reusing_unchanged_vectors(make_settings, corpus_dir: Path,

@@ -35,18 +35,18 @@ def test_the_current_version_is_one_read_of_the_pointer(settings: IndexSettings,
     catalog = Catalog.load(reader, settings.cache_dir)
     first = reader.current_version()
 
-    assert first == catalog.version == IndexVersion(reader.epoch, 2)  # one generation per committed article
+    assert first == catalog.version == IndexVersion(reader.epoch, 1)  # one generation per committed group
     assert run_index(settings, embedder=hashing).unchanged  # nothing changed: the same version
     assert reader.current_version() == first
 
     write_article(corpus_dir, "new.txt")
     run_index(settings, embedder=hashing)
-    assert reader.current_version() == IndexVersion(first.epoch, 3)
-    assert reader.state()["generation"] == 3  # an update keeps the epoch: the reader's collections stay valid
+    assert reader.current_version() == IndexVersion(first.epoch, 2)
+    assert reader.state()["generation"] == 2  # an update keeps the epoch: the reader's collections stay valid
 
     run_index(settings, embedder=hashing, rebuild=True)
     rebuilt = reader.current_version()
-    assert rebuilt.epoch != first.epoch and rebuilt.generation == 4  # a rebuild goes live as one generation
+    assert rebuilt.epoch != first.epoch and rebuilt.generation == 3  # a rebuild goes live as one generation
 
 
 def test_reads_of_a_replaced_index_raise_index_changed_and_a_reopened_store_reads_the_new_one(
