@@ -4,8 +4,9 @@ An index run plans each article (its distinct sentence texts: the vectors it can
 embed), collects up to GROUP_ARTICLES articles or GROUP_TEXTS texts to embed, embeds the group's texts in one
 call (the embedder sorts them by length into calls with little padding), and hands the group to the writer
 thread, which writes all its chunks, then commits all its articles in one write (index/indexer.py). So at most
-a few groups are in memory (the one being embedded, one waiting, the one being written), and a kill loses at
-most the group being written and the one being embedded. Measured: docs/indexing.md.
+two groups are in memory (the one being written, and the one being embedded, which waits for the writer), and
+a kill loses at most those two. A group also closes at GROUP_CHUNKS chunks (articles whose vectors are all
+reused embed nothing but still make records). Measured: docs/indexing.md.
 """
 
 from __future__ import annotations
@@ -21,9 +22,11 @@ from index.models import Article, ArticleInfo, Chunk
 
 log = logging.getLogger(__name__)
 
-#: articles embedded and committed together (at most this many, or until they have this many texts to embed)
+#: articles embedded and committed together (at most this many, or until they have this many texts to embed, or
+#: this many chunks to write: the records of a group are built in memory before they are written in batches)
 GROUP_ARTICLES = 8
 GROUP_TEXTS = 256
+GROUP_CHUNKS = 512
 
 
 def sentence_texts(chunk: Chunk) -> list[str]:
@@ -93,7 +96,8 @@ def plan(article: Article, info: ArticleInfo | None, chunks: list[Chunk], recent
 
 
 def is_full(group: list[Planned]) -> bool:
-    return len(group) >= GROUP_ARTICLES or sum(len(g.missing) for g in group) >= GROUP_TEXTS
+    return (len(group) >= GROUP_ARTICLES or sum(len(g.missing) for g in group) >= GROUP_TEXTS
+            or sum(len(g.chunks) for g in group) >= GROUP_CHUNKS)
 
 
 def embed_group(embedder: Embedder, group: list[Planned], recent: RecentVectors) -> list[Embedded]:

@@ -4,7 +4,8 @@ A store write is mostly waiting (an embedded Chroma commits to SQLite on every c
 write's time is not CPU), and each write has a fixed cost, so an index run writes a group of articles at a
 time (index/article_groups.py): their chunks in one write, their records (the commit) in another. The writer
 takes one embedded group at a time from the embedding loop and writes it while the next one is embedded; at
-most `capacity` embedded groups wait for it. The order of the writes is that of the groups, one group per
+most `capacity` embedded groups are handed to it (the one being written included), so the embedding loop holds
+the next one until the writer is free. The order of the writes is that of the groups, one group per
 commit, whatever the timing: crash points (`NEWSBOT_TEST_CRASH_AT`) land on the same group every time.
 """
 
@@ -24,7 +25,7 @@ class ArticleWriter(Generic[T]):
     A failure of `write` (anything raised, also BaseException) stops the writer; `put` and the end of
     the `with` block raise it in the caller's thread. Leaving the block with an exception of the
     caller's drops what still waits (those articles are not committed) and waits for the write in
-    progress to end."""
+    progress to end (which still commits)."""
 
     def __init__(self, write: Callable[[T], None], *, capacity: int = 1) -> None:
         self._write = write
@@ -50,8 +51,9 @@ class ArticleWriter(Generic[T]):
 
     def __exit__(self, exc_type, exc, tb) -> None:
         with self._changed:
-            if exc_type is not None:
-                self._waiting.clear()
+            if exc_type is not None:  # drop what waits; the item being written (the head) stays until it is done
+                while len(self._waiting) > 1:
+                    self._waiting.pop()
             self._closed = True
             self._changed.notify_all()
         self._thread.join()
