@@ -220,9 +220,15 @@ class Indexer:
             with ArticleWriter(write) as writer:
                 group: list[Planned] = []
                 for article, info in todo:
-                    chunks = self.chunker.chunk(article)
-                    if len(chunks) > self.settings.max_chunks_per_article:
-                        report.failed.append(self._too_many_chunks(article, len(chunks)))
+                    try:
+                        chunks = self.chunker.chunk(article)
+                    except Exception as exc:  # a bug met by one article must not stop the others
+                        chunks, failure = [], self._unsplittable(article, exc)
+                    else:
+                        failure = None if len(chunks) <= self.settings.max_chunks_per_article else \
+                            self._too_many_chunks(article, len(chunks))
+                    if failure is not None:
+                        report.failed.append(failure)
                         if bar is not None:
                             bar.update(task, advance=1)
                         continue  # an indexed version stays: the article is still loaded, so it is not deleted
@@ -266,6 +272,12 @@ class Indexer:
         write(self.generation)
         self.store.set_state(generation=self.generation,
                              updated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+
+    def _unsplittable(self, article: Article, exc: Exception) -> LoadFailure:
+        log.exception("could not split %s into passages", article.id)
+        return LoadFailure(self.settings.corpus_dir / article.path,
+                           f'the article "{article.id}" could not be split into passages ({type(exc).__name__}: '
+                           f"{exc}); everything else was indexed: please report it with this file")
 
     def _too_many_chunks(self, article: Article, count: int) -> LoadFailure:
         limit = self.settings.max_chunks_per_article

@@ -79,3 +79,27 @@ def test_a_run_whose_only_change_fails_keeps_the_generation(make_settings, corpu
 
     assert [Path(f.path).name for f in report.failed] == ["huge.txt"]
     assert open_store(settings, hashing).current_version() == before  # catalogue snapshots stay valid
+
+
+def test_an_article_the_chunker_fails_on_fails_alone_and_names_its_file(
+        make_settings, corpus_dir: Path, hashing: HashingEmbedder, monkeypatch) -> None:
+    """A bug met by one article (here the chunker raising) is that article's failure, not the run's."""
+    from index.chunker import Chunker
+
+    settings = make_settings()
+    write_news_corpus(corpus_dir, 3)
+    write_article(corpus_dir, "odd.txt", title="Odd", body=news_body(9, 2))
+    chunk = Chunker.chunk
+
+    def failing(self, article):
+        if article.id == "odd.txt":
+            raise ValueError("an offset past the end of the text")
+        return chunk(self, article)
+
+    monkeypatch.setattr(Chunker, "chunk", failing)
+    report = run_index(settings, embedder=hashing)
+
+    assert [Path(f.path).name for f in report.failed] == ["odd.txt"]
+    assert "could not be split into passages (ValueError: an offset past the end" in report.failed[0].reason
+    store = open_store(settings, hashing)
+    assert len(report.added) == 3 and "odd.txt" not in committed(store) and store.state()["dirty"] == 0
