@@ -101,7 +101,7 @@ def score(case, result, ms: float) -> Outcome:
     o.stated_answer = stated_answer(result)
     o.f1 = token_f1(o.stated_answer, expected)
     o.exact = bool(normalize(expected)) and normalize(o.stated_answer) == normalize(expected)
-    o.period_noted = bool(getattr(result, "period_uncovered", ""))
+    o.period_noted = bool(result.period_uncovered)
     if o.time_words and result.citations:
         o.cited_published = result.citations[0].published_at[:10]
         start, end = week_window(week) if week else (None, None)

@@ -71,9 +71,7 @@ class Search:
 
     `time_scope` is the scope the search was given (the question's TimeScope, or None);
     `scope_applied` is True when a strict scope restricted the hits to its period, False when it
-    had nothing relevant there and the hits only prefer the period (or the scope was soft or None);
-    `period` is the publication days (first, last; None: open) that a strict scope's articles have, its end
-    extended by SCOPE_REPORT_DAYS (None for no strict scope)."""
+    had nothing relevant there and the hits only prefer the period (or the scope was soft or None)."""
 
     hits: list[Retrieved]
     background: tuple[float, float] = (0.0, 1.0)
@@ -81,7 +79,6 @@ class Search:
     archive_size: int = 0
     time_scope: Any = None
     scope_applied: bool = False
-    period: tuple[date | None, date | None] | None = None
 
 
 @dataclass
@@ -153,9 +150,8 @@ class HybridRetriever(BaseRetriever):
             applied = bool(inside.candidates) and self._relevant(vector, inside.candidates, pool.candidates)
             pool = inside if applied else _Pool(list(dict.fromkeys(pool.candidates + inside.candidates)),
                                                 pool.lexical | inside.lexical)
-        covers = _days(time_scope, self.settings.scope_report_days) if period is not None else None
         if not pool.candidates:
-            return Search([], generic, time_scope=time_scope, period=covers)
+            return Search([], generic, time_scope=time_scope)
         t3 = time.perf_counter()
 
         candidates, lexical = pool.candidates, pool.lexical
@@ -184,7 +180,7 @@ class HybridRetriever(BaseRetriever):
         sample, owners = catalog.background()
         others = sample[owners != catalog.article_index[hits[0].row.article_id]] if hits else sample
         return Search(hits, generic, _stats(others @ vector) if len(others) > 1 else (0.0, 1.0), len(others),
-                      time_scope=time_scope, scope_applied=applied, period=covers)
+                      time_scope=time_scope, scope_applied=applied)
 
     def _pool(self, question: str, vector: np.ndarray, language: str, depth: int, filters: SearchFilters | None,
               timings: dict[str, float], exact: bool = False) -> _Pool:
@@ -312,11 +308,6 @@ def _reported_until(scope: TimeWindow, report_days: int) -> date | None:
     return scope.end + timedelta(days=report_days) if scope.end else None
 
 
-def _days(scope: TimeWindow, report_days: int) -> tuple[date | None, date | None]:
-    """The publication days of a strict scope's articles (see `_period`)."""
-    return scope.start, _reported_until(scope, report_days)
-
-
 def _period(filters: SearchFilters | None, scope: TimeWindow | None, report_days: int) -> SearchFilters | None:
     """The filters narrowed to the articles of a strict scope's period: published in it or up to `report_days`
     after it (an event is reported after it happens; the reference day still bounds it through `as_of`).
@@ -324,8 +315,8 @@ def _period(filters: SearchFilters | None, scope: TimeWindow | None, report_days
     if scope is None or not scope.strict or (scope.start is None and scope.end is None):
         return None
     base = filters or SearchFilters()
-    start, end = _days(scope, report_days)
-    since = start.isoformat() if start else None
+    since = scope.start.isoformat() if scope.start else None
+    end = _reported_until(scope, report_days)
     until = end.isoformat() if end else None
     if since and base.since:
         since = max(since, base.since[:10])

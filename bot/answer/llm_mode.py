@@ -183,15 +183,17 @@ def _unmet(asked: Asked, quote: str, row: ChunkRow, names: bool = True) -> list[
     quote; names in the quote's article, where pronouns stand in for them. A name in another script than the
     article ("Суперкубке" for "Super Bowl") is a translation as often as a transliteration: it is not a
     constraint here (a claim's own names are checked)."""
-    constraints = tuple(c for c in asked.analysis.constraints if c.kind in HARD and (names or c.kind != "entity"))
-    in_quote = constraint_report(tuple(c for c in constraints if c.kind != "entity"), quote)
-    article = EvidenceText.of(f"{row.title}\n{row.text}\n{quote}", "en")
-    asked_names = Facts(names=[Name.of(c.text) for c in constraints
-                               if c.kind == "entity" and script_of(c.text) == article.script])
+    constraints = tuple(c for c in asked.analysis.constraints if c.kind in HARD)
+    unmet = [c.text for c in constraint_report(tuple(c for c in constraints if c.kind != "entity"), quote).unmet]
     numbers = EvidenceText.of(quote, "en").numbers
-    return ([c.text for c in in_quote.unmet] + [m.split(" ", 1)[1] for m in missing(asked_names, article)]
-            + [word for word, value in spelled_numbers(asked.standalone).items()
-               if not any(f in numbers for f in number_forms(value))])
+    unmet += [word for word, value in spelled_numbers(asked.standalone).items()
+              if not any(f in numbers for f in number_forms(value))]
+    if names and any(c.kind == "entity" for c in constraints):
+        article = EvidenceText.of(f"{row.title}\n{row.text}\n{quote}", "en")
+        asked_names = Facts(names=[Name.of(c.text) for c in constraints
+                                   if c.kind == "entity" and script_of(c.text) == article.script])
+        unmet += [m.split(" ", 1)[1] for m in missing(asked_names, article)]
+    return unmet
 
 
 def unverified_notice(tr: Texts) -> str:

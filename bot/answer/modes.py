@@ -218,7 +218,7 @@ def missed_period(search: Search, citations: list[Citation]) -> tuple[date, date
     scope = search.time_scope
     if scope is None or scope.start is None or scope.end is None:
         return None
-    if not ((scope.strict and not search.scope_applied and search.period is not None)
+    if not ((scope.strict and not search.scope_applied)
             or (not scope.strict and getattr(scope, "kind", None) in SOFT_PERIODS)):
         return None
     first = scope.start.isoformat()

@@ -89,8 +89,7 @@ def dated(published_at: str, scope_kind: str = "this_week", applied: bool = Fals
                    start=0, end=len(BODY), sentences=((0, 46), (47, len(BODY))), text=BODY)
     start, end, strict = PERIODS[scope_kind]
     return Search([Retrieved(row=row, score=1.0, dense_rank=1, bm25_rank=1, similarity=0.9)],
-                  time_scope=TimeScope(start, end, strict, scope_kind, scope_kind), scope_applied=applied,
-                  period=(start, end) if strict else None)
+                  time_scope=TimeScope(start, end, strict, scope_kind, scope_kind), scope_applied=applied)
 
 
 def stated_claim() -> Composition:
