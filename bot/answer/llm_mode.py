@@ -19,8 +19,10 @@ import logging
 import re
 import secrets
 from collections.abc import Callable
+from datetime import date
 
 from babel import Locale
+from babel.dates import format_date
 
 from bot.answer import wording
 from bot.answer.alignment import Alignment, ClaimAligner, Supported
@@ -95,7 +97,7 @@ class LLMMode(AnswerMode):
             {"role": "system", "content": self.prompts.system},
             {"role": "user", "content": self.prompts.answer.format(
                 passages=render_passages(retrieved, nonce), question=asked.standalone.replace(nonce, ""),
-                nonce=nonce, language=language_name(asked.tr.language))},
+                nonce=nonce, language=language_name(asked.tr.language), asked_on=asked_on(asked.as_of))},
         ]
 
     # --- what is accepted ------------------------------------------------------------------
@@ -203,6 +205,15 @@ def unverified_notice(tr: Texts) -> str:
 
 def partly_unsupported_notice(tr: Texts) -> str:
     return tr.gettext("Parts of the language model's answer that the articles don't support were left out.")
+
+
+def asked_on(as_of: str | None) -> str:
+    """The question's day for a question about the present ("this week", "latest"): the model cannot know it
+    otherwise. Empty for the others, so their prompts do not change from day to day."""
+    if not as_of:
+        return ""
+    day = format_date(date.fromisoformat(as_of), "d MMMM y", locale="en")
+    return f'\n(Asked on {day}: "this week", "recently", "latest" and the like mean as of that day.)'
 
 
 def language_name(code: str) -> str:
