@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.answer import background, wording
+from bot.answer.answer_check import AnswerCheck
 from bot.answer.alignment import ClaimAligner
 from bot.answer.condense import Condenser
 from bot.answer.extractive import ExtractiveAnswerer
@@ -114,7 +115,9 @@ class Engine:
         extractive = ExtractiveMode(article_text, ExtractiveAnswerer(catalog, self.model))
         mode = LLMMode(article_text, self.llm, self.prompts, extractive,
                        ClaimAligner(self.embedder, catalog, article_text, self.settings.claim_min_similarity),
-                       self.settings.answer_deadline) if self.llm else extractive
+                       self.settings.answer_deadline,
+                       AnswerCheck(self.llm, self.prompts) if self.settings.llm_answer_check else None) \
+            if self.llm else extractive
         condenser = Condenser(self.prompts, self.llm)
         return Serving(store, catalog, fresh, retriever, mode, condenser, extractive,
                        Condenser(self.prompts, None) if self.llm else condenser, generic, language)

@@ -48,6 +48,9 @@ class Settings(IndexSettings):
         "scripts (empty: the value calibrated for the embedder, 0.83 for e5; see docs/answers.md).")
     llm_temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature of the LLM.")
     llm_stream: bool = Field(False, description="Stream LLM replies (for endpoints that stream; fails over the same way).")
+    llm_answer_check: bool = Field(
+        True, description="Ask the model once more whether an answer's quotes answer exactly the question, and refuse "
+        "when they don't (one short extra call per answer; see docs/answers.md).")
     answer_model: Path | None = Field(
         None, description="The offline answer model file (empty: the one shipped with newsbot; see docs/answers.md).")
     support_threshold: float | None = Field(
@@ -135,7 +138,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
         ("openai_api_key", "openai_base_url"),
     "Answering": ("answer_mode", "llm_model", "llm_timeout", "llm_max_retries", "answer_deadline", "llm_max_tokens",
                   "llm_max_reply_chars", "llm_breaker_failures", "llm_breaker_cooldown", "llm_temperature",
-                  "llm_stream", "claim_min_similarity", "answer_model", "support_threshold", "history_turns",
+                  "llm_stream", "llm_answer_check", "claim_min_similarity", "answer_model", "support_threshold", "history_turns",
                   "index_check_seconds"),
     "Telegram": ("telegram_bot_token", "telegram_api_base_url", "admin_user_ids", "allowed_user_ids",
                  "allowed_chat_ids", "max_question_chars", "questions_per_minute", "status_after",

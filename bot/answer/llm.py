@@ -97,8 +97,10 @@ class LLMClient:
         return Deadline(seconds, self.clock)
 
     def complete(self, messages: list[dict[str, str]], *, schema: dict | None = None,
-                 deadline: Deadline | None = None) -> str:
-        """The model's reply to `messages` (at most LLM_MAX_REPLY_CHARS), or LLMError."""
+                 deadline: Deadline | None = None, max_tokens: int | None = None) -> str:
+        """The model's reply to `messages` (at most LLM_MAX_REPLY_CHARS, and `max_tokens` when given: never
+        more than LLM_MAX_TOKENS), or LLMError."""
+        tokens = min(max_tokens or self.max_tokens, self.max_tokens)
         deadline = deadline or self.deadline(self.timeout * (1 + self.retries))
         if not self.breaker.allow():
             raise LLMUnavailable("the circuit breaker is open: the endpoint failed repeatedly")
@@ -109,7 +111,7 @@ class LLMClient:
                 self.breaker.cancel()
                 raise LLMUnavailable("the answer's deadline has no time left for an LLM call")
             try:
-                text = self._attempt(messages, schema, min(self.timeout, left))
+                text = self._attempt(messages, schema, min(self.timeout, left), tokens)
             except LLMError as exc:
                 transient = isinstance(exc.__cause__, (openai.APIConnectionError, openai.RateLimitError,
                                                        openai.InternalServerError))
@@ -124,11 +126,11 @@ class LLMClient:
             return text
 
     # --- one request ---------------------------------------------------------------
-    def _attempt(self, messages: list[dict[str, str]], schema: dict | None, timeout: float) -> str:
+    def _attempt(self, messages: list[dict[str, str]], schema: dict | None, timeout: float, tokens: int) -> str:
         while True:
             level = self._format if schema is not None else "none"
             try:
-                text = self._request(messages, self._response_format(level, schema), timeout)
+                text = self._request(messages, self._response_format(level, schema), timeout, tokens)
             except (openai.BadRequestError, openai.UnprocessableEntityError) as exc:
                 if level == "none" or not _FORMAT_WORDS.search(str(exc)):
                     raise LLMError(f"{exc.__class__.__name__}: {exc}") from exc
@@ -156,12 +158,13 @@ class LLMClient:
             return {"type": "json_object"}
         return {"type": "json_schema", "json_schema": {"name": "answer", "schema": schema}}
 
-    def _request(self, messages: list[dict[str, str]], response_format: dict | None, timeout: float) -> str:
+    def _request(self, messages: list[dict[str, str]], response_format: dict | None, timeout: float,
+                 tokens: int) -> str:
         extra = {"response_format": response_format} if response_format else {}
         if self.stream:
-            return self._streamed(messages, extra, timeout)
+            return self._streamed(messages, extra, timeout, tokens)
         response = self._client.chat.completions.create(
-            model=self.model, messages=messages, temperature=self.temperature, max_tokens=self.max_tokens,
+            model=self.model, messages=messages, temperature=self.temperature, max_tokens=tokens,
             timeout=timeout, **extra,
         )
         choices = getattr(response, "choices", None)
@@ -172,12 +175,12 @@ class LLMClient:
             log.warning("LLM reply of %d characters cut at %d", len(text), self.max_chars)
         return text[:self.max_chars]
 
-    def _streamed(self, messages: list[dict[str, str]], extra: dict, timeout: float) -> str:
+    def _streamed(self, messages: list[dict[str, str]], extra: dict, timeout: float, tokens: int) -> str:
         parts: list[str] = []
         size = 0
         started = self.clock()
         with self._client.chat.completions.create(
-            model=self.model, messages=messages, temperature=self.temperature, max_tokens=self.max_tokens,
+            model=self.model, messages=messages, temperature=self.temperature, max_tokens=tokens,
             stream=True, timeout=timeout, **extra,
         ) as stream:
             for chunk in stream:

@@ -29,7 +29,8 @@ from bot.answer.alignment import Alignment, ClaimAligner, Supported
 from bot.answer.citations import MARKER, strip_markers
 from bot.answer.claims import EvidenceText, Facts, Name, facts, missing, script_of, spelled_numbers
 from bot.answer.evidence import HARD, constraint_report
-from bot.answer.llm import LLMClient, LLMError
+from bot.answer.answer_check import AnswerCheck
+from bot.answer.llm import Deadline, LLMClient, LLMError
 from bot.answer.modes import AnswerMode, Asked, Claim, Composition, ExtractiveMode, compose_extractive
 from bot.answer.question import number_forms
 from bot.answer.prompts import Prompts
@@ -50,25 +51,47 @@ class LLMMode(AnswerMode):
     name = "llm"
 
     def __init__(self, article_text: Callable[[str], str], llm: LLMClient, prompts: Prompts,
-                 fallback: ExtractiveMode, aligner: ClaimAligner, deadline_seconds: float) -> None:
+                 fallback: ExtractiveMode, aligner: ClaimAligner, deadline_seconds: float,
+                 check: AnswerCheck | None = None) -> None:
         super().__init__(article_text)
         self.llm = llm
         self.prompts = prompts
         self.fallback = fallback
         self.aligner = aligner
         self.deadline_seconds = deadline_seconds
+        self.check = check
 
     def _compose(self, asked: Asked, search: Search) -> Composition:
-        retrieved = search.hits
         deadline = asked.deadline or self.llm.deadline(self.deadline_seconds)
+        composition, answered = self._drafted(asked, search, deadline)
+        # the check reads what the model answered; a refusal or a partial answer already says what is missing
+        if answered and self.check is not None and composition.claims \
+                and not (composition.refused or composition.partial):
+            return self._checked(asked, composition, deadline)
+        return composition
+
+    def _checked(self, asked: Asked, composition: Composition, deadline: Deadline) -> Composition:
+        """The answer, or a refusal when the model's second reading says its quotes don't answer the question."""
+        assert self.check is not None
+        if self.check.answers(asked.standalone, [c.quote for c in composition.claims], deadline) is not False:
+            return composition
+        log.info("the answer check found that the quotes don't answer the question; refused")
+        refusal = Composition(wording.refusal(asked.tr), refused=True, mode="llm")
+        refusal.dropped = composition.dropped + [DroppedClaim(
+            text=strip_markers(composition.answer), reason="check: its quotes don't answer the question")]
+        return refusal
+
+    def _drafted(self, asked: Asked, search: Search, deadline: Deadline) -> tuple[Composition, bool]:
+        """The answer before the check, and whether the model gave it (False: the LLM failed, offline answer)."""
+        retrieved = search.hits
         try:
             reply = parse_reply(self.llm.complete(self.messages(asked, retrieved), schema=ANSWER_SCHEMA,
                                                   deadline=deadline))
         except LLMError as exc:
             log.warning("LLM answer failed, falling back to the offline answer: %s", exc)
-            return self._offline(asked, search, wording.llm_unavailable(asked.tr))
+            return self._offline(asked, search, wording.llm_unavailable(asked.tr)), False
         if not reply.supported:
-            return Composition(wording.refusal(asked.tr), refused=True, mode="llm")
+            return Composition(wording.refusal(asked.tr), refused=True, mode="llm"), True
         claim_language = guess_language(strip_markers(reply.answer)) or asked.tr.language
         alignment = self.aligner.align(reply, retrieved, claim_language, context=asked.standalone)
         accepted, dropped = self._constrained(asked, alignment, retrieved)
@@ -79,7 +102,7 @@ class LLMMode(AnswerMode):
                 log.warning("no claim of the LLM answer is supported by its quotes; offline answer given")
                 composition = self._offline(asked, search, unverified_notice(asked.tr))
             composition.dropped = dropped
-            return composition
+            return composition, True
         text, claims = self._written(accepted, retrieved, claim_language)
         if not _same_language(guess_language(strip_markers(text)), asked.tr.language):
             dropped += [DroppedClaim(text=s.claim.text, reason=f"language: not {asked.tr.language}")
@@ -89,7 +112,7 @@ class LLMMode(AnswerMode):
             composition = Composition(text, claims, mode="llm",
                                       notice=partly_unsupported_notice(asked.tr) if dropped else None)
         composition.dropped = dropped
-        return composition
+        return composition, True
 
     def messages(self, asked: Asked, retrieved: list[Retrieved]) -> list[dict[str, str]]:
         nonce = secrets.token_hex(8)

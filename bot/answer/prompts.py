@@ -7,7 +7,7 @@ from pathlib import Path
 
 from index.errors import NewsbotError
 
-_FILES = ("system", "answer", "condense")
+_FILES = ("system", "answer", "condense", "check", "check_system")
 
 
 @dataclass(frozen=True)
@@ -15,6 +15,8 @@ class Prompts:
     system: str
     answer: str
     condense: str
+    check: str
+    check_system: str
 
     @classmethod
     def load(cls, folder: Path) -> "Prompts":
@@ -25,5 +27,5 @@ class Prompts:
                 texts[name] = path.read_text(encoding="utf-8").strip()
             except OSError as exc:
                 raise NewsbotError(f"Cannot read the prompt file {path} ({exc.strerror}); set PROMPTS_DIR to the "
-                                   "folder with system.txt, answer.txt and condense.txt.") from exc
+                                   "folder with system.txt, answer.txt, condense.txt, check.txt and check_system.txt.") from exc
         return cls(**texts)

@@ -47,6 +47,15 @@ def test_every_request_sets_max_tokens_and_asks_for_the_json_schema(server):
     assert "response_format" not in second
 
 
+def test_a_call_may_ask_for_fewer_tokens_never_more(server):
+    llm = client(server, llm_max_tokens=321)
+    server.enqueue("yes", "yes", "yes")
+    llm.complete(MESSAGES, max_tokens=3)
+    llm.complete(MESSAGES, max_tokens=1000)
+    llm.complete(MESSAGES, max_tokens=3, deadline=llm.deadline(30))
+    assert [r.json["max_tokens"] for r in server.chat_requests] == [3, 321, 3]
+
+
 def test_an_endpoint_that_rejects_json_schema_is_asked_with_json_mode_then_without_and_remembered(server):
     llm = client(server)
     rejected = Fail(400, {"error": {"message": "response_format json_schema is not supported", "type": "invalid"}})
