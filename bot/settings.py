@@ -49,8 +49,8 @@ class Settings(IndexSettings):
     llm_temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature of the LLM.")
     llm_stream: bool = Field(False, description="Stream LLM replies (for endpoints that stream; fails over the same way).")
     llm_answer_check: bool = Field(
-        True, description="Ask the model once more whether an answer's quotes answer exactly the question, and refuse "
-        "when they don't (one short extra call per answer; see docs/answers.md).")
+        True, description="Ask the model once more whether an answer's verified quotes answer the question, and refuse "
+        "when it says no (one short extra call per answer, within ANSWER_DEADLINE; see docs/answers.md).")
     answer_model: Path | None = Field(
         None, description="The offline answer model file (empty: the one shipped with newsbot; see docs/answers.md).")
     support_threshold: float | None = Field(

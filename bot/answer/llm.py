@@ -97,10 +97,13 @@ class LLMClient:
         return Deadline(seconds, self.clock)
 
     def complete(self, messages: list[dict[str, str]], *, schema: dict | None = None,
-                 deadline: Deadline | None = None, max_tokens: int | None = None) -> str:
+                 deadline: Deadline | None = None, max_tokens: int | None = None, optional: bool = False) -> str:
         """The model's reply to `messages` (at most LLM_MAX_REPLY_CHARS, and `max_tokens` when given: never
-        more than LLM_MAX_TOKENS), or LLMError."""
+        more than LLM_MAX_TOKENS), or LLMError. An `optional` call (the answer check) is not retried, and its
+        failure does not count towards opening the circuit breaker: its own short request may be what an
+        endpoint rejects, and that must not take the answers down with it."""
         tokens = min(max_tokens or self.max_tokens, self.max_tokens)
+        retries = 0 if optional else self.retries
         deadline = deadline or self.deadline(self.timeout * (1 + self.retries))
         if not self.breaker.allow():
             raise LLMUnavailable("the circuit breaker is open: the endpoint failed repeatedly")
@@ -115,12 +118,15 @@ class LLMClient:
             except LLMError as exc:
                 transient = isinstance(exc.__cause__, (openai.APIConnectionError, openai.RateLimitError,
                                                        openai.InternalServerError))
-                if transient and attempt < self.retries and deadline.remaining() >= MIN_ATTEMPT_SECONDS:
+                if transient and attempt < retries and deadline.remaining() >= MIN_ATTEMPT_SECONDS:
                     attempt += 1
                     self._sleep(min(0.5 * 2 ** (attempt - 1), deadline.remaining() / 4))
-                    log.info("LLM call failed (%s); retry %d of %d", exc, attempt, self.retries)
+                    log.info("LLM call failed (%s); retry %d of %d", exc, attempt, retries)
                     continue
-                self.breaker.failure()
+                if optional:
+                    self.breaker.cancel()
+                else:
+                    self.breaker.failure()
                 raise
             self.breaker.success()
             return text

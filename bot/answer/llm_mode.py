@@ -76,7 +76,7 @@ class LLMMode(AnswerMode):
         if self.check.answers(asked.standalone, [c.quote for c in composition.claims], deadline) is not False:
             return composition
         log.info("the answer check found that the quotes don't answer the question; refused")
-        refusal = Composition(wording.refusal(asked.tr), refused=True, mode="llm")
+        refusal = Composition(wording.refusal(asked.tr), refused=True, mode=composition.mode, support=composition.support)
         refusal.dropped = composition.dropped + [DroppedClaim(
             text=strip_markers(composition.answer), reason="check: its quotes don't answer the question")]
         return refusal
@@ -236,7 +236,7 @@ def asked_on(as_of: str | None) -> str:
     if not as_of:
         return ""
     day = format_date(date.fromisoformat(as_of), "d MMMM y", locale="en")
-    return f'\n(Asked on {day}: "this week", "recently", "latest" and the like mean as of that day.)'
+    return f'Asked on {day}: "this week", "recently", "latest" and the like mean as of that day.\n'
 
 
 def language_name(code: str) -> str:

@@ -4,7 +4,12 @@ import json
 
 import pytest
 
-from bot.answer.answer_check import parse_verdict
+from bot.answer.answer_check import MAX_CHECK_CHARS, AnswerCheck, parse_verdict
+from bot.answer.llm import LLMClient
+from bot.answer.prompts import Prompts
+from bot.i18n import texts
+from bot.settings import Settings
+from tests.bot.answer.test_llm_client import Clock
 from tests.bot.answer.test_llm_mode import QUESTION, llm_engine, reply, server  # noqa: F401 (fixtures)
 from testing.openai_server import Fail
 
@@ -51,10 +56,12 @@ def test_an_answer_whose_quotes_answer_another_question_is_refused(server, llm_e
     assert dropped.text == "He was held for 498 days." and dropped.reason.startswith("check:")
 
 
-def test_a_russian_question_is_refused_in_russian(server, llm_engine):  # noqa: F811
-    server.default = responder("No.")
+@pytest.mark.parametrize("verdict", ["No.", "Нет"])
+def test_a_russian_question_is_refused_in_russian(server, llm_engine, verdict):  # noqa: F811
+    server.default = responder(verdict)
     result = llm_engine.ask("Сколько дней Сашу Труфанова держали в Газе?")
-    assert result.refused and "не" in result.answer.lower() and len(checks(server)) == 1
+    assert result.refused and result.answer == texts("ru").gettext("I couldn't find this in the indexed articles.")
+    assert result.answer != "I couldn't find this in the indexed articles." and len(checks(server)) == 1
 
 
 @pytest.mark.parametrize("verdict", [Fail(500), "I think so, maybe", json.dumps({"supported": True})],
@@ -91,9 +98,41 @@ def test_the_check_can_be_switched_off(server, make_engine):  # noqa: F811
     assert not engine.ask(QUESTION).refused and checks(server) == []
 
 
+def check_on(server, clock) -> AnswerCheck:  # noqa: F811
+    from pathlib import Path
+
+    settings = Settings(_env_file=None, answer_mode="llm", openai_base_url=server.base_url, openai_api_key="sk-test",
+                        llm_max_retries=2, llm_breaker_failures=1)
+    return AnswerCheck(LLMClient(settings, clock=clock, sleep=lambda s: None), Prompts.load(Path("prompts")))
+
+
+def test_no_check_is_sent_when_the_answer_used_up_its_deadline(server):  # noqa: F811
+    clock = Clock()
+    check = check_on(server, clock)
+    deadline = check.llm.deadline(20)
+    clock.advance(19.8)  # the answer call took nearly all of it
+    assert check.answers("Who?", ["A won."], deadline) is None and server.chat_requests == []
+
+
+def test_a_failed_check_is_not_retried_and_leaves_the_breaker_closed(server):  # noqa: F811
+    check = check_on(server, Clock())
+    server.enqueue(Fail(500), Fail(500))
+    assert check.answers("Who?", ["A won."], None) is None
+    assert len(server.chat_requests) == 1 and check.llm.breaker.state == "closed"
+
+
+def test_the_check_reads_whole_quotes_up_to_its_bound():
+    from pathlib import Path
+
+    check = AnswerCheck(None, Prompts.load(Path("prompts")))
+    first, second = "A" * (MAX_CHECK_CHARS - 100) + ".", "B" * 200 + "."
+    content = check.messages("Who?", [first, first, second])[-1]["content"]
+    assert first in content and "B" not in content and content.count(first) == 1
+
+
 @pytest.mark.parametrize("text, verdict", [
     ("Yes", True), ("No.", False), ("no, the text is about 2022", False), (" **Yes**", True), ("It depends", None),
-    ('{"answer": false}', False), ('```json\n{"answers": "true"}\n```', True), ('{"supported": true}', None),
+    ("Нет", False), ("Да.", True), ("לא", False), ("yesterday", None), ("Node", None), ('{"supported": true}', None),
 ])
 def test_parse_verdict(text, verdict):
     assert parse_verdict(text) is verdict

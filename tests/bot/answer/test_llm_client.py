@@ -54,6 +54,23 @@ def test_a_call_may_ask_for_fewer_tokens_never_more(server):
     llm.complete(MESSAGES, max_tokens=1000)
     llm.complete(MESSAGES, max_tokens=3, deadline=llm.deadline(30))
     assert [r.json["max_tokens"] for r in server.chat_requests] == [3, 321, 3]
+    streamed = client(server, llm_max_tokens=321, llm_stream=True)
+    server.enqueue("yes")
+    assert streamed.complete(MESSAGES, max_tokens=3) == "yes" and server.chat_requests[-1].json["max_tokens"] == 3
+
+
+def test_an_optional_call_is_not_retried_and_its_failures_never_open_the_breaker(server):
+    llm = client(server, llm_max_retries=2, llm_breaker_failures=2)
+    for _ in range(3):
+        server.enqueue(Fail(500))
+        with pytest.raises(LLMError):
+            llm.complete(MESSAGES, max_tokens=3, optional=True)
+    assert len(server.chat_requests) == 3 and llm.breaker.state == "closed"
+    server.enqueue(Fail(500), Fail(500), Fail(500), Fail(500), Fail(500), Fail(500))
+    for _ in range(2):  # the answers' own failures still do
+        with pytest.raises(LLMError):
+            llm.complete(MESSAGES)
+    assert llm.breaker.state == "open"
 
 
 def test_an_endpoint_that_rejects_json_schema_is_asked_with_json_mode_then_without_and_remembered(server):
