@@ -10,10 +10,17 @@ from bot.answer.prompts import Prompts
 from bot.i18n import texts
 from bot.settings import Settings
 from tests.bot.answer.test_llm_client import Clock
-from tests.bot.answer.test_llm_mode import QUESTION, llm_engine, reply, server  # noqa: F401 (fixtures)
+from tests.bot.answer.test_llm_mode import QUESTION, reply, server  # noqa: F401 (a fixture)
 from testing.openai_server import Fail
 
 HELD = "he was held in Gaza for 498 days"
+
+
+@pytest.fixture
+def llm_engine(server, make_engine):  # noqa: F811
+    """An LLM-mode engine with the check on, as by default."""
+    return make_engine(answer_mode="llm", openai_base_url=server.base_url, openai_api_key="sk-test",
+                       llm_timeout=60, llm_max_retries=0)  # a bound, never the cause (a busy machine is slow)
 
 
 def is_check(request: dict) -> bool:

@@ -20,8 +20,10 @@ def server():
 
 @pytest.fixture
 def llm_engine(server, make_engine):
+    # the answer check has its own tests (test_answer_check.py): here the answer is what is under test
     return make_engine(answer_mode="llm", openai_base_url=server.base_url, openai_api_key="sk-test",
-                       llm_timeout=60, llm_max_retries=0)  # a bound, never the cause (a busy machine is slow)
+                       llm_timeout=60, llm_max_retries=0,  # a bound, never the cause (a busy machine is slow)
+                       llm_answer_check=False)
 
 
 def reply(answer: str, *quotes: tuple[int, str], supported: bool = True) -> str:
