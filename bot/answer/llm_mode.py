@@ -9,6 +9,8 @@
    its quote; a name not in its article) is not accepted because the model said so.
 5. The reply must be in the reply language (index.language.guess_language); otherwise the verified quotes
    are kept and the offline answer's own words, in the right language, frame them.
+6. The answer check (bot.answer.answer_check): the model reads the answer's verified quotes once more with the
+   question; a "no" makes the answer a refusal (a failed or unreadable check leaves it).
 When nothing supported remains, or the LLM fails (error, timeout, the answer's deadline, the circuit
 breaker), the user gets the offline answer with a short notice: there is always an answer.
 """
