@@ -325,6 +325,7 @@ def summarise(records: list[dict]) -> dict:
                 "in_language": _share(answered, lambda r: r["in_language"]),
                 "model_in_language": _share(answered, lambda r: r.get("model_in_language", True)),
                 "fallbacks": sum(1 for r in items if r["fallback"]),
+                "check_refused": sum(1 for r in items if any(d["reason"].startswith("check") for d in r["dropped"])),
                 "unverified": sum(1 for r in items if r.get("fallback_reason") == "unverified"),
                 "claims_shown": len(claims), "claims_dropped": sum(len(r["dropped"]) for r in items),
                 "claims_auto_supported": _share(claims, lambda c: c["auto_supported"]),
@@ -348,7 +349,7 @@ def _reason(reason: str) -> str:
 
 def table(summary: dict) -> str:
     cols = ["questions", "answered", "right_fact", "stated", "refused", "partial", "in_language", "model_in_language", "fallbacks",
-            "unverified", "claims_shown",
+            "unverified", "check_refused", "claims_shown",
             "claims_dropped", "claims_auto_supported", "p50_s", "p95_s"]
     lines = ["| mode/set | " + " | ".join(cols) + " |", "| --- |" + " ---: |" * len(cols)]
     for key, row in summary.items():

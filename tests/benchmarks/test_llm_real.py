@@ -34,3 +34,19 @@ def test_an_unknown_set_is_refused_by_name_and_some_sets_keep_their_own_files(ca
     assert exit_info.value.code == 2 and "unknown set(s) xquad-fr" in capsys.readouterr().err
     assert llm_real._suffix(False, frozenset()) == ""
     assert llm_real._suffix(True, frozenset({"xquad-ru", "xquad-en"})) == "-replay-xquad-en+xquad-ru"
+
+
+def test_the_summary_counts_the_answers_the_check_refused():
+    def record(mode, refused, dropped):
+        return {"set": "squad2-unanswerable", "mode": mode, "question": "Q?", "answerable": False, "refused": refused,
+                "partial": False, "fallback": False, "claims": [], "dropped": dropped, "seconds": 1.0,
+                "in_language": True}
+
+    check = {"text": "A.", "reason": "check: its quotes don't answer the question"}
+    other = {"text": "B.", "reason": "similarity: 0.70 < 0.83 to any evidence"}
+    summary = llm_real.summarise([record("llm", True, [check]), record("llm", False, [other]),
+                                  record("offline", False, [])])
+    assert summary["llm/squad2-unanswerable"]["check_refused"] == 1
+    assert summary["llm/squad2-unanswerable"]["refused"] == 0.5
+    assert summary["offline/squad2-unanswerable"]["check_refused"] == 0
+    assert "check_refused" in llm_real.table(summary).splitlines()[0]
