@@ -21,10 +21,8 @@ import logging
 import re
 import secrets
 from collections.abc import Callable
-from datetime import date
 
 from babel import Locale
-from babel.dates import format_date
 
 from bot.answer import wording
 from bot.answer.alignment import Alignment, ClaimAligner, Supported
@@ -38,7 +36,7 @@ from bot.answer.question import number_forms
 from bot.answer.prompts import Prompts
 from bot.answer.reply import ANSWER_SCHEMA, parse_reply
 from bot.answer.result import DroppedClaim
-from bot.i18n import Texts
+from bot.i18n import Texts, texts
 from index.catalog import ChunkRow
 from index.language import guess_language
 from index.retriever import Retrieved, Search
@@ -237,8 +235,7 @@ def asked_on(as_of: str | None) -> str:
     otherwise. Empty for the others, so their prompts do not change from day to day."""
     if not as_of:
         return ""
-    day = format_date(date.fromisoformat(as_of), "d MMMM y", locale="en")
-    return f'Asked on {day}: "this week", "recently", "latest" and the like mean as of that day.\n'
+    return f'Asked on {texts("en").date(as_of)}: "this week", "recently", "latest" and the like mean as of that day.\n'
 
 
 def language_name(code: str) -> str:

@@ -171,7 +171,7 @@ def test_an_llm_answer_from_older_articles_keeps_its_words_and_gets_the_note(dat
 
     assert result.mode == "llm" and result.answer.startswith("The Harbor Bridge in Portville closed for repairs")
     # the model is told the day "this week" is relative to; a question about no time is not dated
-    assert '\nAsked on 2 March 2026: "this week"' in prompts[0] and not timeless.refused
+    assert '\nAsked on Mar 2, 2026: "this week"' in prompts[0] and not timeless.refused
     assert len(prompts) == 2 and "Asked on" not in prompts[1]
     assert result.period_uncovered == "2026-02-24..2026-03-02"
     assert result.notice and result.notice.startswith("No article from")

@@ -5,11 +5,10 @@ import json
 import pytest
 
 from bot.answer.answer_check import MAX_CHECK_CHARS, AnswerCheck, parse_verdict
-from bot.answer.llm import LLMClient
 from bot.answer.prompts import Prompts
 from bot.i18n import texts
-from bot.settings import Settings
-from tests.bot.answer.test_llm_client import Clock
+from tests.bot.answer.conftest import REPO
+from tests.bot.answer.test_llm_client import Clock, client
 from tests.bot.answer.test_llm_mode import QUESTION, reply, server  # noqa: F401 (a fixture)
 from testing.openai_server import Fail
 
@@ -106,11 +105,7 @@ def test_the_check_can_be_switched_off(server, make_engine):  # noqa: F811
 
 
 def check_on(server, clock) -> AnswerCheck:  # noqa: F811
-    from pathlib import Path
-
-    settings = Settings(_env_file=None, answer_mode="llm", openai_base_url=server.base_url, openai_api_key="sk-test",
-                        llm_max_retries=2, llm_breaker_failures=1)
-    return AnswerCheck(LLMClient(settings, clock=clock, sleep=lambda s: None), Prompts.load(Path("prompts")))
+    return AnswerCheck(client(server, clock, llm_max_retries=2, llm_breaker_failures=1), Prompts.load(REPO / "prompts"))
 
 
 def test_no_check_is_sent_when_the_answer_used_up_its_deadline(server):  # noqa: F811
@@ -129,9 +124,7 @@ def test_a_failed_check_is_not_retried_and_leaves_the_breaker_closed(server):  #
 
 
 def test_the_check_reads_whole_quotes_up_to_its_bound():
-    from pathlib import Path
-
-    check = AnswerCheck(None, Prompts.load(Path("prompts")))
+    check = AnswerCheck(None, Prompts.load(REPO / "prompts"))
     first, second = "A" * (MAX_CHECK_CHARS - 100) + ".", "B" * 200 + "."
     content = check.messages("Who?", [first, first, second])[-1]["content"]
     assert first in content and "B" not in content and content.count(first) == 1
