@@ -3,6 +3,7 @@
     python -m benchmarks.feeds                 # 6 stories, polls every 5 s (default host delay)
     python -m benchmarks.feeds --quick         # 1 story, polls every 2 s (the bot: 5 s, its minimum)
     python -m benchmarks.feeds --interval 60   # the default FEED_INTERVAL
+    python -m benchmarks.feeds --archive DIR   # on a copy of an indexed archive (DIR/chroma, DIR/data)
 
 Three parts, in one run: this module's poller around the engine (below; twice, side by side: items
 that link to their pages, and items that carry their text), the real bot in a chat
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import shutil
 import threading
 import time
 from dataclasses import dataclass
@@ -155,9 +157,24 @@ def embed_alone(settings, embedder, story: Story, repeats: int) -> float:
     return median(times)
 
 
+def seed_archive(folder: Path, archive: Path | None) -> None:
+    """Start `folder` from a copy of an indexed archive (its `chroma/` and `data/`, as `settings_for` lays them
+    out; indexed with the benchmark's embedder), so that the fixed costs of a poll are those of a real
+    archive's size; nothing when `archive` is None (an empty archive)."""
+    if archive is None:
+        return
+    for part in ("chroma", "data"):
+        if not (archive / part).is_dir():
+            raise SystemExit(f"--archive {archive}: no {part}/ folder there; give the folder of an index built "
+                             "with benchmarks.common.settings_for (e.g. a benchmarks.realnews work folder)")
+        shutil.copytree(archive / part, folder / part)
+    (folder / "data" / "index.lock").unlink(missing_ok=True)
+
+
 def measure(work: Path, embedder, *, interval: float, stories: list[Story], seed: int = 7,
-            full_text: bool = False) -> dict:
-    """`full_text`: the feed's items carry the stories' text (content:encoded), so no page is downloaded."""
+            full_text: bool = False, archive: Path | None = None) -> dict:
+    """`full_text`: the feed's items carry the stories' text (content:encoded), so no page is downloaded.
+    `archive`: start from a copy of this indexed archive (`seed_archive`)."""
     from bot.engine import build_engine
     from index.feeds import FeedService
     from testing.news_site import RSS, NewsSite, paragraphs_html, rss20
@@ -165,9 +182,11 @@ def measure(work: Path, embedder, *, interval: float, stories: list[Story], seed
 
     rng = random.Random(seed)
     folder = fresh(work)
+    seed_archive(folder, archive)
     settings = settings_for(folder, feeds_allow_private=True)  # the local site is on 127.0.0.1
     (folder / "corpus").mkdir(parents=True, exist_ok=True)
     engine = build_engine(settings, embedder=embedder)
+    archive_articles = len(engine.catalog.articles)
     published: list = []
     rows = []
     when = datetime(2024, 5, 1, tzinfo=timezone.utc)
@@ -210,7 +229,7 @@ def measure(work: Path, embedder, *, interval: float, stories: list[Story], seed
     embed = median([r["embed_alone_s"] for r in rows])
     return {
         "interval_s": interval, "host_delay_s": settings.feed_host_delay, "embed_model": embedder.name,
-        "full_text": full_text,
+        "full_text": full_text, "archive_articles": archive_articles,
         "stories": len(rows), "answerable": len(ok), "rows": rows,
         "total_s": med("total_s"), "total_max_s": max((r["total_s"] for r in ok), default=float("nan")),
         "wait_s": med("wait_s"), "processing_s": med("processing_s"), "politeness_s": med("politeness_s"),
@@ -228,7 +247,8 @@ def chosen_stories(quick: bool, count: int | None = None) -> list[Story]:
     return stories[: max(1, min(count, len(stories)))] if count else stories
 
 
-def run(ctx: Context, *, interval: float | None = None, count: int | None = None) -> dict:
+def run(ctx: Context, *, interval: float | None = None, count: int | None = None,
+        archive: Path | None = None) -> dict:
     """The three parts: the engine's poller, the real bot in a chat, the follow-support distribution."""
     from benchmarks.feeds_chat import measure_chat
     from benchmarks.follow_support import measure_support
@@ -236,11 +256,12 @@ def run(ctx: Context, *, interval: float | None = None, count: int | None = None
     interval = interval or (2.0 if ctx.quick else 5.0)
     stories = chosen_stories(ctx.quick, count)
     return {
-        "engine": measure(ctx.work / "feeds", ctx.embedder, interval=interval, stories=stories),
+        "engine": measure(ctx.work / "feeds", ctx.embedder, interval=interval, stories=stories, archive=archive),
         "engine_full_text": measure(ctx.work / "feeds-full-text", ctx.embedder, interval=interval, stories=stories,
-                                    full_text=True),
+                                    full_text=True, archive=archive),
         # FEED_INTERVAL is at least 5 s: the bot's poll job runs at that rate
-        "chat": measure_chat(ctx.work / "feeds-chat", ctx.embedder, interval=max(5.0, interval), stories=stories),
+        "chat": measure_chat(ctx.work / "feeds-chat", ctx.embedder, interval=max(5.0, interval), stories=stories,
+                             archive=archive),
         "follow_support": measure_support(ctx.work / "follow-support", ctx.embedder,
                                           chosen_stories(False)[:2] if ctx.quick else chosen_stories(False)),
     }
@@ -260,7 +281,8 @@ def render_engine(result: dict) -> str:
     lines = [
         f"publication -> answerable, polling every {result['interval_s']:g} s "
         f"(FEED_HOST_DELAY {result['host_delay_s']:g} s, {result['embed_model']}), "
-        f"{result['answerable']}/{result['stories']} stories answerable; "
+        f"{result['answerable']}/{result['stories']} stories answerable, "
+        f"archive of {result.get('archive_articles', 0):,} articles; "
         + ("the items carry the text (no page downloaded)" if result.get("full_text") else
            "the items link to their pages (downloaded)"),
         "",
@@ -294,10 +316,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--interval", type=float, help="seconds between polls (FEED_INTERVAL of the run)")
     parser.add_argument("--stories", type=int, help=f"how many stories to publish (1-{len(STORIES) + 1})")
     parser.add_argument("--work", type=Path, default=DEFAULT_WORK, help="working folder (default .bench/)")
+    parser.add_argument("--archive", type=Path,
+                        help="start from a copy of this indexed archive (its chroma/ and data/; same embedder)")
     args = parser.parse_args(argv)
     quiet_logs()
     ctx = Context(quick=args.quick, work=args.work.resolve())
-    result = run(ctx, interval=args.interval, count=args.stories)
+    result = run(ctx, interval=args.interval, count=args.stories, archive=args.archive)
     print(render(result))
     parts = ("engine", "engine_full_text", "chat")
     return 0 if all(result[part]["answerable"] == result[part]["stories"] for part in parts) else 1

@@ -30,12 +30,13 @@ ADMIN, READER = 4242, 5151
 MAX_POLLS_PER_STORY = 10
 
 
-def measure_chat(work: Path, embedder, *, interval: float, stories: list, seed: int = 11) -> dict:
-    return asyncio.run(_measure(work, embedder, interval, stories, seed))
+def measure_chat(work: Path, embedder, *, interval: float, stories: list, seed: int = 11,
+                 archive: Path | None = None) -> dict:
+    return asyncio.run(_measure(work, embedder, interval, stories, seed, archive))
 
 
-async def _measure(work: Path, embedder, interval: float, stories: list, seed: int) -> dict:
-    from benchmarks.feeds import embed_alone
+async def _measure(work: Path, embedder, interval: float, stories: list, seed: int, archive: Path | None) -> dict:
+    from benchmarks.feeds import embed_alone, seed_archive
     from bot.engine import build_engine
     from bot.telegram.app import build_application, polling
     from index.indexer import run_index
@@ -45,6 +46,7 @@ async def _measure(work: Path, embedder, interval: float, stories: list, seed: i
 
     rng = random.Random(seed)
     folder = fresh(work)
+    seed_archive(folder, archive)
     corpus = folder / "corpus"
     corpus.mkdir()
     first = ROOT / "corpus" / "putin-hosts-ex-hostages.txt"  # the bot refuses an empty index: one article
@@ -54,7 +56,8 @@ async def _measure(work: Path, embedder, interval: float, stories: list, seed: i
         settings = settings_for(folder, telegram_bot_token=TOKEN, telegram_api_base_url=fake.base_url,
                                 admin_user_ids=frozenset({ADMIN}), feeds_allow_private=True, feed_interval=interval,
                                 questions_per_minute=1000, status_after=3600.0)
-        await asyncio.to_thread(run_index, settings, None, embedder=embedder)
+        # that file only: a full run would delete the seeded archive's articles, whose files are elsewhere
+        await asyncio.to_thread(run_index, settings, [corpus / first.name], embedder=embedder)
         engine = await asyncio.to_thread(build_engine, settings, embedder=embedder)
         site.publish([])
         async with polling(build_application(settings, engine)) as app:
