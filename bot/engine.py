@@ -41,10 +41,12 @@ from index.catalog import Catalog
 from index.embedders import Embedder, build_embedder
 from index.errors import IndexChangedError, NewsbotError, StaleVectorIndexError
 from index.fresh import FreshChunks, FreshStore
+from index.index_memo import IndexMemo
 from index.indexer import run_index
 from index.language import guess_language
 from index.models import ArticleInfo, IndexReport, SearchFilters
 from index.retriever import HybridRetriever, Search
+from index.snapshots import SnapshotSchedule
 from index.store import Store
 from index.textclean import clean_text
 
@@ -71,6 +73,11 @@ class Serving:
 
     def article_text(self, article_id: str) -> str:
         return self.retriever.article_body(article_id)
+
+
+#: how often at most the engine saves the catalogue it keeps up to date by indexing (see `reindex`); a
+#: start after a crash reads what was committed since the last snapshot
+CATALOG_SNAPSHOT_SECONDS = 600.0
 
 
 class Engine:
@@ -102,7 +109,10 @@ class Engine:
         self.reload_total = 0  # reloads since the start (`reloads` keeps the last 100)
         #: how the engine came to serve what it serves (for logs and benchmarks): (kind, seconds)
         self.reloads: list[tuple[str, float]] = []
-        self._swap(self._serve(store, Catalog.load(store, self.settings.cache_dir), FreshChunks(dim=store.dim)))
+        #: this process's index runs (`reindex`): what the last one left, and when the catalogue it serves is saved
+        self._index_memo = IndexMemo()
+        self._snapshots = SnapshotSchedule(settings.cache_dir, CATALOG_SNAPSHOT_SECONDS)
+        self._swap(self._serve(store, self._load_catalog(store), FreshChunks(dim=store.dim)))
 
     # --- wiring -----------------------------------------------------------------
     def _serve(self, store: Store, catalog: Catalog, fresh: FreshChunks, previous: Serving | None = None) -> Serving:
@@ -121,6 +131,11 @@ class Engine:
         condenser = Condenser(self.prompts, self.llm)
         return Serving(store, catalog, fresh, retriever, mode, condenser, extractive,
                        Condenser(self.prompts, None) if self.llm else condenser, generic, language)
+
+    def _load_catalog(self, store: Store) -> Catalog:
+        catalog = Catalog.load(store, self.settings.cache_dir)
+        self._snapshots.loaded(catalog)
+        return catalog
 
     def _swap(self, serving: Serving) -> None:
         self._serving = serving
@@ -180,7 +195,7 @@ class Engine:
                 kind = "reopen"
                 store = serving.store.reopen()
                 store.ensure(self.embedder.name, self.embedder.dim)
-                new = self._serve(store, Catalog.load(store, self.settings.cache_dir), FreshChunks(dim=store.dim),
+                new = self._serve(store, self._load_catalog(store), FreshChunks(dim=store.dim),
                                   serving)
             seconds = time.perf_counter() - started
             self.reloads.append((kind, seconds))
@@ -201,19 +216,24 @@ class Engine:
             if reopen:
                 store = serving.store.reopen()
                 store.ensure(self.embedder.name, self.embedder.dim)
-                catalog = Catalog.load(store, self.settings.cache_dir)
+                catalog = self._load_catalog(store)
             else:
                 store = serving.store
                 version = store.current_version()
                 try:
                     catalog = serving.catalog.updated(store)[0] if version and version.epoch == serving.catalog.epoch \
-                        else Catalog.load(store, self.settings.cache_dir)
+                        else self._load_catalog(store)
                 except IndexChangedError:
-                    catalog = Catalog.load(store, self.settings.cache_dir)
+                    catalog = self._load_catalog(store)
             self._swap(self._serve(store, catalog, FreshChunks(dim=store.dim), serving))
 
     def close(self) -> None:
-        self._serving.retriever.forget_bodies()
+        serving = self._serving
+        try:
+            self._snapshots.save(serving.store, serving.catalog)  # what this process indexed since the last one
+        except NewsbotError as exc:  # the store went away: the next start reads what it must
+            log.warning("could not save the catalogue snapshot: %s", exc)
+        serving.retriever.forget_bodies()
 
     # --- questions --------------------------------------------------------------
     def ask(self, question: str, history: Sequence[Turn] = (), *, filters: SearchFilters | None = None,
@@ -343,9 +363,12 @@ class Engine:
 
     def reindex(self, paths: Sequence[Path] | None = None, *, rebuild: bool = False,
                 progress: bool = False) -> IndexReport:
-        report = run_index(self.settings, paths, rebuild=rebuild, progress=progress,
-                           embedder=self.embedder, store=self._serving.store)
+        # the run starts from what this engine's last run left, and leaves the snapshot to the engine (below)
+        report = run_index(self.settings, paths, rebuild=rebuild, progress=progress, embedder=self.embedder,
+                           store=self._serving.store, memo=self._index_memo, snapshot=rebuild)
         self.reload(reopen=False)
+        serving = self._serving  # answering already: the snapshot is for the next start
+        self._snapshots.maybe_save(serving.store, serving.catalog)
         return report
 
 

@@ -101,6 +101,7 @@ class Catalog:
         self.lexical = LexicalIndex(vocab, parts, self._slots)
         self._background: tuple[np.ndarray, np.ndarray] | None = None
         self._language: str | None = None
+        self._language_rows = 0  # how many rows the catalogue the language was found on had
         self._article_index: dict[str, int] | None = None
         self._members: dict[str, list[str]] | None = None
         self._chunk_vectors: np.ndarray | None = None
@@ -236,7 +237,9 @@ class Catalog:
         if not stale and not wanted:
             if generation == self.generation and articles == self.articles:
                 return self, Added()
-            return Catalog(self.parts, self.vocab, articles, generation, updated_at, self.epoch, self.dim), Added()
+            catalog = Catalog(self.parts, self.vocab, articles, generation, updated_at, self.epoch, self.dim)
+            catalog._inherit_language(self)
+            return catalog, Added()
         vocab = dict(self.vocab)
         rows, ids, blocks, vectors = _read_rows(store, wanted, vocab, with_vectors)
         parts = []
@@ -250,8 +253,9 @@ class Catalog:
             fresh = Segment.build(rows, ids, blocks, len(vocab), dim)
             parts.append((fresh, np.ones(len(fresh), dtype=bool)))
         parts = compact(parts, len(vocab), dim)
-        return (Catalog(parts, vocab, articles, generation, updated_at, self.epoch, dim),
-                Added(rows, np.vstack(vectors).astype(np.float32) if vectors else None))
+        catalog = Catalog(parts, vocab, articles, generation, updated_at, self.epoch, dim)
+        catalog._inherit_language(self)
+        return catalog, Added(rows, np.vstack(vectors).astype(np.float32) if vectors else None)
 
     @classmethod
     def _build(cls, store: Store, articles: dict[str, ArticleInfo], generation: int, updated_at: str, *,
@@ -366,9 +370,17 @@ class Catalog:
             self._article_index = {a: i for i, a in enumerate(sorted(self.articles))}
         return self._article_index
 
+    def _inherit_language(self, older: "Catalog") -> None:
+        """Keep the main language `older` found while this catalogue differs from the one it was found on by
+        less than a tenth of the rows (a poll's few articles don't change what the archive is written in;
+        sampling it again costs more than indexing them)."""
+        if older._language is not None and abs(len(self) - older._language_rows) * 10 < max(older._language_rows, 1):
+            self._language, self._language_rows = older._language, older._language_rows
+
     def main_language(self) -> str:
         """The language most of the archive is written in (from a sample of passages; "en" when empty)."""
         if self._language is None:
+            self._language_rows = len(self)
             from collections import Counter
 
             from index.language import guess_language

@@ -23,6 +23,11 @@ it changed, not the size of the archive.
 the end (one pointer write), so a rebuild killed at any point leaves the old index
 answering; the next run drops what it left.
 
+A process that indexes again and again (the bot: feed polls, /reindex, uploads) passes an IndexMemo
+(index/index_memo.py): while the index is exactly as its last run left it, a run starts from the records
+and story groups that run kept instead of reading them all, so a poll's cost follows the poll, not the
+archive. Such a caller may also leave the catalogue snapshot to itself (`snapshot=False`).
+
 Story groups (index/stories.py): each written article is signed (MinHash) and committed with
 its signature and group; at the end of the run the groups that the run touched are settled
 (records whose group changed are rewritten, in one more commit). A run killed before that leaves
@@ -56,6 +61,7 @@ from index.chunker import Chunker
 from index.commits import ArticleWriter
 from index.embedders import Embedder, build_embedder
 from index.errors import IndexBusyError
+from index.index_memo import IndexMemo
 from index.loaders import load_corpus
 from index.loaders.discovery import relative
 from index.models import Article, ArticleInfo, IndexReport, LoadFailure
@@ -97,8 +103,15 @@ def run_index(
     progress: bool = False,
     embedder: Embedder | None = None,
     store: Store | None = None,
+    memo: IndexMemo | None = None,
+    snapshot: bool = True,
 ) -> IndexReport:
-    """Index `paths` (default: the corpus folder). Raises IndexBusyError if another run holds the lock."""
+    """Index `paths` (default: the corpus folder). Raises IndexBusyError if another run holds the lock.
+
+    `memo`: what the caller's previous run left (index/index_memo.py), used when the index is still as that
+    run left it and refreshed at the end — for a process that indexes again and again (the bot).
+    `snapshot=False`: leave the catalogue snapshot to the caller (the bot writes one from the catalogue it
+    serves, every few minutes and when it stops, instead of after every poll)."""
     lock = index_lock(settings)
     try:
         lock.acquire()
@@ -108,8 +121,8 @@ def run_index(
         # a model built here is the run's own: it is let go before the end-of-run catalogue step (a caller's,
         # such as the bot's for /reindex, stays with the caller)
         indexer = Indexer(settings, embedder or build_embedder(settings), store or Store.open(settings),
-                          owns_embedder=embedder is None)
-        return indexer.run(paths, rebuild=rebuild, progress=progress)
+                          owns_embedder=embedder is None, memo=memo)
+        return indexer.run(paths, rebuild=rebuild, progress=progress, snapshot=snapshot)
     finally:
         lock.release()
 
@@ -117,7 +130,8 @@ def run_index(
 class Indexer:
     """One index run (`run` once: a model the run owns is let go before its end)."""
 
-    def __init__(self, settings: IndexSettings, embedder: Embedder, store: Store, *, owns_embedder: bool = False) -> None:
+    def __init__(self, settings: IndexSettings, embedder: Embedder, store: Store, *, owns_embedder: bool = False,
+                 memo: IndexMemo | None = None) -> None:
         self.settings = settings
         self.embedder: Embedder | None = embedder
         self._owns_embedder = owns_embedder
@@ -126,14 +140,17 @@ class Indexer:
         self.chunker = Chunker(settings.chunk_size, settings.chunk_overlap)
         self.stories = StoryKeeper(settings.near_duplicate_threshold, settings.near_duplicate_containment)
         self._unsigned: list[str] = []  # indexed articles without a story signature (an older index)
+        self.memo = memo
 
-    def run(self, paths: Sequence[Path] | None, *, rebuild: bool, progress: bool) -> IndexReport:
+    def run(self, paths: Sequence[Path] | None, *, rebuild: bool, progress: bool, snapshot: bool = True) -> IndexReport:
         if self.embedder is None:
             raise RuntimeError("an Indexer runs once: its model was let go at the end of its run")
         started = time.perf_counter()
         report = IndexReport()
         root = self.settings.corpus_dir
         paths = [Path(p) for p in (paths or [root])]
+        if rebuild and self.memo is not None:
+            self.memo.clear()  # a new epoch: nothing of the old one's records applies
         state, existing = self._begin_rebuild() if rebuild else self._begin_update(report)
         self.generation = int(state.get("generation", 0))  # +1 for every commit of this run
 
@@ -169,7 +186,9 @@ class Indexer:
             self.target.drop_other_epochs()  # other readers of the old one get IndexChangedError and reload
         else:
             self.store.set_state(dirty=0, generation=generation, updated_at=updated_at, stories=self.stories.params)
-        if changed:
+            if self.memo is not None:
+                self._remember(state, existing, report)
+        if changed and (snapshot or rebuild):
             # snapshot the catalogue now (the last snapshot plus what this run changed), so the bot's next
             # start does not read every chunk
             snapshot_started = time.perf_counter()
@@ -184,15 +203,28 @@ class Indexer:
         self.store.ensure(self.embedder.name, self.embedder.dim)
         self.store.drop_other_epochs()  # collections of a rebuild that was killed before it went live
         state = self.store.state()
-        records = self.store.article_metadata()
-        existing = {id_: article_info(id_, meta) for id_, meta in records.items()}
-        if state.get("dirty"):
-            self._sweep(existing, report)
-        # a killed run may have left groups unsettled; other thresholds make other groups
-        self._unsigned = self.stories.load(
-            records, regroup_all=bool(state.get("dirty")) or state.get("stories") != self.stories.params)
+        kept = self.memo.take(self.store, state, self.stories.params) if self.memo is not None else None
+        if kept is not None:  # the index is as this process's last run left it: no records to read
+            existing, self.stories = kept
+            self.stories.signed = 0
+        else:
+            records = self.store.article_metadata()
+            existing = {id_: article_info(id_, meta) for id_, meta in records.items()}
+            if state.get("dirty"):
+                self._sweep(existing, report)
+            # a killed run may have left groups unsettled; other thresholds make other groups
+            self._unsigned = self.stories.load(
+                records, regroup_all=bool(state.get("dirty")) or state.get("stories") != self.stories.params)
         self.store.set_state(dirty=1)
         return state, existing
+
+    def _remember(self, start: dict, existing: dict[str, ArticleInfo], report: IndexReport) -> None:
+        """Give the memo the index as this run left it: the records at the start, less those deleted, plus
+        every record this run wrote (its commits have generations after the start's)."""
+        deleted = set(report.deleted)
+        articles = {a: info for a, info in existing.items() if a not in deleted}
+        articles.update(self.store.article_infos_since(int(start.get("generation", 0))))
+        self.memo.keep(self.store, self.store.state(), articles, self.stories)
 
     def _begin_rebuild(self) -> tuple[dict, dict[str, ArticleInfo]]:
         """Write a new epoch beside the live index, which readers keep using until `publish`."""

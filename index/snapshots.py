@@ -20,7 +20,8 @@ import logging
 import os
 import pickle
 import shutil
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -148,3 +149,44 @@ class Snapshots:
         for path in self.cache_dir.glob(f"{self.prefix}*"):
             if path.is_dir() and path != self.folder:
                 shutil.rmtree(path, ignore_errors=True)
+
+
+class SnapshotSchedule:
+    """When a process that keeps its catalogue up to date itself (the bot, indexing every poll with
+    `run_index(snapshot=False)`) writes the snapshot of it: at most every `every` seconds, and when it stops.
+
+    A snapshot only spares the next start from reading the chunks committed since the last one, so writing
+    one after every poll (reading the old one back, 0.2–0.5 s on a quarter's archive) would cost more than
+    the poll's own article; a process killed before writing leaves an older snapshot, which the next start
+    brings up to date (index/catalog.py)."""
+
+    def __init__(self, cache_dir: Path, every: float, *, clock: Callable[[], float] = time.monotonic) -> None:
+        self.cache_dir = cache_dir
+        self.every = every
+        self._clock = clock
+        self._saved_at = self._clock()
+        self._saved: tuple[str, int] | None = None  # (epoch, generation) of the last snapshot known written
+
+    def loaded(self, catalog: Catalog) -> None:
+        """`catalog` was just read with `Catalog.load`, which leaves a snapshot of it."""
+        self._saved, self._saved_at = (catalog.epoch, catalog.generation), self._clock()
+
+    def behind(self, catalog: Catalog) -> bool:
+        return (catalog.epoch, catalog.generation) != self._saved
+
+    def maybe_save(self, store: Store, catalog: Catalog) -> bool:
+        """Save `catalog` when it is newer than the last snapshot and `every` seconds have passed."""
+        if self._clock() - self._saved_at < self.every:
+            return False
+        return self.save(store, catalog)
+
+    def save(self, store: Store, catalog: Catalog) -> bool:
+        """Save `catalog` now if it is newer than the last snapshot (True when one was written)."""
+        if not self.behind(catalog):
+            return False
+        self._saved_at = self._clock()
+        if not Snapshots(self.cache_dir, store).write(catalog):
+            return False
+        self._saved = (catalog.epoch, catalog.generation)
+        log.info("catalogue snapshot written (generation %d)", catalog.generation)
+        return True

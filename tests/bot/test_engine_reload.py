@@ -21,7 +21,9 @@ import pytest
 
 from bot.engine import build_engine
 from index.crashpoints import ENV as CRASH_ENV
+from index.epoch_tables import EpochTables
 from index.indexer import run_index
+from index.snapshots import Snapshots
 from index.store import Store
 from tests.bot.conftest import TEST_EMBED_MODEL
 from index.article_groups import GROUP_ARTICLES
@@ -145,6 +147,29 @@ def test_articles_become_answerable_while_a_run_goes_on(engine_settings, shared_
     assert not errors, errors
     assert top_article(engine, ORCHARD[3]) == "orchard.txt"
     assert top_article(engine, MUSEUM[3]) == "museum.txt"
+
+
+def test_the_engine_s_own_runs_start_from_its_last_one_and_leave_the_snapshot_to_it(
+        engine_settings, shared_embedder, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A poll's run does not read every article record again (index/index_memo.py) nor rewrite the catalogue
+    snapshot (the engine saves it every so often and when it closes)."""
+    reads: list[str] = []
+    real = EpochTables.article_metadata
+    monkeypatch.setattr(EpochTables, "article_metadata", lambda self: reads.append("all records") or real(self))
+    engine = build_engine(engine_settings, embedder=shared_embedder)
+    snapshots = Snapshots(engine_settings.cache_dir, engine.store)
+    at_start = snapshots.read(engine.catalog.epoch).version
+
+    for article in (FERRY, MUSEUM):
+        add(engine_settings.corpus_dir, article)
+        assert engine.reindex().added == [article[0]]
+        assert top_article(engine, article[3]) == article[0]
+
+    assert reads == ["all records"], "the engine's first run read the records, the second started from its memo"
+    assert snapshots.read(engine.catalog.epoch).version == at_start
+    engine.close()
+    assert snapshots.read(engine.catalog.epoch).version == engine.catalog.version
+    assert engine.catalog.generation == at_start.generation + 2  # one commit per run
 
 
 def test_a_run_killed_at_a_commit_leaves_every_article_committed_before_it_answerable(make_settings,

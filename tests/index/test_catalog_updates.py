@@ -17,7 +17,7 @@ from index.indexer import run_index
 from index.lexical import terms
 from index.segments import MAX_MERGE_ROWS
 from index.settings import IndexSettings
-from index.snapshots import Snapshots
+from index.snapshots import Snapshots, SnapshotSchedule
 from index.store import Store
 from tests.factories import news_body, write_article, write_news_corpus
 from tests.index.conftest import HashingEmbedder
@@ -215,3 +215,55 @@ def test_an_index_run_from_empty_leaves_its_snapshot_holding_one_segment_at_a_ti
     snapshot = Snapshots(settings.cache_dir, store).read(str(store.state()["epoch"]))
     assert snapshot is not None and len(snapshot.parts) == len(spilled)
     assert_same(snapshot, full_read(store, settings))
+
+
+def test_a_process_that_indexes_itself_saves_its_catalogue_at_most_every_so_often(
+        settings: IndexSettings, corpus_dir: Path, hashing: HashingEmbedder) -> None:
+    write_news_corpus(corpus_dir, 4)
+    run_index(settings, embedder=hashing)
+    store = open_store(settings, hashing)
+    now = [1000.0]
+    schedule = SnapshotSchedule(settings.cache_dir, 600, clock=lambda: now[0])
+    catalog = Catalog.load(store, settings.cache_dir)
+    schedule.loaded(catalog)
+    snapshots = Snapshots(settings.cache_dir, store)
+    at_start = snapshots.read(catalog.epoch).generation
+
+    write_article(corpus_dir, "late.txt", title="Late report", body=news_body(77, 2))
+    run_index(settings, embedder=hashing, store=store, snapshot=False)
+    catalog, _ = catalog.updated(store)
+    now[0] += 599
+
+    assert not schedule.maybe_save(store, catalog) and snapshots.read(catalog.epoch).generation == at_start
+    now[0] += 1
+    assert schedule.maybe_save(store, catalog)
+    assert snapshots.read(catalog.epoch).version == catalog.version
+    assert_same(snapshots.read(catalog.epoch), full_read(store, settings))
+    now[0] += 600
+    assert not schedule.maybe_save(store, catalog) and not schedule.save(store, catalog), "nothing new to save"
+
+
+def test_the_archive_s_language_is_sampled_again_only_after_a_tenth_changed(
+        settings: IndexSettings, corpus_dir: Path, hashing: HashingEmbedder, monkeypatch: pytest.MonkeyPatch) -> None:
+    import index.language
+
+    write_news_corpus(corpus_dir, 20)
+    run_index(settings, embedder=hashing)
+    store = open_store(settings, hashing)
+    catalog = Catalog.load(store, settings.cache_dir)
+    assert catalog.main_language() == "en"
+    samples: list[str] = []
+    real = index.language.guess_language
+    monkeypatch.setattr(index.language, "guess_language", lambda text: samples.append(text) or real(text))
+
+    write_news_corpus(corpus_dir, 1, prefix="brief")  # a poll's article: 1 row more than 20
+    run_index(settings, embedder=hashing)
+    catalog, _ = catalog.updated(store)
+    assert catalog.main_language() == "en" and samples == []
+
+    russian = "Городской совет утвердил новый план строительства моста через реку. Работы начнутся весной."
+    for n in range(3):  # 3 rows more than the 20 it was sampled on: sampled again
+        write_article(corpus_dir, f"ru-{n}.txt", title=f"Мост {n}", body=f"{russian} Номер {n}.")
+    run_index(settings, embedder=hashing)
+    catalog, _ = catalog.updated(store)
+    assert catalog.main_language() == "en" and samples
