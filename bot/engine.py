@@ -17,7 +17,7 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, time as dtime, timezone
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -34,7 +34,7 @@ from bot.answer.modes import AnswerMode, Asked, ExtractiveMode
 from bot.answer.prompts import Prompts
 from bot.answer.result import AnswerResult, Turn
 from bot.answer.time_scope import TimeScope, resolve_time_scope, time_sensitive
-from bot.engine_api import AsOf, IndexInfo, Progress, ProgressCallback
+from bot.engine_api import AsOf, IndexInfo, Progress, ProgressCallback, reference_time
 from bot.i18n import reply_language, texts
 from bot.settings import Settings
 from index.catalog import Catalog
@@ -229,10 +229,7 @@ class Engine:
 
     def close(self) -> None:
         serving = self._serving
-        try:
-            self._snapshots.save(serving.store, serving.catalog)  # what this process indexed since the last one
-        except NewsbotError as exc:  # the store went away: the next start reads what it must
-            log.warning("could not save the catalogue snapshot: %s", exc)
+        self._snapshots.save(serving.store, serving.catalog)  # what this process indexed since the last one
         serving.retriever.forget_bodies()
 
     # --- questions --------------------------------------------------------------
@@ -370,15 +367,6 @@ class Engine:
         serving = self._serving  # answering already: the snapshot is for the next start
         self._snapshots.maybe_save(serving.store, serving.catalog)
         return report
-
-
-def reference_time(as_of: AsOf | None) -> datetime:
-    """The question's reference time, timezone-aware: now, or the end of the day `as_of` names."""
-    if as_of is None:
-        return datetime.now(timezone.utc)
-    if isinstance(as_of, datetime):
-        return as_of if as_of.tzinfo else as_of.replace(tzinfo=timezone.utc)
-    return datetime.combine(as_of, dtime(23, 59, 59), tzinfo=timezone.utc)
 
 
 def _as_of(filters: SearchFilters | None, reference: datetime, newest: str) -> SearchFilters | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time as dtime, timezone
 from pathlib import Path
 from typing import Literal, Protocol, runtime_checkable
 
@@ -41,6 +41,15 @@ class Progress:
 
 ProgressCallback = Callable[[Progress], None]
 AsOf = date | datetime
+
+
+def reference_time(as_of: AsOf | None) -> datetime:
+    """The question's reference time, timezone-aware: now, or the end of the day `as_of` names."""
+    if as_of is None:
+        return datetime.now(timezone.utc)
+    if isinstance(as_of, datetime):
+        return as_of if as_of.tzinfo else as_of.replace(tzinfo=timezone.utc)
+    return datetime.combine(as_of, dtime(23, 59, 59), tzinfo=timezone.utc)
 
 
 @runtime_checkable

@@ -27,6 +27,7 @@ import numpy as np
 
 from index.chroma import decode_vectors, published_day, vector_bytes
 from index.errors import IndexChangedError
+from index.language import ArchiveLanguage
 from index.lexical import LexicalIndex, term_ids
 from index.models import ArticleInfo, IndexVersion, SearchFilters
 from index.segments import MAX_MERGE_ROWS, PackedVectors, Segment, compact
@@ -100,8 +101,9 @@ class Catalog:
         self.days = np.concatenate([s.days[a] for s, a in parts]) if parts else np.zeros(0, dtype=np.int64)
         self.lexical = LexicalIndex(vocab, parts, self._slots)
         self._background: tuple[np.ndarray, np.ndarray] | None = None
-        self._language: str | None = None
-        self._language_rows = 0  # how many rows the catalogue the language was found on had
+        self._language: ArchiveLanguage | None = None
+        #: a snapshot of exactly this catalogue is on disk (`load` wrote or read it); False when unknown
+        self.saved = False
         self._article_index: dict[str, int] | None = None
         self._members: dict[str, list[str]] | None = None
         self._chunk_vectors: np.ndarray | None = None
@@ -165,8 +167,7 @@ class Catalog:
         if base is not None:
             catalog, _ = base.updated(store)
             how = "snapshot" if catalog is base else f"snapshot of generation {base.generation}, updated"
-            if catalog is not base:
-                snapshots.write(catalog)
+            catalog.saved = catalog is base or snapshots.write(catalog)
             chunks, articles = len(catalog), catalog.articles
         else:
             how, articles = "read from the store", store.article_infos()
@@ -174,8 +175,7 @@ class Catalog:
                 if keep:
                     catalog = cls._build(store, articles, generation, updated_at, epoch=epoch,
                                          spill=snapshots.spill if mine else None)
-                    if mine:
-                        snapshots.write(catalog)
+                    catalog.saved = mine and snapshots.write(catalog)
                     chunks = len(catalog)
                 elif not mine:
                     return None  # another process is writing one
@@ -238,7 +238,7 @@ class Catalog:
             if generation == self.generation and articles == self.articles:
                 return self, Added()
             catalog = Catalog(self.parts, self.vocab, articles, generation, updated_at, self.epoch, self.dim)
-            catalog._inherit_language(self)
+            catalog._inherit_language(self, added=0)
             return catalog, Added()
         vocab = dict(self.vocab)
         rows, ids, blocks, vectors = _read_rows(store, wanted, vocab, with_vectors)
@@ -254,7 +254,7 @@ class Catalog:
             parts.append((fresh, np.ones(len(fresh), dtype=bool)))
         parts = compact(parts, len(vocab), dim)
         catalog = Catalog(parts, vocab, articles, generation, updated_at, self.epoch, dim)
-        catalog._inherit_language(self)
+        catalog._inherit_language(self, added=len(rows))
         return catalog, Added(rows, np.vstack(vectors).astype(np.float32) if vectors else None)
 
     @classmethod
@@ -370,26 +370,17 @@ class Catalog:
             self._article_index = {a: i for i, a in enumerate(sorted(self.articles))}
         return self._article_index
 
-    def _inherit_language(self, older: "Catalog") -> None:
-        """Keep the main language `older` found while this catalogue differs from the one it was found on by
-        less than a tenth of the rows (a poll's few articles don't change what the archive is written in;
-        sampling it again costs more than indexing them)."""
-        if older._language is not None and abs(len(self) - older._language_rows) * 10 < max(older._language_rows, 1):
-            self._language, self._language_rows = older._language, older._language_rows
+    def _inherit_language(self, older: "Catalog", added: int) -> None:
+        """Keep the archive language `older` found, unless a tenth of the passages changed since
+        (`ArchiveLanguage.after`); `added`: the rows this catalogue has that `older` had not."""
+        if older._language is not None:
+            self._language = older._language.after(added, removed=len(older) + added - len(self))
 
     def main_language(self) -> str:
         """The language most of the archive is written in (from a sample of passages; "en" when empty)."""
         if self._language is None:
-            self._language_rows = len(self)
-            from collections import Counter
-
-            from index.language import guess_language
-
-            step = max(1, len(self.rows) // 50)
-            votes = Counter(guess_language(row.text[:600]) for row in self.rows[::step])
-            votes.pop(None, None)
-            self._language = votes.most_common(1)[0][0] if votes else "en"
-        return self._language
+            self._language = ArchiveLanguage.sample([row.text for row in self.rows])
+        return self._language.language
 
 
 def _read_rows(store: Store, wanted: dict[str, str], vocab: dict[str, int], with_vectors: bool):

@@ -39,6 +39,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+import uuid
 from collections.abc import Sequence
 from contextlib import nullcontext
 from datetime import datetime, timezone
@@ -176,8 +177,13 @@ class Indexer:
         del articles
         regrouped = self._settle_stories(existing, report)
 
-        changed = bool(report.added or report.updated or report.deleted or rebuild or regrouped)
-        generation = self.generation + (1 if rebuild else 0)
+        # a run that found the index dirty ends on a new generation even when it changed nothing itself: the
+        # killed run before it may have committed records (stamped with the next generation) that it never
+        # published, and a reader (or memo) that saw the index clean at this generation must read them
+        recovered = not rebuild and bool(state.get("dirty"))
+        committed = self.generation > int(state.get("generation", 0))
+        changed = bool(report.added or report.updated or report.deleted or rebuild or regrouped or recovered)
+        generation = self.generation + (1 if rebuild or (recovered and not committed) else 0)
         updated_at = datetime.now(timezone.utc).isoformat(timespec="seconds") \
             if changed or not state.get("updated_at") else state["updated_at"]
         if rebuild:
@@ -185,9 +191,11 @@ class Indexer:
             self.store.attach()  # the caller's store (the bot's, for /reindex) serves it before the old one goes
             self.target.drop_other_epochs()  # other readers of the old one get IndexChangedError and reload
         else:
-            self.store.set_state(dirty=0, generation=generation, updated_at=updated_at, stories=self.stories.params)
+            # `run`: this run's token, so that a memo matches only the index exactly as the run that made it left it
+            self.store.set_state(dirty=0, generation=generation, updated_at=updated_at, stories=self.stories.params,
+                                 run=uuid.uuid4().hex)
             if self.memo is not None:
-                self._remember(state, existing, report)
+                self.memo.keep_run(self.store, state, existing, report.deleted, self.stories)
         if changed and (snapshot or rebuild):
             # snapshot the catalogue now (the last snapshot plus what this run changed), so the bot's next
             # start does not read every chunk
@@ -217,14 +225,6 @@ class Indexer:
                 records, regroup_all=bool(state.get("dirty")) or state.get("stories") != self.stories.params)
         self.store.set_state(dirty=1)
         return state, existing
-
-    def _remember(self, start: dict, existing: dict[str, ArticleInfo], report: IndexReport) -> None:
-        """Give the memo the index as this run left it: the records at the start, less those deleted, plus
-        every record this run wrote (its commits have generations after the start's)."""
-        deleted = set(report.deleted)
-        articles = {a: info for a, info in existing.items() if a not in deleted}
-        articles.update(self.store.article_infos_since(int(start.get("generation", 0))))
-        self.memo.keep(self.store, self.store.state(), articles, self.stories)
 
     def _begin_rebuild(self) -> tuple[dict, dict[str, ArticleInfo]]:
         """Write a new epoch beside the live index, which readers keep using until `publish`."""

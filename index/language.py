@@ -1,9 +1,13 @@
-"""Language detection of questions (by script first, then py3langid) and transliteration to Latin."""
+"""Language detection of questions (by script first, then py3langid), of a whole archive (`ArchiveLanguage`),
+and transliteration to Latin."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
@@ -114,3 +118,32 @@ def transliterate(word: str) -> str:
     for ch in word.lower():
         out.append(_CYRILLIC_LATIN.get(ch) or _GREEK_LATIN.get(ch) or ch)
     return "".join(out)
+
+
+#: passages sampled to find an archive's language
+_ARCHIVE_SAMPLE = 50
+
+
+@dataclass(frozen=True)
+class ArchiveLanguage:
+    """The language most of an archive is written in, from a sample of its passages; `rows`: how many passages
+    it had then, `churn`: how many were added or removed since."""
+
+    language: str
+    rows: int
+    churn: int = 0
+
+    @classmethod
+    def sample(cls, texts: Sequence[str]) -> "ArchiveLanguage":
+        """The most frequent language of an even sample of `texts` ("en" when none is recognised)."""
+        step = max(1, len(texts) // _ARCHIVE_SAMPLE)
+        votes = Counter(guess_language(text[:600]) for text in texts[::step])
+        votes.pop(None, None)
+        return cls(votes.most_common(1)[0][0] if votes else "en", len(texts))
+
+    def after(self, added: int, removed: int) -> "ArchiveLanguage | None":
+        """The same finding after a change of the archive, until a tenth of its passages changed since the
+        sample (a poll's few articles don't change what the archive is written in, and sampling again costs
+        more than indexing them); None: sample again."""
+        churn = self.churn + added + removed
+        return ArchiveLanguage(self.language, self.rows, churn) if churn * 10 < max(self.rows, 1) else None

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from filelock import FileLock, Timeout
 
+from index.errors import NewsbotError
 from index.lexical import TOKENIZER_VERSION
 from index.segments import Segment
 from index.store import Store
@@ -168,8 +169,10 @@ class SnapshotSchedule:
         self._saved: tuple[str, int] | None = None  # (epoch, generation) of the last snapshot known written
 
     def loaded(self, catalog: Catalog) -> None:
-        """`catalog` was just read with `Catalog.load`, which leaves a snapshot of it."""
-        self._saved, self._saved_at = (catalog.epoch, catalog.generation), self._clock()
+        """`catalog` was just read with `Catalog.load`, which leaves a snapshot of it unless it could not
+        (`catalog.saved`: another process was writing one, a disk error)."""
+        self._saved_at = self._clock()
+        self._saved = (catalog.epoch, catalog.generation) if catalog.saved else None
 
     def behind(self, catalog: Catalog) -> bool:
         return (catalog.epoch, catalog.generation) != self._saved
@@ -181,10 +184,20 @@ class SnapshotSchedule:
         return self.save(store, catalog)
 
     def save(self, store: Store, catalog: Catalog) -> bool:
-        """Save `catalog` now if it is newer than the last snapshot (True when one was written)."""
+        """Save `catalog` now if it is newer than the last snapshot (True when one was written). Only while it
+        is the live index as it is now: another process that went further (a run, a rebuild: a new epoch)
+        leaves its own snapshot, which an older catalogue must not replace."""
         if not self.behind(catalog):
             return False
         self._saved_at = self._clock()
+        try:
+            live = store.current_version()
+        except NewsbotError as exc:  # the store cannot be read now: the next start reads what it must
+            log.warning("not saving the catalogue snapshot: %s", exc)
+            return False
+        if live != catalog.version:
+            log.info("not saving the catalogue snapshot: the index moved on (%s, serving %s)", live, catalog.version)
+            return False
         if not Snapshots(self.cache_dir, store).write(catalog):
             return False
         self._saved = (catalog.epoch, catalog.generation)

@@ -243,7 +243,7 @@ def test_a_process_that_indexes_itself_saves_its_catalogue_at_most_every_so_ofte
     assert not schedule.maybe_save(store, catalog) and not schedule.save(store, catalog), "nothing new to save"
 
 
-def test_the_archive_s_language_is_sampled_again_only_after_a_tenth_changed(
+def test_the_archive_s_language_is_sampled_again_only_after_a_tenth_of_it_changed(
         settings: IndexSettings, corpus_dir: Path, hashing: HashingEmbedder, monkeypatch: pytest.MonkeyPatch) -> None:
     import index.language
 
@@ -261,9 +261,57 @@ def test_the_archive_s_language_is_sampled_again_only_after_a_tenth_changed(
     catalog, _ = catalog.updated(store)
     assert catalog.main_language() == "en" and samples == []
 
-    russian = "Городской совет утвердил новый план строительства моста через реку. Работы начнутся весной."
-    for n in range(3):  # 3 rows more than the 20 it was sampled on: sampled again
-        write_article(corpus_dir, f"ru-{n}.txt", title=f"Мост {n}", body=f"{russian} Номер {n}.")
-    run_index(settings, embedder=hashing)
+    write_article(corpus_dir, "news-001.txt", title="Rewritten", body=news_body(51))  # 21 rows still, but 1 + 2
+    run_index(settings, embedder=hashing)  # changed since the sample (one added, one replaced): over a tenth of 20
     catalog, _ = catalog.updated(store)
-    assert catalog.main_language() == "en" and samples
+    assert len(catalog) == 21 and catalog.main_language() == "en" and samples, "sampled again"
+
+
+def test_a_reader_gets_a_commit_a_killed_run_never_published_once_another_run_recovers_the_index(
+        settings: IndexSettings, corpus_dir: Path, hashing: HashingEmbedder) -> None:
+    write_news_corpus(corpus_dir, 4)
+    run_index(settings, embedder=hashing)
+    store = open_store(settings, hashing)
+    reader = Catalog.load(store, settings.cache_dir)  # a bot that does not look while the index is dirty
+    write_article(corpus_dir, "late.txt", title="Late report", body=news_body(77, 2))
+    sets: list[str] = []
+
+    def kill_before_publishing(kind: str) -> None:
+        sets.append(kind)
+        if sets.count("set_state") == 2:
+            raise Interrupted  # late.txt's record is committed, its generation not published
+
+    with pytest.raises(Interrupted):
+        run_index(settings, embedder=hashing, store=Store.open(settings, on_write=kill_before_publishing))
+    assert run_index(settings, embedder=hashing).unchanged  # nothing to write: it sweeps and ends clean
+
+    updated, _ = reader.updated(store)
+
+    assert "late.txt" in updated.articles
+    assert_same(updated, full_read(store, settings))
+
+
+def test_an_older_catalogue_never_replaces_a_newer_snapshot_and_an_unsaved_load_is_saved_later(
+        settings: IndexSettings, corpus_dir: Path, hashing: HashingEmbedder) -> None:
+    write_news_corpus(corpus_dir, 4)
+    run_index(settings, embedder=hashing)
+    store = open_store(settings, hashing)
+    snapshots = Snapshots(settings.cache_dir, store)
+    write_article(corpus_dir, "late.txt", title="Late report", body=news_body(77, 2))
+    run_index(settings, embedder=hashing, store=store, snapshot=False)
+    schedule = SnapshotSchedule(settings.cache_dir, 0)
+    with snapshots.building():  # another process is writing a snapshot: the load cannot leave one
+        catalog = Catalog.load(store, settings.cache_dir)
+    schedule.loaded(catalog)
+    assert not catalog.saved and schedule.behind(catalog)
+
+    write_article(corpus_dir, "later.txt", title="Later report", body=news_body(78, 2))
+    run_index(settings, embedder=hashing)  # another process goes further and leaves its snapshot
+    newer = snapshots.read(catalog.epoch).version
+    assert newer.generation > catalog.generation
+
+    assert not schedule.save(store, catalog)
+    assert snapshots.read(catalog.epoch).version == newer
+    catalog, _ = catalog.updated(store)  # the live version now: saved (the same as the other's)
+    assert schedule.save(store, catalog) and not schedule.behind(catalog)
+    assert snapshots.read(catalog.epoch).version == catalog.version == newer

@@ -14,7 +14,8 @@ import pytest
 from index.catalog import Catalog
 from index.epoch_tables import EpochTables
 from index.index_memo import IndexMemo
-from index.indexer import run_index
+from index.errors import IndexBusyError
+from index.indexer import index_lock, run_index
 from index.settings import IndexSettings
 from index.store import Store
 from tests.factories import write_article, write_markdown
@@ -167,3 +168,49 @@ def test_a_memo_is_for_its_own_index(settings: IndexSettings, twin: IndexSetting
     report = run_index(twin, embedder=hashing, memo=memo)
 
     assert len(record_reads) == 1 and len(report.unchanged) == 4
+
+
+def test_a_run_killed_before_it_published_its_commit_is_not_hidden_from_the_memo(
+        settings: IndexSettings, hashing: HashingEmbedder, memo: IndexMemo) -> None:
+    """Killed between committing a record and publishing its generation, then recovered by a run that changes
+    nothing (another process): the index is clean at the memo's generation but holds a record it never saw."""
+    write_article(settings.corpus_dir, "world/park.txt", title="Park approved", source="City Times")
+    sets: list[str] = []
+
+    def kill_before_publishing(kind: str) -> None:
+        sets.append(kind)
+        if sets.count("set_state") == 2:  # dirty, then the commit's generation: killed before it
+            raise Killed(kind)
+
+    start = open_store(settings, hashing).state()["generation"]
+    with pytest.raises(Killed):
+        run_index(settings, embedder=hashing, store=Store.open(settings, on_write=kill_before_publishing))
+    recovery = run_index(settings, embedder=hashing)  # another process: park.txt is there, unchanged
+    assert recovery.unchanged and not recovery.added
+    assert open_store(settings, hashing).state()["generation"] == start + 1, "the recovery publishes it"
+
+    (settings.corpus_dir / "world" / "park.txt").unlink()
+    report = run_index(settings, embedder=hashing, memo=memo)
+
+    assert report.deleted == ["world/park.txt"]
+    assert_complete(open_store(settings, hashing), settings)
+
+
+def test_a_run_refused_because_another_holds_the_lock_keeps_the_memo(settings: IndexSettings,
+                                                                     hashing: HashingEmbedder,
+                                                                     memo: IndexMemo) -> None:
+    with index_lock(settings), pytest.raises(IndexBusyError):
+        run_index(settings, embedder=hashing, memo=memo)
+    assert memo
+
+
+def test_any_other_run_even_one_that_changed_nothing_makes_the_next_read_the_records(
+        settings: IndexSettings, hashing: HashingEmbedder, memo: IndexMemo, record_reads: list[str]) -> None:
+    generation = open_store(settings, hashing).state()["generation"]
+    run_index(settings, embedder=hashing)  # another process, nothing to do
+    assert open_store(settings, hashing).state()["generation"] == generation
+    record_reads.clear()
+
+    run_index(settings, embedder=hashing, memo=memo)
+
+    assert len(record_reads) == 1, "the memo is for the index exactly as its own run left it"
