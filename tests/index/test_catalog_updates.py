@@ -47,6 +47,13 @@ def record_chunk_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return asked
 
 
+def indexed_news(settings: IndexSettings, hashing: HashingEmbedder, count: int) -> Store:
+    """`count` news articles written into the corpus and indexed: the store."""
+    write_news_corpus(settings.corpus_dir, count)
+    run_index(settings, embedder=hashing)
+    return open_store(settings, hashing)
+
+
 def assert_same(incremental: Catalog, full: Catalog) -> None:
     assert incremental.version == full.version
     assert incremental.articles == full.articles
@@ -219,9 +226,7 @@ def test_an_index_run_from_empty_leaves_its_snapshot_holding_one_segment_at_a_ti
 
 def test_a_process_that_indexes_itself_saves_its_catalogue_at_most_every_so_often(
         settings: IndexSettings, corpus_dir: Path, hashing: HashingEmbedder) -> None:
-    write_news_corpus(corpus_dir, 4)
-    run_index(settings, embedder=hashing)
-    store = open_store(settings, hashing)
+    store = indexed_news(settings, hashing, 4)
     now = [1000.0]
     schedule = SnapshotSchedule(settings.cache_dir, 600, clock=lambda: now[0])
     catalog = Catalog.load(store, settings.cache_dir)
@@ -269,9 +274,7 @@ def test_the_archive_s_language_is_sampled_again_only_after_a_tenth_of_it_change
 
 def test_a_reader_gets_a_commit_a_killed_run_never_published_once_another_run_recovers_the_index(
         settings: IndexSettings, corpus_dir: Path, hashing: HashingEmbedder) -> None:
-    write_news_corpus(corpus_dir, 4)
-    run_index(settings, embedder=hashing)
-    store = open_store(settings, hashing)
+    store = indexed_news(settings, hashing, 4)
     reader = Catalog.load(store, settings.cache_dir)  # a bot that does not look while the index is dirty
     write_article(corpus_dir, "late.txt", title="Late report", body=news_body(77, 2))
     sets: list[str] = []
@@ -293,9 +296,7 @@ def test_a_reader_gets_a_commit_a_killed_run_never_published_once_another_run_re
 
 def test_an_older_catalogue_never_replaces_a_newer_snapshot_and_an_unsaved_load_is_saved_later(
         settings: IndexSettings, corpus_dir: Path, hashing: HashingEmbedder) -> None:
-    write_news_corpus(corpus_dir, 4)
-    run_index(settings, embedder=hashing)
-    store = open_store(settings, hashing)
+    store = indexed_news(settings, hashing, 4)
     snapshots = Snapshots(settings.cache_dir, store)
     write_article(corpus_dir, "late.txt", title="Late report", body=news_body(77, 2))
     run_index(settings, embedder=hashing, store=store, snapshot=False)
