@@ -8,7 +8,9 @@ articles committed since its generation (and notices deleted ones), appends one 
 chunks and marks the replaced rows dead, so bringing it up to date costs what changed, not the
 archive. `Catalog.load` starts from the newest snapshot of the live epoch under `data/cache/`
 (index/snapshots.py) and updates it the same way; without a snapshot it reads every chunk once.
-A catalogue never changes after it is made: readers keep using theirs while a new one is made.
+A catalogue never changes after it is made: readers keep using theirs while a new one is made. Rows
+are read from the store by index/catalog_rows.py, a segment's worth at a time (saved as they are built
+when a snapshot is being written, so a snapshot far behind a long run costs one segment's vectors).
 
 Story groups (near-duplicate articles, index/stories.py) come from the article records:
 `story(article_id)`, `duplicates(article_id)`, and `row_stories` (the group of each row's article).
@@ -16,60 +18,26 @@ Story groups (near-duplicate articles, index/stories.py) come from the article r
 
 from __future__ import annotations
 
-import json
 import logging
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
-from index.chroma import decode_vectors, published_day, vector_bytes
+from index.catalog_rows import Added, ChunkRow, read_rows, slices, store_segments
+from index.chroma import published_day
 from index.errors import IndexChangedError
 from index.language import ArchiveLanguage
-from index.lexical import LexicalIndex, term_ids
+from index.lexical import LexicalIndex
 from index.models import ArticleInfo, IndexVersion, SearchFilters
-from index.segments import MAX_MERGE_ROWS, PackedVectors, Segment, compact
+from index.segments import MAX_MERGE_ROWS, Segment, compact
 from index.store import Store
 
 log = logging.getLogger(__name__)
 
 #: sentences in the background sample (`Catalog.background`)
 BACKGROUND = 1024
-
-
-@dataclass(frozen=True)
-class ChunkRow:
-    id: str
-    article_id: str
-    title: str
-    source: str
-    url: str
-    published_at: str
-    start: int
-    end: int
-    sentences: tuple[tuple[int, int], ...]
-    text: str
-
-
-def chunk_row(chunk_id: str, meta: dict, text: str) -> ChunkRow:
-    """A stored chunk record as a catalogue row."""
-    return ChunkRow(
-        id=chunk_id, article_id=meta["article_id"], title=meta.get("title", ""), source=meta.get("source", ""),
-        url=meta.get("url", ""), published_at=meta.get("published_at", ""), start=int(meta["start"]),
-        end=int(meta["end"]), sentences=tuple(tuple(s) for s in json.loads(meta.get("sentences", "[]"))), text=text,
-    )
-
-
-@dataclass
-class Added:
-    """The rows an update brought in and, when asked for, their chunk vectors: the normalised mean of their
-    stored sentence vectors, as the indexer derives them (`index.indexer.chunk_vector`; here from the
-    float16 copies, since a client cannot read vectors its own vector index has not loaded)."""
-
-    rows: list[ChunkRow] = field(default_factory=list)
-    vectors: np.ndarray | None = None
 
 
 class Catalog:
@@ -165,9 +133,10 @@ class Catalog:
         base = snapshots.read(epoch)
         catalog = None
         if base is not None:
-            catalog, _ = base.updated(store)
+            with snapshots.building() as mine:  # new segments go to disk as they are built
+                catalog, _ = base.updated(store, spill=snapshots.spill if mine else None)
+                catalog.saved = catalog is base or (mine and snapshots.write(catalog))
             how = "snapshot" if catalog is base else f"snapshot of generation {base.generation}, updated"
-            catalog.saved = catalog is base or snapshots.write(catalog)
             chunks, articles = len(catalog), catalog.articles
         else:
             how, articles = "read from the store", store.article_infos()
@@ -196,7 +165,7 @@ class Catalog:
         `snapshots.building()`): the number of chunks, or None on a disk error."""
         vocab: dict[str, int] = {}
         saved: list[tuple[str, np.ndarray]] = []
-        for segment in cls._segments(store, articles, vocab):
+        for segment in store_segments(store, articles, vocab, MAX_MERGE_ROWS):
             if not snapshots.spill(segment):
                 return None
             saved.append((segment.name, np.ones(len(segment), dtype=bool)))
@@ -204,11 +173,15 @@ class Catalog:
                                            articles=articles, vocab=vocab, segments=saved)
         return sum(len(alive) for _, alive in saved) if written else None
 
-    def updated(self, store: Store, *, with_vectors: bool = False) -> tuple["Catalog", Added]:
+    def updated(self, store: Store, *, with_vectors: bool = False,
+                spill: Callable[[Segment], object] | None = None) -> tuple["Catalog", Added]:
         """This catalogue brought up to the store's current generation, reading only what changed.
 
         Raises IndexChangedError when another epoch went live (a rebuild): load that one instead.
-        `with_vectors`: also return the stored chunk vectors of the rows that came in.
+        `with_vectors`: also return the stored chunk vectors of the rows that came in. The new rows are read
+        and built into segments of at most MAX_MERGE_ROWS; `spill(segment)` is called on each as it is built
+        (to save it and serve its vectors from the file: a snapshot far behind a long run is brought up to
+        date one segment's vectors at a time).
         While the index is dirty (a run is writing, or one was killed) a commit may be written before its
         generation is published: the records are read then even at an unchanged generation.
         """
@@ -226,10 +199,12 @@ class Catalog:
             articles = {a: info for a, info in articles.items() if a in ids}
             if len(articles) != count:  # records this catalogue cannot account for: read them all
                 articles = store.article_infos()
-        return self._apply(store, articles, generation, str(state.get("updated_at", "")), with_vectors=with_vectors)
+        return self._apply(store, articles, generation, str(state.get("updated_at", "")), with_vectors=with_vectors,
+                           spill=spill)
 
     def _apply(self, store: Store, articles: dict[str, ArticleInfo], generation: int, updated_at: str, *,
-               with_vectors: bool = False) -> tuple["Catalog", Added]:
+               with_vectors: bool = False, spill: Callable[[Segment], object] | None = None
+               ) -> tuple["Catalog", Added]:
         """A catalogue of `articles`: this one's rows of unchanged articles plus the chunks of the others."""
         stale = {a for a, info in self.articles.items()
                  if a not in articles or articles[a].content_hash != info.content_hash}
@@ -241,7 +216,6 @@ class Catalog:
             catalog._inherit_language(self, added=0)
             return catalog, Added()
         vocab = dict(self.vocab)
-        rows, ids, blocks, vectors = _read_rows(store, wanted, vocab, with_vectors)
         parts = []
         for segment, alive in self.parts:
             if stale:
@@ -249,13 +223,22 @@ class Catalog:
                                             count=len(segment))
             parts.append((segment, alive))
         dim = self.dim or store.dim
-        if rows:
-            fresh = Segment.build(rows, ids, blocks, len(vocab), dim)
-            parts.append((fresh, np.ones(len(fresh), dtype=bool)))
+        added: list[ChunkRow] = []
+        vectors: list[np.ndarray] = []
+        for part in slices(wanted, articles, MAX_MERGE_ROWS):
+            rows, ids, blocks, part_vectors = read_rows(store, part, vocab, with_vectors)
+            if rows:
+                fresh = Segment.build(rows, ids, blocks, len(vocab), dim)
+                del blocks
+                if spill is not None:
+                    spill(fresh)
+                parts.append((fresh, np.ones(len(fresh), dtype=bool)))
+                added += rows
+                vectors += part_vectors
         parts = compact(parts, len(vocab), dim)
         catalog = Catalog(parts, vocab, articles, generation, updated_at, self.epoch, dim)
-        catalog._inherit_language(self, added=len(rows))
-        return catalog, Added(rows, np.vstack(vectors).astype(np.float32) if vectors else None)
+        catalog._inherit_language(self, added=len(added))
+        return catalog, Added(added, np.vstack(vectors).astype(np.float32) if vectors else None)
 
     @classmethod
     def _build(cls, store: Store, articles: dict[str, ArticleInfo], generation: int, updated_at: str, *,
@@ -264,33 +247,11 @@ class Catalog:
         (to save it and serve its vectors from the file)."""
         vocab: dict[str, int] = {}
         parts = []
-        for segment in cls._segments(store, articles, vocab):
+        for segment in store_segments(store, articles, vocab, MAX_MERGE_ROWS):
             if spill is not None:
                 spill(segment)
             parts.append((segment, np.ones(len(segment), dtype=bool)))
         return cls(parts, vocab, articles, generation, updated_at, epoch=epoch, dim=store.dim)
-
-    @staticmethod
-    def _segments(store: Store, articles: dict[str, ArticleInfo], vocab: dict[str, int]) -> Iterator[Segment]:
-        """Every live chunk of the store, in the store's order, as segments of MAX_MERGE_ROWS rows (extending
-        `vocab`), one built at a time."""
-        live = {a.id: a.content_hash for a in articles.values()}
-        rows: list[ChunkRow] = []
-        ids: list[np.ndarray] = []
-        blocks = PackedVectors(store.dim)
-        for page_ids, metas, docs in store.all_chunks():
-            for id_, m, text in zip(page_ids, metas, docs):
-                if live.get(m.get("article_id")) != m.get("article_hash"):
-                    continue  # left by an interrupted run, or an older version
-                row = chunk_row(id_, m, text)
-                rows.append(row)
-                ids.append(term_ids(f"{row.title}\n{row.text}", vocab))
-                blocks.append(vector_bytes(m["sv"]))
-                if len(rows) >= MAX_MERGE_ROWS:
-                    yield Segment.build(rows, ids, blocks, len(vocab), store.dim)
-                    rows, ids, blocks = [], [], PackedVectors(store.dim)
-        if rows:
-            yield Segment.build(rows, ids, blocks, len(vocab), store.dim)
 
     def story(self, article_id: str) -> str:
         """The id of the article's story group (its own id when it has no near-duplicate)."""
@@ -381,26 +342,3 @@ class Catalog:
         if self._language is None:
             self._language = ArchiveLanguage.sample([row.text for row in self.rows])
         return self._language.language
-
-
-def _read_rows(store: Store, wanted: dict[str, str], vocab: dict[str, int], with_vectors: bool):
-    """The stored chunks of the `wanted` articles (id → the committed content hash) as rows, their term ids
-    (extending `vocab`), sentence vectors and, when asked, chunk vectors."""
-    rows: list[ChunkRow] = []
-    ids: list[np.ndarray] = []
-    blocks: list[np.ndarray] = []
-    vectors: list[np.ndarray] = []
-    for page_ids, metas, docs in store.chunks_of(list(wanted)):
-        for id_, m, text in zip(page_ids, metas, docs):
-            if wanted.get(m.get("article_id")) != m.get("article_hash"):
-                continue  # another version of the article
-            row = chunk_row(id_, m, text)
-            rows.append(row)
-            ids.append(term_ids(f"{row.title}\n{row.text}", vocab))
-            blocks.append(decode_vectors(m["sv"], store.dim))
-            if with_vectors:
-                mean = blocks[-1].astype(np.float32).mean(axis=0)
-                vectors.append((mean / max(float(np.linalg.norm(mean)), 1e-12))[None, :])
-    order = sorted(range(len(rows)), key=lambda i: (rows[i].article_id, rows[i].start))
-    return ([rows[i] for i in order], [ids[i] for i in order], [blocks[i] for i in order],
-            [vectors[i] for i in order] if vectors else [])

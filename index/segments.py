@@ -27,7 +27,7 @@ from scipy import sparse
 from index.chroma import published_day
 
 if TYPE_CHECKING:
-    from index.catalog import ChunkRow
+    from index.catalog_rows import ChunkRow
 
 #: no merge makes a segment larger than this many rows (a merge copies its rows once)
 MAX_MERGE_ROWS = 16_384
