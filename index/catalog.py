@@ -4,8 +4,8 @@ Only chunks whose `article_hash` matches the committed article record are includ
 is always consistent with the article table it read.
 
 The catalogue is made of segments (index/segments.py): `Catalog.updated(store)` reads only the
-articles committed since its generation (and notices deleted ones), appends one segment with their
-chunks and marks the replaced rows dead, so bringing it up to date costs what changed, not the
+articles committed since its generation (and notices deleted ones), appends segments with their
+chunks (one per about MAX_MERGE_ROWS rows) and marks the replaced rows dead, so bringing it up to date costs what changed, not the
 archive. `Catalog.load` starts from the newest snapshot of the live epoch under `data/cache/`
 (index/snapshots.py) and updates it the same way; without a snapshot it reads every chunk once.
 A catalogue never changes after it is made: readers keep using theirs while a new one is made. Rows
@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+# ChunkRow stays importable from here: snapshots written before index/catalog_rows.py pickled it by this path
 from index.catalog_rows import Added, ChunkRow, read_rows, slices, store_segments
 from index.chroma import published_day
 from index.errors import IndexChangedError
@@ -179,9 +180,9 @@ class Catalog:
 
         Raises IndexChangedError when another epoch went live (a rebuild): load that one instead.
         `with_vectors`: also return the stored chunk vectors of the rows that came in. The new rows are read
-        and built into segments of at most MAX_MERGE_ROWS; `spill(segment)` is called on each as it is built
-        (to save it and serve its vectors from the file: a snapshot far behind a long run is brought up to
-        date one segment's vectors at a time).
+        and built into segments of about MAX_MERGE_ROWS rows (an article is never split); `spill(segment)` is
+        called on each as it is built (to save it and serve its vectors from the file: a snapshot far behind
+        a long run is brought up to date one segment's vectors at a time).
         While the index is dirty (a run is writing, or one was killed) a commit may be written before its
         generation is published: the records are read then even at an unchanged generation.
         """

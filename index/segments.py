@@ -2,7 +2,8 @@
 
 The catalogue (index/catalog.py) is a list of segments plus, per segment, which rows are dead (their
 article was replaced or deleted since the segment was made). An index run or a reload that brings
-new articles appends one segment with just their rows; it never rewrites the others. Segments are
+new articles appends segments with just their rows (one per about MAX_MERGE_ROWS of them); it never
+rewrites the others. Segments are
 merged like a log-structured tree (`compact`): the newest merges into its older neighbour when it has
 grown to half its size, so a row is copied O(log n) times over its life and no merge is larger than
 `MAX_MERGE_ROWS` rows (which bounds the pause of any one update).

@@ -91,7 +91,8 @@ class Snapshots:
 
     def spill(self, segment: Segment) -> bool:
         """Save a segment of a catalogue being built, inside `building()` (its vectors are then served from the
-        file), so a full read holds one segment's vectors in memory, not the archive's; `write` (or
+        file), so a full read, or an update of a snapshot far behind, holds one segment's vectors in memory, not
+        the archive's; `write` (or
         `write_manifest`) names it in the manifest later. On a disk error it stays in memory: False."""
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
