@@ -360,9 +360,10 @@ class Engine:
 
     def reindex(self, paths: Sequence[Path] | None = None, *, rebuild: bool = False,
                 progress: bool = False) -> IndexReport:
-        # the run starts from what this engine's last run left, and leaves the snapshot to the engine (below)
+        # the run starts from what this engine's last run left, and leaves the snapshot to the engine (below;
+        # a rebuild leaves one all the same)
         report = run_index(self.settings, paths, rebuild=rebuild, progress=progress, embedder=self.embedder,
-                           store=self._serving.store, memo=self._index_memo, snapshot=rebuild)
+                           store=self._serving.store, memo=self._index_memo, snapshot=False)
         self.reload(reopen=False)
         serving = self._serving  # answering already: the snapshot is for the next start
         self._snapshots.maybe_save(serving.store, serving.catalog)

@@ -5,8 +5,8 @@ is always consistent with the article table it read.
 
 The catalogue is made of segments (index/segments.py): `Catalog.updated(store)` reads only the
 articles committed since its generation (and notices deleted ones), appends segments with their
-chunks (one per about MAX_MERGE_ROWS rows) and marks the replaced rows dead, so bringing it up to date costs what changed, not the
-archive. `Catalog.load` starts from the newest snapshot of the live epoch under `data/cache/`
+chunks (one per about MAX_MERGE_ROWS rows) and marks the replaced rows dead, so bringing it up to
+date costs what changed, not the archive. `Catalog.load` starts from the newest snapshot of the live epoch under `data/cache/`
 (index/snapshots.py) and updates it the same way; without a snapshot it reads every chunk once.
 A catalogue never changes after it is made: readers keep using theirs while a new one is made. Rows
 are read from the store by index/catalog_rows.py, a segment's worth at a time (saved as they are built

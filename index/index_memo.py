@@ -21,7 +21,6 @@ Memory: the story index costs ~11 KB per article (the MinHash bands) beside the 
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -40,15 +39,14 @@ class _Key:
     epoch: str
     generation: int
     run: str  # the token of the run that left the index so (`Indexer.run`): any later run writes another
-    stories: str  # the thresholds of the run that asks (or made the memo) …
-    stored_stories: str  # … and those the index's groups were made with
+    stories: str  # the story thresholds of the run that made the memo, or of the run that asks for it
 
 
 class IndexMemo:
-    """The article records (as ArticleInfo) and story groups of the live index after a run (see above)."""
+    """The article records (as ArticleInfo) and story groups of the live index after a run (see above). Only
+    index runs touch it, and they hold the index lock (`run_index`): one at a time."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
         self._key: _Key | None = None
         self._articles: dict[str, ArticleInfo] = {}
         self._stories: StoryKeeper | None = None
@@ -60,9 +58,8 @@ class IndexMemo:
              ) -> tuple[dict[str, ArticleInfo], StoryKeeper] | None:
         """The kept articles and story groups when they describe the index in `state` (a clean index at the
         generation the last run left), else None; either way the memo is empty afterwards."""
-        with self._lock:
-            key, articles, stories = self._key, self._articles, self._stories
-            self._forget()
+        key, articles, stories = self._key, self._articles, self._stories
+        self._forget()
         if key is None or stories is None:
             return None
         wanted = _key(store, state, stories_params)
@@ -84,15 +81,13 @@ class IndexMemo:
             state = store.state()
         except NewsbotError as exc:
             log.warning("could not keep this index run's records for the next run: %s", exc)
-            self.clear()
+            self._forget()
             return
-        with self._lock:
-            self._key = _key(store, state, stories.params)
-            self._articles, self._stories = articles, stories
+        self._key = _key(store, state, stories.params)
+        self._articles, self._stories = articles, stories
 
     def clear(self) -> None:
-        with self._lock:
-            self._forget()
+        self._forget()
 
     def _forget(self) -> None:
         self._key, self._articles, self._stories = None, {}, None
@@ -100,4 +95,4 @@ class IndexMemo:
 
 def _key(store: Store, state: Mapping[str, object], stories_params: str) -> _Key:
     return _Key(store.location, store.prefix, str(state.get("epoch", "")), int(state.get("generation", 0) or 0),
-                str(state.get("run", "")), stories_params, str(state.get("stories", "")))
+                str(state.get("run", "")), stories_params)

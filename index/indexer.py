@@ -112,7 +112,8 @@ def run_index(
     `memo`: what the caller's previous run left (index/index_memo.py), used when the index is still as that
     run left it and refreshed at the end — for a process that indexes again and again (the bot).
     `snapshot=False`: leave the catalogue snapshot to the caller (the bot writes one from the catalogue it
-    serves, every few minutes and when it stops, instead of after every poll)."""
+    serves, every few minutes and when it stops, instead of after every poll); a rebuild leaves one anyway
+    (its new epoch has none to start from)."""
     lock = index_lock(settings)
     try:
         lock.acquire()

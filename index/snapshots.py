@@ -31,6 +31,7 @@ from filelock import FileLock, Timeout
 
 from index.errors import NewsbotError
 from index.lexical import TOKENIZER_VERSION
+from index.models import IndexVersion
 from index.segments import Segment
 from index.store import Store
 
@@ -91,9 +92,9 @@ class Snapshots:
 
     def spill(self, segment: Segment) -> bool:
         """Save a segment of a catalogue being built, inside `building()` (its vectors are then served from the
-        file), so a full read, or an update of a snapshot far behind, holds one segment's vectors in memory, not
-        the archive's; `write` (or
-        `write_manifest`) names it in the manifest later. On a disk error it stays in memory: False."""
+        file), so a full read, or an update of a snapshot far behind, holds one segment's vectors in memory,
+        not the archive's; `write` (or `write_manifest`) names it in the manifest later. On a disk error it
+        stays in memory: False."""
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             segment.save(self.folder)
@@ -167,16 +168,16 @@ class SnapshotSchedule:
         self.every = every
         self._clock = clock
         self._saved_at = self._clock()
-        self._saved: tuple[str, int] | None = None  # (epoch, generation) of the last snapshot known written
+        self._saved: IndexVersion | None = None  # the version of the last snapshot known written
 
     def loaded(self, catalog: Catalog) -> None:
         """`catalog` was just read with `Catalog.load`, which leaves a snapshot of it unless it could not
         (`catalog.saved`: another process was writing one, a disk error)."""
         self._saved_at = self._clock()
-        self._saved = (catalog.epoch, catalog.generation) if catalog.saved else None
+        self._saved = catalog.version if catalog.saved else None
 
     def behind(self, catalog: Catalog) -> bool:
-        return (catalog.epoch, catalog.generation) != self._saved
+        return catalog.version != self._saved
 
     def maybe_save(self, store: Store, catalog: Catalog) -> bool:
         """Save `catalog` when it is newer than the last snapshot and `every` seconds have passed."""
@@ -201,6 +202,6 @@ class SnapshotSchedule:
             return False
         if not Snapshots(self.cache_dir, store).write(catalog):
             return False
-        self._saved = (catalog.epoch, catalog.generation)
+        self._saved = catalog.version
         log.info("catalogue snapshot written (generation %d)", catalog.generation)
         return True

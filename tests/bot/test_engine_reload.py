@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+import bot.engine as engine_module
 from bot.engine import build_engine
 from index.crashpoints import ENV as CRASH_ENV
 from index.epoch_tables import EpochTables
@@ -156,6 +157,7 @@ def test_the_engine_s_own_runs_start_from_its_last_one_and_leave_the_snapshot_to
     reads: list[str] = []
     real = EpochTables.article_metadata
     monkeypatch.setattr(EpochTables, "article_metadata", lambda self: reads.append("all records") or real(self))
+    monkeypatch.setattr(engine_module, "CATALOG_SNAPSHOT_SECONDS", float("inf"))  # never due: not the clock's say
     engine = build_engine(engine_settings, embedder=shared_embedder)
     snapshots = Snapshots(engine_settings.cache_dir, engine.store)
     at_start = snapshots.read(engine.catalog.epoch).version
