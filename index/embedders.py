@@ -4,7 +4,8 @@
 (batching, empty input, shape and normalisation checks, timing); each backend
 implements only `_embed(texts, is_query)`. Passages are batched by length: at most
 EMBED_BATCH_SIZE texts and EMBED_BATCH_TOKENS padded tokens per call (counted by the model's
-tokenizer where the backend has one at hand, else estimated: `token_counts`), so a
+tokenizer where the backend has one at hand, else estimated: `token_counts`; the sorted texts are cut
+into calls by the fewest padded tokens plus `CALL_TOKENS` a call), so a
 batch of long texts never takes the model's working memory to its peak — onnxruntime
 keeps the largest it has needed (measured with MiniLM: 32 texts of 256 tokens in one
 call add ~740 MB to the process for good, 8 of them ~150 MB).
@@ -100,8 +101,8 @@ class Embedder(ABC):
 
     def token_counts(self, texts: Sequence[str]) -> list[int]:
         """Each text's tokens as the model will read them, for `batches`: estimated here (`token_estimate`); a
-        model with its tokenizer at hand counts them exactly (then texts of equal length share a call, and no
-        call computes padding: MiniLM embeds 1.3x faster so)."""
+        model with its tokenizer at hand counts them exactly (then its calls compute little padding: MiniLM
+        embeds 1.3x faster so)."""
         return [self.token_estimate(t) for t in texts]
 
     def token_estimate(self, text: str) -> int:
@@ -165,10 +166,11 @@ class MiniLMEmbedder(Embedder):
         tokenizer_file = _minilm_tokenizer_path()
         self._tokenizer = Tokenizer.from_file(str(tokenizer_file))
         self._tokenizer.enable_truncation(max_length=self.max_tokens)
-        self._counter = Tokenizer.from_file(str(tokenizer_file))  # the same, without padding: counts the tokens
+        self._tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")  # to a call's longest text
+        # the same without padding (the file pads every text to 128): counts each text's tokens for `batches`
+        self._counter = Tokenizer.from_file(str(tokenizer_file))
         self._counter.enable_truncation(max_length=self.max_tokens)
-        self._counter.no_padding()  # (the file pads every text to 128)
-        self._tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+        self._counter.no_padding()
         options = ort.SessionOptions()
         options.log_severity_level = 3
         self._session = ort.InferenceSession(

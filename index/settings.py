@@ -69,10 +69,10 @@ class IndexSettings(BaseSettings):
         "multilingual-e5-small",
         description="local: multilingual-e5-small or all-MiniLM-L6-v2; openai: the endpoint's model name.",
     )
-    embed_batch_size: int = Field(32, ge=1, description="Texts per embedding call.")
+    embed_batch_size: int = Field(32, ge=1, le=1024, description="Texts per embedding call.")
     embed_batch_tokens: int = Field(
         DEFAULT_EMBED_BATCH_TOKENS, ge=64, le=65536,
-        description="Padded tokens per embedding call (estimated): long texts go in smaller calls, which bounds the "
+        description="Padded tokens per embedding call (counted by MiniLM's tokenizer, estimated for e5): long texts go in smaller calls, which bounds the "
                     "model's working memory.")
     embed_base_url: str | None = Field(None, description="Embeddings endpoint; defaults to OPENAI_BASE_URL.")
     embed_api_key: SecretStr | None = Field(None, description="Embeddings API key; defaults to OPENAI_API_KEY.")

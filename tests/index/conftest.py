@@ -147,6 +147,9 @@ class TrackedEmbedder(Embedder):
         self.passages: list[str] = []
         self.queries: list[str] = []
 
+    def token_counts(self, texts):
+        return self.inner.token_counts(texts)
+
     def _embed(self, texts: list[str], is_query: bool) -> Any:
         import numpy as np
 

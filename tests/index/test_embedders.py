@@ -145,8 +145,9 @@ def test_minilm_batches_by_its_tokenizer_s_count_and_padding_does_not_change_vec
     texts = ["Extraordinarily uncharacteristically incomprehensibilities.", "a b c d e f g h i j k l m n o p",
              "1234567890 0987654321 1122334455", "Hamas", "It is.", PARK, " ".join([PARK] * 60)]
     counts = minilm.token_counts(texts)
-    assert counts == [len(minilm._tokenizer.encode(t).ids) for t in texts[:-1]] + [256]  # with [CLS]/[SEP]; capped
-    assert counts != [minilm.token_estimate(t) for t in texts]
+    # what a call computes for each text (with [CLS] and [SEP]; at most 256)
+    assert counts == [sum(e.attention_mask) for e in minilm._tokenizer.encode_batch(texts)]
+    assert counts[-1] == 256
 
     calls = minilm.batches(texts * 8)
     in_order = [counts[i % len(texts)] for call in calls for i in call]
@@ -214,6 +215,11 @@ def test_a_backend_returning_the_wrong_dimension_is_an_error() -> None:
         _WrongDim().embed_query("a")
 
 
+def _identity(text: str) -> list[float]:
+    """A vector that tells the texts of these tests apart."""
+    return [len(text), text.count("x"), sum(map(ord, text)) % 997 + 1.0, 1.0]
+
+
 class _Recording(Embedder):
     """Vectors that identify their text, and the calls made."""
 
@@ -225,7 +231,7 @@ class _Recording(Embedder):
 
     def _embed(self, texts: list[str], is_query: bool) -> np.ndarray:
         self.calls.append(texts)
-        return np.array([[len(t), t.count("x"), 1.0, 0.0] for t in texts], dtype=np.float32)
+        return np.array([_identity(t) for t in texts], dtype=np.float32)
 
 
 def test_passages_are_embedded_in_batches_of_similar_length_that_bound_the_padded_tokens() -> None:
@@ -244,8 +250,8 @@ def test_passages_are_embedded_in_batches_of_similar_length_that_bound_the_padde
         assert len(call) <= 32 and (len(call) == 1 or len(call) * max(map(embedder.token_estimate, call)) <= 2048)
     long_calls = [len(c) for c in embedder.calls if c[0] in long]
     assert len(long_calls) == 3 and max(long_calls) <= 8  # 2048 // 256 = 8 a call
-    assert sorted(len(c) for c in embedder.calls if c[0] in short) in ([8, 32], [20, 20])  # as few calls as can be
-    expected = np.array([[len(t), t.count("x"), 1.0, 0.0] for t in texts], dtype=np.float32)
+    assert sorted(len(c) for c in embedder.calls if c[0] in short) == [8, 32]  # as few calls as can be
+    expected = np.array([_identity(t) for t in texts], dtype=np.float32)
     np.testing.assert_allclose(vectors, expected / np.linalg.norm(expected, axis=1, keepdims=True), rtol=1e-6)
     assert embedder.embed_passages([]).shape == (0, 4)
 
@@ -261,6 +267,45 @@ def test_short_texts_are_not_padded_to_the_length_of_long_ones_that_would_fit_th
     embedder.embed_passages([t for pair in zip(long, short) for t in pair])
 
     assert sorted(map(sorted, embedder.calls)) == [sorted(long), sorted(short)]
+
+
+def test_the_cut_into_calls_is_the_cheapest_that_keeps_the_limits() -> None:
+    """Against every possible cut of the sorted texts, on small random inputs: none allowed is cheaper."""
+    import itertools
+    import random
+
+    from index.embedders import CALL_TOKENS
+
+    rng = random.Random(3)
+    for _ in range(200):
+        counts = [rng.choice([3, 5, 8, 20, 60, 200]) for _ in range(rng.randint(1, 9))]
+        embedder = _Recording(batch_size=rng.randint(1, 5), batch_tokens=rng.choice([64, 256, 1024]))
+        embedder.token_counts = lambda texts, c=counts: c  # type: ignore[method-assign]
+
+        calls = embedder.batches([str(i) for i in range(len(counts))])
+
+        def cost(cut: list[list[int]]) -> int:
+            return sum(len(c) * max(counts[i] for i in c) + CALL_TOKENS for c in cut)
+
+        def allowed(cut: list[list[int]]) -> bool:
+            return all(len(c) == 1 or (len(c) <= embedder.batch_size
+                                       and len(c) * max(counts[i] for i in c) <= embedder.batch_tokens) for c in cut)
+
+        assert sorted(i for c in calls for i in c) == list(range(len(counts))) and allowed(calls)
+        order = sorted(range(len(counts)), key=counts.__getitem__)
+        cheapest = min(cost(cut) for ends in itertools.product([False, True], repeat=len(order) - 1)
+                       if allowed(cut := _cut(order, ends)))
+        assert cost(calls) == cheapest, (counts, calls)
+
+
+def _cut(order: list[int], ends: tuple[bool, ...]) -> list[list[int]]:
+    out, current = [], [order[0]]
+    for i, end in zip(order[1:], ends):
+        if end:
+            out.append(current)
+            current = []
+        current.append(i)
+    return out + [current]
 
 
 def test_a_text_longer_than_the_budget_is_embedded_alone() -> None:
