@@ -22,8 +22,11 @@ def newsbot(tmp_path: Path, *argv: str, **env: str) -> subprocess.Popen[str]:
     clean = {k: v for k, v in os.environ.items() if k.lower() not in Settings.model_fields}
     clean.update(PYTHONPATH=str(REPO), DATA_DIR=str(tmp_path / "data"), CHROMA_PATH=str(tmp_path / "data" / "chroma"),
                  LOG_LEVEL="WARNING", **env)
+    # SIGINT as in a terminal: a shell's background job (`make test &`) passes it on ignored, and Python then
+    # never raises KeyboardInterrupt (so 130 could not be tested there)
     return subprocess.Popen([sys.executable, "-m", "bot.cli", *argv], cwd=tmp_path, env=clean, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
 def finish(proc: subprocess.Popen[str]) -> tuple[int, str, str]:
