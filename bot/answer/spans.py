@@ -26,8 +26,12 @@ MAX_CANDIDATES = 400
 KINDS = ("number", "duration", "date", "name", "quote", "phrase")
 QTYPES = ("person", "place", "date", "duration", "number", "which", "definition", "reason", "yesno", "other")
 
-_TOKEN = re.compile(r"(?:St|Mt|Ft|Dr|Mr|Mrs|Ms|Jr|Sr|Gen|Col|Lt|Gov|Sen|Rep|Rev|Prof)\.(?=\s+[A-Z])|"
-                    r"(?:[A-Z]\.){2,}|\d+(?:[.,:/]\d+)*%?|[^\W_]+(?:['’\-][^\W_]+)*|[^\w\s]", re.UNICODE)
+#: one token each: a title before a name ("Dr. Smith"), a middle initial ("John F. Kennedy"; not a letter
+#: that ends a sentence before "The…"), initials ("U.S."), "No." before its number ("Red No. 3"), numbers, words
+_TOKEN = re.compile(r"(?:St|Mt|Ft|Dr|Mr|Mrs|Ms|Gen|Col|Lt|Gov|Sen|Rep|Rev|Prof)\.(?=\s+[A-Z])|(?:Jr|Sr)\.|"
+                    r"(?<=[^\W\d_]\s)[A-Z]\.(?=\s+(?!(?:The|A|An|In|On|At|It|He|She|They|We|I|This|That|But|And|"
+                    r"Or|So|As|If|For|To|By)\b)[A-Z][^\W\d_])|"
+                    r"(?:[A-Z]\.){2,}|No\.(?=\s?\d)|\d+(?:[.,:/]\d+)*%?|[^\W_]+(?:['’\-][^\W_]+)*|[^\w\s]", re.UNICODE)
 _UNITS = ("days|day|weeks|week|months|month|years|year|hours|hour|minutes|minute|seconds|decades|decade|centuries|"
           "century|nights|percent|per cent|%|million|billion|trillion|thousand|hundred|people|persons|men|women|"
           "children|km|kilometres|kilometers|miles|metres|meters|feet|kg|tons|tonnes|dollars|euros|pounds|points|"
@@ -43,6 +47,8 @@ _MONTH = re.compile(r"^(?:january|february|march|april|may|june|july|august|sept
                     r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?$", re.IGNORECASE)
 _YEARISH = re.compile(r"^(?:1[0-9]\d\d|20\d\d|21\d\d)s?$|^\d0s$")
 _CURRENCY = re.compile(r"^[$€£¥₪₽]$")
+#: a part of a name never starts or ends with a middle initial or "No." ("John F.", "F. Kennedy")
+_PART_EDGE = re.compile(r"^(?:[A-Z]\.|No\.)$")
 _CONNECTORS = frozenset({"of", "de", "del", "da", "di", "du", "la", "le", "van", "von", "al", "bin", "and", "the", "&"})
 _PREPOSITIONS = frozenset({"in", "on", "at", "from", "by", "since", "during", "for", "to", "until", "near", "after",
                            "before", "into", "across", "within", "around", "between"})
@@ -82,11 +88,13 @@ def _is_capital(tok: Token) -> bool:
 
 
 def _name_end(toks: list[Token], i: int) -> int:
-    """The last token of the name starting at token i."""
+    """The last token of the name starting at token i ("Red No. 3" takes its number)."""
     j = i
     while j + 1 < len(toks) and (_is_capital(toks[j + 1]) or (toks[j + 1].text in _CONNECTORS - {"and", "&"}
                                                               and j + 2 < len(toks) and _is_capital(toks[j + 2]))):
         j += 2 if toks[j + 1].text in _CONNECTORS else 1
+    if toks[j].text == "No." and j + 1 < len(toks) and toks[j + 1].text[:1].isdigit():
+        j += 1
     return j
 
 
@@ -160,7 +168,8 @@ def spans(text: str) -> list[Span]:
         if j > i:
             for a in range(i, j + 1):
                 for b in range(a, min(j, a + 3) + 1):
-                    if (a, b) != (i, j) and not (a == b and toks[a].text.lower() in STOPWORDS):
+                    if (a, b) != (i, j) and not (a == b and toks[a].text.lower() in STOPWORDS) \
+                            and not _PART_EDGE.match(toks[a].text) and not _PART_EDGE.match(toks[b].text):
                         add(a, b, "name")
         i = j + 1
     # quoted phrases

@@ -46,3 +46,24 @@ def test_features_describe_each_candidate() -> None:
 def test_candidates_are_bounded() -> None:
     long_text = " ".join(["Alpha Beta gamma delta, epsilon."] * 2000)
     assert len(spans(long_text)) <= 400
+
+
+def names_in(text: str) -> set[str]:
+    return {text[s.start:s.end] for s in spans(text) if s.kind == "name"}
+
+
+def test_a_middle_initial_stays_inside_the_name() -> None:
+    text = "Caroline Kennedy, the daughter of former President John F. Kennedy, wrote to Robert F. Kennedy Jr. today."
+    names = names_in(text)
+    assert {"John F. Kennedy", "Robert F. Kennedy Jr.", "Robert F. Kennedy", "Caroline Kennedy"} <= names
+    # never a part that starts or ends with the initial
+    assert not {n for n in names if n.endswith(" F.") or n.startswith("F.")}
+
+
+def test_a_letter_that_ends_a_sentence_is_not_an_initial() -> None:
+    text = "They chose plan B. The Senate voted."
+    assert "B. The Senate" not in names_in(text) and "The Senate" in names_in(text)
+
+
+def test_a_numbered_name_keeps_its_number() -> None:
+    assert "Red No. 3" in names_in("The FDA banned Red No. 3 from foods.")
