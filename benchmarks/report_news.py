@@ -10,7 +10,7 @@ from benchmarks.common import ROOT
 from benchmarks.report_format import _ms, _ok, _pct, _s, _table, _x
 
 def _realnews(results: dict) -> str:
-    from benchmarks.realnews import TARGETS, met
+    from benchmarks.realnews import CONTEXT, TARGETS, met
 
     runs = results.get("realnews")
     missing = _own_missing(runs, "python -m benchmarks.realnews --weeks FROM..TO --refusal-weeks FROM..TO")
@@ -41,9 +41,9 @@ def _realnews(results: dict) -> str:
         "them (`SCOPE_REPORT_DAYS`), measured 2026-11-29/30; for the row on saying so, before = before answers said "
         "that nothing from the period answers them (every answer citing an article outside the window then said "
         "nothing). "
-        "The ceiling of the first two rows: the right choice's text (normalised) occurs in some article of the "
-        "archive published up to the question's date for 78% (Q1) and 73% (Q3) of the answerable questions; "
-        "it is in the first 20 retrieved passages for 52% (Q1).",
+        "The ceilings (last rows) come from the archive itself: where the right choice's text (normalised) "
+        "occurs nowhere in an article of the period, no answer can hold it or cite that period (it is in the "
+        "first 20 retrieved passages for 52% of Q1's answerable questions, and 47% of January 2025's).",
     ]
     for name, s in sorted(runs.items()):
         was = before.get(s.get("weeks", ""), {})
@@ -60,6 +60,7 @@ def _realnews(results: dict) -> str:
                      _pct(s.get("exact_match")), "–", "–"])
         rows.append(["refusal precision (refused questions that were out-of-archive)",
                      was.get("refusal_precision", "–"), _pct(s.get("refusal_precision")), "–", "–"])
+        rows += [[title, was.get(key, "–"), _pct(s.get(key)), "–", "–"] for key, title in CONTEXT if key in s]
         parts.append(f"**Weeks {s['weeks']}**" + (f", refusals from {s['refusal_weeks']}" if s.get("refusal_weeks")
                                                   else "") +
                      f"; `{s['embed_model']}`; {s['articles']:,} articles, {s['chunks']:,} chunks; "
