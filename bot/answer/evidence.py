@@ -257,8 +257,9 @@ class ConstraintReport:
         return sum(1 for c in self.unmet if c.kind in HARD)
 
 
-def constraint_report(constraints: tuple[Constraint, ...], text: str) -> ConstraintReport:
-    """Which of the question's constraints `text` meets (numbers exactly, names also fuzzily)."""
+def constraint_report(constraints: tuple[Constraint, ...], text: str, *, every_word: bool = False) -> ConstraintReport:
+    """Which of the question's constraints `text` meets (numbers exactly, names also fuzzily: half of a name's
+    words, or with `every_word` all of them)."""
     if not constraints:
         return ConstraintReport((), ())
     folded = fold(text)
@@ -272,7 +273,7 @@ def constraint_report(constraints: tuple[Constraint, ...], text: str) -> Constra
             ok = any(f in folded for f in c.forms)
         elif c.kind == "entity":
             hits = sum(1 for f in c.forms if f in words or _fuzzy_in(f, words))
-            ok = hits >= max(1, math.ceil(len(c.forms) / 2))
+            ok = hits >= (len(c.forms) if every_word else max(1, math.ceil(len(c.forms) / 2)))
         elif c.kind == "superlative":
             ok = bool(_SUPERLATIVE.search(text))
         elif c.kind == "negation":

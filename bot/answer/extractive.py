@@ -7,7 +7,8 @@ For a question and what the retriever found:
 2. the learned span model scores the short spans of that quote (numbers, durations, dates, names,
    quoted phrases, short phrases) against the question; a confident one is the stated answer;
 3. the learned support model judges whether the quote supports an answer; below its threshold the bot
-   refuses. A year or a quoted phrase of the question that the cited passage lacks is never supported,
+   refuses — except for an open question ("What happened in Moscow?", `Question.open_ended`), which asks
+   what the articles say about its subject: the cited passage naming all it names supports that. A year or a quoted phrase of the question that the cited passage lacks is never supported,
    whatever the model says. When the article tells the story asked about (every name met) but
    for another year or number, the answer says so instead: partial support ("The articles don't mention
    2018; they report 2022 [1]").
@@ -82,18 +83,20 @@ class ExtractiveAnswerer:
     def draft_from(self, question: Question, evidence: Evidence, features: np.ndarray) -> Draft:
         """The draft from evidence whose sentence features are computed (training reuses them across models)."""
         scores = self.model.sentence.logit(features)
-        best = int(np.argmax(scores))
+        best = self._best(evidence, scores)
         chosen = evidence.candidates[best]
         quote = self._quote(evidence, chosen, scores[best])
         span_cands, span_matrix, span_at, span_p = self._span(evidence, question, chosen, quote, float(scores[best]))
         support_x = evidence.support_features(best, scores, float(self.model.span.logit(span_matrix[span_at]))
                                               if span_at is not None else -10.0)
         support = float(self.model.support.probability(support_x))
-        supported = support >= self.model.support.threshold and not self._exact_unmet(evidence, chosen)
+        supported = (support >= self.model.support.threshold or self._tells_the_story(evidence, chosen)) \
+            and not self._exact_unmet(evidence, chosen)
         draft = Draft(quotes=[quote], support=support, supported=supported,
                       evidence=evidence, sentence_features=features, chosen=best, span_candidates=span_cands,
                       span_matrix=span_matrix, support_features=support_x)
-        if span_at is not None and statement_score(span_p, quote.probability) >= self.model.span.threshold:
+        if span_at is not None and question.asks_for_fact \
+                and statement_score(span_p, quote.probability) >= self.model.span.threshold:
             s = span_cands[span_at]
             draft.span, draft.span_probability = (quote.start + s.start, quote.start + s.end), span_p
         if not draft.supported:
@@ -124,6 +127,32 @@ class ExtractiveAnswerer:
         probabilities = self.model.span.probability(matrix)
         at = int(np.argmax(probabilities))
         return candidates, matrix, at, float(probabilities[at])
+
+    @staticmethod
+    def _best(evidence: Evidence, scores: np.ndarray) -> int:
+        """The candidate to quote: the model's best — for an open question, the best whose quote names what the
+        question names ("Tell me about Alexander Boroda": a sentence about him), when there is one."""
+        named = _named(evidence.question)
+        order = [int(i) for i in np.argsort(-scores, kind="stable")]
+        for span in (lambda c: (c.start, c.end), evidence.quote_span) if named else ():  # its sentence, or with its neighbour
+            for i in order:
+                c = evidence.candidates[i]
+                start, end = span(c)
+                if not constraint_report(named, evidence.retrieved[c.passage].row.text[start:end], every_word=True).unmet:
+                    return i
+        return order[0]
+
+    @staticmethod
+    def _tells_the_story(evidence: Evidence, chosen: Candidate) -> bool:
+        """An open question ("What happened in Moscow?") asks what the articles say about its subject, not for a
+        fact the support model could find in a sentence: its quotes support the answer (a lead and quotes, never
+        a stated span) when the cited passage names everything the question names — every word of each name,
+        and its years, numbers and quoted phrases. A question that names nothing is left to the model."""
+        named = _named(evidence.question)
+        if not named:
+            return False
+        hit = evidence.retrieved[chosen.passage]
+        return not constraint_report(named, f"{hit.row.title}\n{hit.row.text}", every_word=True).unmet
 
     @staticmethod
     def _exact_unmet(evidence: Evidence, chosen: Candidate) -> bool:
@@ -174,3 +203,8 @@ class ExtractiveAnswerer:
                 return [self._quote(evidence, c, float(scores[int(i)]))]
             break
         return []
+
+
+def _named(question: Question) -> tuple:
+    """What an open question names (names, years, numbers, quoted phrases); nothing for a fact question."""
+    return tuple(c for c in question.constraints if c.kind in HARD) if question.open_ended else ()

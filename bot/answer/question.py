@@ -101,6 +101,33 @@ _TYPE_WORDS: dict[str, dict[str, str]] = {
 }
 _ORDER = ("duration", "date", "number", "person", "place", "reason", "which", "definition", "yesno")
 
+#: questions that ask for the story, not a fact ("what happened…", "tell me about…"): answered with quotes,
+#: never with a few words picked from one of them
+_OPEN_WORDS: dict[str, str] = {
+    "en": r"\bwhat(?:'s|’s| is| was| has)? (?:happen(?:ed|ing|s)|going on|new)\b|\bwhat(?:'s|’s| is) the (?:latest|news|story|"
+          r"situation|status)\b|\btell me (?:about|more)\b|\bwhat do (?:we|you) know about\b|\b(?:news|updates?) (?:on|about)\b|"
+          r"\bsummari[sz]e\b",
+    "ru": r"что (?:случилось|произошло|происходит|нового|известно)|расскаж(?:и|ите)|как(?:ие|ая) новост",
+    "uk": r"що (?:сталося|трапилося|відбувається|нового|відомо)|розкаж(?:и|іть)|які новини",
+    "de": r"\bwas\b[^?.!]{0,60}\b(?:passiert|geschehen)\b|was ist los|was gibt es neues|erz(?:ä|ae)hl|neuigkeiten",
+    "fr": r"qu'est-ce qui (?:s'est passé|se passe)|que s'est-il passé|que se passe-t-il|quoi de neuf|parle[sz]?(?:-moi)? de|"
+          r"quelles (?:sont les )?nouvelles",
+    "es": r"qu[eé] (?:pas[oó]|ha pasado|sucedi[oó]|ocurri[oó]|est[aá] pasando|hay de nuevo|se sabe)|cu[eé]ntame|h[aá]blame de|"
+          r"novedades",
+    "it": r"cosa (?:è|e') successo|cosa (?:succede|sta succedendo|c'è di nuovo)|raccontami|parlami di|novità",
+    "pt": r"o que (?:aconteceu|está acontecendo|houve|há de novo|se sabe)|conte-me|fale(?:-me)? sobre|novidades",
+    "ro": r"ce s-a (?:întâmplat|intamplat)|ce se (?:întâmplă|intampla)|ce e nou|poveste[sș]te",
+    "tr": r"ne oldu|neler oluyor|ne oluyor|ne var ne yok|anlat",
+    "el": r"τι (?:συνέβη|έγινε|συμβαίνει|νέα)|πες μου για",
+    "he": r"מה קרה|מה קורה|מה חדש|ספר(?:י)? לי על",
+    "ar": r"ماذا حدث|ما الذي حدث|ماذا يحدث|ما الجديد|أخبرني عن|ما آخر",
+    "zh": r"发生了什么|怎么了|出了什么事|有什么新|最新消息|介绍一下|讲讲",
+    "hi": r"क्या हुआ|क्या हो रहा|क्या नया|बताइए|बताओ",
+    "vi": r"chuyện gì|điều gì đã xảy ra|có gì mới|kể cho tôi",
+    "th": r"เกิดอะไรขึ้น|มีอะไรใหม่|เล่าให้ฟัง",
+}
+_OPEN = {lang: re.compile(p, re.IGNORECASE) for lang, p in _OPEN_WORDS.items()}
+
 
 def _compile(language: str, qtype: str) -> re.Pattern | None:
     pattern = _TYPE_WORDS[qtype].get(language)
@@ -153,6 +180,12 @@ class Question:
     language: str
     qtype: str | None
     constraints: tuple[Constraint, ...] = field(default=())
+    open_ended: bool = False  # asks for the story ("what happened…"), not a fact
+
+    @property
+    def asks_for_fact(self) -> bool:
+        """Whether a few words can answer it (who, when, where, how many, which…): not the story, not a reason."""
+        return not self.open_ended and self.qtype != "reason"
 
     def of_kind(self, *kinds: str) -> list[Constraint]:
         return [c for c in self.constraints if c.kind in kinds]
@@ -166,6 +199,11 @@ def question_type(text: str, language: str) -> str | None:
             if pattern is not None and pattern.search(text):
                 return qtype
     return None
+
+
+def open_ended(text: str, language: str) -> bool:
+    """The question asks for the story ("what happened…", "tell me about…"), in its language or English."""
+    return any(_OPEN[lang].search(text) for lang in dict.fromkeys((language, "en")) if lang in _OPEN)
 
 
 def fold(text: str) -> str:
@@ -187,9 +225,9 @@ def number_forms(text: str) -> tuple[str, ...]:
 @lru_cache(maxsize=64)
 def _question_words(language: str) -> frozenset[str]:
     words: set[str] = set()
-    for qtype in _TYPE_WORDS:
+    for table in (*_TYPE_WORDS.values(), _OPEN_WORDS):
         for lang in (language, "en"):
-            pattern = re.sub(r"\\[bBsSwWdD]|\(\?:|\[[^\]]*\]", " ", _TYPE_WORDS[qtype].get(lang, ""))
+            pattern = re.sub(r"\\[bBsSwWdD]|\(\?:|\[[^\]]*\]", " ", table.get(lang, ""))
             words.update(w.lower() for w in re.findall(r"[^\W\d_]+", pattern))
     return frozenset(words)
 
@@ -231,7 +269,8 @@ def analyse(text: str, language: str) -> Question:
             if found:
                 constraints.append(Constraint(kind, found.group(0).strip()))
                 break
-    return Question(text, language, question_type(text, language), tuple(_dedupe(constraints)))
+    return Question(text, language, question_type(text, language), tuple(_dedupe(constraints)),
+                    open_ended(text, language))
 
 
 def _dedupe(constraints: list[Constraint]) -> list[Constraint]:

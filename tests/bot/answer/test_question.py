@@ -67,3 +67,34 @@ def test_quoted_phrases_superlatives_and_negations() -> None:
 def test_question_words_are_not_names() -> None:
     assert "entity" not in kinds("Who won?")
     assert "entity" not in kinds("Wer hat gewonnen?", "de")
+
+
+@pytest.mark.parametrize("question, language", [
+    ("What happened with TikTok this week?", "en"), ("What's going on in Gaza?", "en"),
+    ("Tell me about the DeepSeek launch", "en"), ("What is the latest on the ceasefire?", "en"),
+    ("Что случилось с TikTok?", "ru"), ("Що відбувається в Газі?", "uk"), ("¿Qué pasó en Gaza?", "es"),
+    ("Was ist in Moskau passiert?", "de"), ("Que s'est-il passé à Moscou ?", "fr"), ("מה קרה במוסקבה?", "he"),
+    ("ماذا حدث في موسكو؟", "ar"), ("莫斯科发生了什么？", "zh"), ("Moskova'da ne oldu?", "tr"),
+])
+def test_questions_about_the_story_are_open_ended(question: str, language: str) -> None:
+    asked = analyse(question, language)
+    assert asked.open_ended and not asked.asks_for_fact
+
+
+@pytest.mark.parametrize("question, language", [
+    ("How long was Sasha Troufanov held in Gaza?", "en"), ("Who is the Chief Rabbi of Russia?", "en"),
+    ("What gift did Putin give the hostages?", "en"), ("What is the new fee to climb Mount Everest?", "en"),
+    ("Сколько дней Саша Труфанов провёл в плену?", "ru"), ("¿Cuándo fue liberado?", "es"),
+])
+def test_fact_questions_are_not_open_ended(question: str, language: str) -> None:
+    asked = analyse(question, language)
+    assert not asked.open_ended and asked.asks_for_fact
+
+
+def test_a_reason_is_not_a_fact_a_few_words_can_state() -> None:
+    assert not analyse("Why did the association move the championships?", "en").asks_for_fact
+
+
+def test_the_words_of_an_open_question_are_not_names() -> None:
+    assert "entity" not in kinds("Tell me about it")
+

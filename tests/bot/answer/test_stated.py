@@ -40,6 +40,25 @@ def test_without_a_confident_span_the_answer_keeps_the_lead_and_the_quote(offlin
         assert result.answer == "According to The Times of Israel [1]:"
 
 
+@pytest.mark.parametrize("question, named", [
+    ("What happened in Moscow?", "Moscow"), ("What happened to Maxim Herkin?", "Herkin"),
+    ("Tell me about Alexander Boroda", "Boroda"), ("What is going on with the hostages in Gaza?", "Gaza"),
+])
+def test_a_question_about_the_story_gets_quotes_that_name_its_subject(offline_engine, question: str, named: str):
+    """"What happened…" asks what the articles say about its subject: the lead and a quote naming it — never a
+    few words picked from the quote as if they were the answer."""
+    result = offline_engine.ask(question)
+    assert not result.refused, result.answer
+    assert named in result.citations[0].quote
+    assert all(not c.highlights for c in result.citations) and result.answer.endswith("[1]:"), result.answer
+
+
+@pytest.mark.parametrize("question", ["What happened in Paris?", "Tell me about John Smith",
+                                      "What happened in Moscow in 2019?"])
+def test_a_question_about_a_story_the_articles_do_not_tell_is_refused(offline_engine, question: str):
+    assert offline_engine.ask(question).refused
+
+
 def test_a_stated_duration_is_in_the_question_language(offline_engine):
     result = offline_engine.ask("Сколько дней Саша Труфанов провёл в плену в Газе?")
     assert result.language == "ru" and not result.refused
