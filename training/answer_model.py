@@ -98,7 +98,7 @@ def _specs() -> list[tuple]:
     return specs
 
 
-def collect(work: Path, use_cache: bool, news_work: Path) -> tuple[list[Item], dict]:
+def collect(work: Path, use_cache: bool, news_work: Path | None) -> tuple[list[Item], dict]:
     """Every question with its search results, over cached indexes; and the catalogues."""
     from bot.answer.question import analyse
     from bot.engine import build_engine
@@ -140,6 +140,8 @@ def collect(work: Path, use_cache: bool, news_work: Path) -> tuple[list[Item], d
         if fresh:
             say(f"training: {name}: {len(questions)} questions ({fresh} searched now)")
     for weeks, group in ((news_items.TRAIN, news_items.DATASET), (news_items.HELD_OUT, news_items.HELD_OUT_GROUP)):
+        if news_work is None:  # --no-news: the model is the same (news is only tested), without its figures
+            break
         news, catalog = news_items.news_items(weeks, news_work, work, group, use_cache, Item)
         items += news
         catalogs[news[0].catalog if news else group] = catalog
@@ -378,14 +380,20 @@ def main(argv: list[str] | None = None) -> int:
                         help="where the RealTimeQA weeks are imported and indexed (as benchmarks.realnews --work)")
     parser.add_argument("--train-on-news", action="store_true",
                         help="also train on the first quarter's news (by default news is only tested: see docs)")
+    parser.add_argument("--no-news", action="store_true",
+                        help="skip the news test sets (their indexes take about an hour on a fresh machine); the "
+                             "model is the same, the report lacks the news figures")
     args = parser.parse_args(argv)
+    if args.no_news and args.train_on_news:
+        parser.error("--no-news and --train-on-news exclude each other")
     quiet_logs()
     if not qa_data.available():
         print(f"The training data is missing at {qa_data.SHARED}.", file=sys.stderr)
         return 2
     np.random.seed(args.seed)
     started = time.perf_counter()
-    items, catalogs = collect((DEFAULT_WORK / "training").resolve(), not args.no_cache, args.news_work.resolve())
+    items, catalogs = collect((DEFAULT_WORK / "training").resolve(), not args.no_cache,
+                              None if args.no_news else args.news_work.resolve())
     everything = prepare(items, catalogs)
     tested_only = {news_items.HELD_OUT_GROUP} | (set() if args.train_on_news else {news_items.DATASET})
     held_out = [p for p in everything if p.item.group in tested_only]  # tested, never trained on
@@ -408,7 +416,8 @@ def main(argv: list[str] | None = None) -> int:
         counts[f"{it.group}/{'answerable' if it.answerable else 'unanswerable'}"] += 1
     model = replace(model, info={
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "command": "python -m training.answer_model" + (" --train-on-news" if args.train_on_news else ""),
+        "command": "python -m training.answer_model" + (" --train-on-news" if args.train_on_news else "")
+                   + (" --no-news" if args.no_news else ""),
         "seed": args.seed,
         "data": {"questions": dict(sorted(counts.items())),
                  "sources": ["../shared/data/xquad (en ru es zh ar)", "../shared/data/squad2/squad2-slice.json",
@@ -416,7 +425,8 @@ def main(argv: list[str] | None = None) -> int:
                              *([f"../shared/data/realtimeqa/2025 weeks {news_items.TRAIN[0]} (refusals "
                                 f"{news_items.TRAIN[1]})"] if args.train_on_news else [])],
                  "tested_only": [f"../shared/data/realtimeqa/2025 weeks {w} (refusals {r})"
-                                 for w, r in ([] if args.train_on_news else [news_items.TRAIN]) + [news_items.HELD_OUT]]},
+                                 for w, r in ([] if args.train_on_news else [news_items.TRAIN]) + [news_items.HELD_OUT]
+                                 if not args.no_news]},
         "targets": {"fair_refused": TARGET_FAIR_REFUSED, "span_precision": TARGET_SPAN_PRECISION},
         "in_sample": in_sample, "cross_dataset": cross,
     })
