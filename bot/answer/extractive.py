@@ -8,8 +8,9 @@ For a question and what the retriever found:
    quoted phrases, short phrases) against the question; a confident one is the stated answer;
 3. the learned support model judges whether the quote supports an answer; below its threshold the bot
    refuses — except for an open question ("What happened in Moscow?", `Question.open_ended`), which asks
-   what the articles say about its subject: the cited passage naming all it names supports that. A year or a quoted phrase of the question that the cited passage lacks is never supported,
-   whatever the model says. When the article tells the story asked about (every name met) but
+   what the articles say about its subject: the cited passage naming all it names supports that. A year
+   or a quoted phrase of the question that the cited passage lacks is never supported, whatever the
+   model says. When the article tells the story asked about (every name met) but
    for another year or number, the answer says so instead: partial support ("The articles don't mention
    2018; they report 2022 [1]").
 
@@ -134,11 +135,13 @@ class ExtractiveAnswerer:
         question names ("Tell me about Alexander Boroda": a sentence about him), when there is one."""
         named = _named(evidence.question)
         order = [int(i) for i in np.argsort(-scores, kind="stable")]
-        for span in (lambda c: (c.start, c.end), evidence.quote_span) if named else ():  # its sentence, or with its neighbour
+        spans_tried = (lambda c: (c.start, c.end), evidence.quote_span) if named else ()  # the sentence, then the quote
+        for span in spans_tried:
             for i in order:
                 c = evidence.candidates[i]
                 start, end = span(c)
-                if not constraint_report(named, evidence.retrieved[c.passage].row.text[start:end], every_word=True).unmet:
+                text = evidence.retrieved[c.passage].row.text[start:end]
+                if not constraint_report(named, text, every_word=True).unmet:
                     return i
         return order[0]
 

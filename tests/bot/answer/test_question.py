@@ -97,4 +97,3 @@ def test_a_reason_is_not_a_fact_a_few_words_can_state() -> None:
 
 def test_the_words_of_an_open_question_are_not_names() -> None:
     assert "entity" not in kinds("Tell me about it")
-
