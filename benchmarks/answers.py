@@ -174,6 +174,7 @@ def summarise(outcomes: list[Outcome]) -> dict:
             "any_quote": _share(fair, lambda o: o.any_quote),
             "answer_stated": _share(fair, lambda o: o.stated),
             "span_stated": _share(fair, lambda o: o.stated_span),
+            "stated_precision": _share([o for o in items if o.stated_span], lambda o: o.stated),  # wrong if unanswerable
             "p50_ms": statistics.median(o.ms for o in items),
         }
     return summary
@@ -181,7 +182,7 @@ def summarise(outcomes: list[Outcome]) -> dict:
 
 def table(summary: dict) -> str:
     cols = ["questions", "fair_refused", "unanswerable_answered", "unanswerable_partial", "decoy_quoted", "hit@1", "top_quote",
-            "answer_stated", "span_stated", "p50_ms"]
+            "answer_stated", "span_stated", "stated_precision", "p50_ms"]
     lines = ["| set/lang | " + " | ".join(cols) + " |", "| --- |" + " ---: |" * len(cols)]
     for key, row in summary.items():
         cells = []

@@ -59,6 +59,7 @@ class Outcome:
     in_answer_or_first_quote: bool = False
     in_stated_answer: bool = False
     stated_answer: str = ""
+    span_stated: bool = False  # the answer states one (a highlighted span), right or wrong
     f1: float = 0.0
     exact: bool = False
     cited_published: str = ""
@@ -98,6 +99,7 @@ def score(case, result, ms: float) -> Outcome:
     o = Outcome(id=case.id, week=week, as_of=case.as_of or "", answerable=answerable, refused=result.refused,
                 time_words=time_sensitive(case.question or "", result.question_language or None),
                 expected=expected, ms=ms, question=case.question or "", answer=result.answer)
+    o.span_stated = not result.refused and bool(result.citations and result.citations[0].highlights)
     if result.refused or not answerable:
         return o
     first_quote = result.citations[0].quote if result.citations else ""
@@ -152,6 +154,7 @@ def summarise(outcomes: list[Outcome]) -> dict:
         "in_stated_answer": _share(answerable, lambda o: o.in_stated_answer),
         "f1": sum(o.f1 for o in answerable) / len(answerable) if answerable else None,
         "exact_match": _share(answerable, lambda o: o.exact),
+        "stated_precision": _share([o for o in outcomes if o.span_stated], lambda o: o.in_stated_answer),
         "out_of_archive_refused": _share(refusals, lambda o: o.refused),
         "answerable_refused": _share(answerable, lambda o: o.refused),
         "refusal_precision": (sum(1 for o in refusals if o.refused)
@@ -176,6 +179,7 @@ TARGETS = [  # (key, title, bound, at least?)
 
 #: (key, title) of the figures that put the targets in context
 CONTEXT = [
+    ("stated_precision", "stated answers (a highlighted span) that are the right choice (refusal cases: wrong)"),
     ("time_cited_or_said", "time questions citing their week or the week before, or saying that no article of "
                            "the period answers them"),
     ("ceiling_in_archive", "ceiling: answerable questions whose right choice occurs in an article published by "

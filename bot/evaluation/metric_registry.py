@@ -79,6 +79,11 @@ METRICS: tuple[Metric, ...] = (
     Metric("answer_stated", "Answer text states expected", "higher", "share",
            "Same turns: share whose answer text itself (outside the quotes, `[n]` markers removed) contains an "
            "expected answer, matched as for `answer_contains`. A refusal counts as a miss.", short="stated"),
+    Metric("stated_precision", "Stated answers that are right", "higher", "share",
+           "Over scored turns whose answer states an answer (a quote highlights it: the offline mode's stated "
+           "span, an LLM claim's anchored words): share whose answer text contains an expected answer, matched "
+           "as for `answer_stated`; a stated answer where a refusal was expected counts as wrong. A bold answer "
+           "that is wrong misleads more than a quote alone.", short="stated ok"),
     Metric("answer_f1", "Answer token F1", "higher", "share",
            "Same turns: the best SQuAD-style token F1 between an expected answer and the answer text or one of its "
            "quotes. Long extractive quotes keep it low by nature; it is most telling for short answers."),

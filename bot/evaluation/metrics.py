@@ -132,6 +132,7 @@ class TurnScore(BaseModel):
     contains: bool | None = None
     matched_answer: str | None = None
     stated: bool | None = None  # the answer text itself (outside the quotes) holds an expected answer
+    stated_right: bool | None = None  # the answer states one (a highlighted quote): is it expected? (None: states none)
     f1: float | None = None
     quotes: int = 0
     quotes_verbatim: int = 0
@@ -239,6 +240,12 @@ def score_turn(record: TurnRecord, k: int, quotes: QuoteChecker) -> TurnScore:
             shown = [result.answer, *(c.quote for c in result.citations)]
             s.f1 = max(token_f1(text, a) for text in shown for a in alternatives)
 
+    if not result.refused and any(c.highlights for c in result.citations):
+        if exp.expect_refusal:
+            s.stated_right = False
+        elif exp.expected_answers:
+            s.stated_right = s.stated
+
     if exp.expect_refusal:
         if not result.refused:
             s.passed = False
@@ -293,6 +300,7 @@ def aggregate(cases: Sequence[CaseScore]) -> dict[str, float | None]:
         "mrr@k": _mean([t.reciprocal_rank for t in scored if t.reciprocal_rank is not None]),
         "answer_contains": _mean([float(t.contains) for t in scored if t.contains is not None]),
         "answer_stated": _mean([float(t.stated) for t in scored if t.stated is not None]),
+        "stated_precision": _mean([float(t.stated_right) for t in scored if t.stated_right is not None]),
         "answer_f1": _mean([t.f1 for t in scored if t.f1 is not None]),
         "quote_fidelity": (sum(t.quotes_verbatim for t in turns) / quotes) if quotes else None,
         "citation_precision": _mean([t.citation_precision for t in scored if t.citation_precision is not None]),

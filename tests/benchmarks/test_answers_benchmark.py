@@ -23,3 +23,14 @@ def test_the_answers_benchmark_records_every_question_and_the_first_article(tmp_
     assert {"xquad/en", "xquad/ru", "squad2/en"} <= set(result["summary"])
     assert "xquad/ru" in answers.table(result["summary"])
     assert result["first_article"]["cases"] > 40
+
+
+def test_stated_precision_is_over_the_answers_that_state_one():
+    def outcome(answerable: bool, stated_span: bool, stated: bool) -> answers.Outcome:
+        return answers.Outcome("squad2", "squad2", "q", "en", answerable, False, stated_span=stated_span,
+                               stated=stated)
+
+    summary = answers.summarise([outcome(True, True, True), outcome(True, True, False), outcome(True, False, False),
+                                 outcome(False, True, False)])  # an unanswerable question's stated span is wrong
+    assert summary["squad2/en"]["stated_precision"] == pytest.approx(1 / 3)
+    assert summary["squad2/en"]["answer_stated"] == pytest.approx(1 / 3)  # over the fair questions

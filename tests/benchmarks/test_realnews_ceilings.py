@@ -46,3 +46,25 @@ def test_the_summary_reports_the_ceilings_and_honest_time_answers() -> None:
     summary = summarise(items)
     assert summary["ceiling_in_archive"] == 1.0 and summary["ceiling_time_in_window"] == 0.5
     assert summary["time_cited_in_window"] == 0.5 and summary["time_cited_or_said"] == 1.0
+
+
+def test_stated_precision_counts_stated_answers_of_refusal_cases_as_wrong() -> None:
+    from bot.answer.result import AnswerResult, Citation
+    from bot.evaluation.cases import Case
+    from benchmarks.realnews import score
+
+    def answer(question: str, stated: str | None) -> AnswerResult:
+        quote = "Osaka announced a ban on smoking in public."
+        at = quote.find(stated) if stated else -1
+        cite = Citation(n=1, article_id="a", title="News", quote=quote, chunk_id="a:0", start=0, end=len(quote),
+                        highlights=[(at, at + len(stated))] if stated else [])
+        return AnswerResult(question=question, standalone_question=question, citations=[cite],
+                            answer=(f"{stated} [1]." if stated else "According to News [1]:") + f" “{quote}” [1]")
+
+    fair = Case.model_validate({"id": "f", "question": "Which city banned smoking?", "expected_answers": ["Osaka"],
+                                "tags": ["week-20250110"]})
+    other = Case.model_validate({"id": "r", "question": "Which city banned cars?", "expect_refusal": True})
+    right, wrong = score(fair, answer(fair.question, "Osaka"), 1.0), score(fair, answer(fair.question, "smoking"), 1.0)
+    lead_only, invented = score(fair, answer(fair.question, None), 1.0), score(other, answer(other.question, "Osaka"), 1.0)
+    assert [o.span_stated for o in (right, wrong, lead_only, invented)] == [True, True, False, True]
+    assert summarise([right, wrong, lead_only, invented])["stated_precision"] == 1 / 3

@@ -43,8 +43,13 @@ def citation(quote: str, article_id: str = ARTICLE_ID, n: int = 1) -> Citation:
 
 
 def answered(question: str, quotes: Sequence[str], *, article_id: str = ARTICLE_ID,
-             passages: Sequence[Passage] | None = None, total_ms: float = 40.0, lead: str = "From the article:") -> AnswerResult:
+             passages: Sequence[Passage] | None = None, total_ms: float = 40.0, lead: str = "From the article:",
+             highlight: str | None = None) -> AnswerResult:
+    """An answer quoting `quotes`; `highlight`: words of the first quote shown as the stated answer."""
     cites = [citation(q, article_id, n=i) for i, q in enumerate(quotes, start=1)]
+    if highlight is not None:
+        at = cites[0].quote.index(highlight)
+        cites[0].highlights = [(at, at + len(highlight))]
     text = lead + " " + " ".join(f"“{q}” [{c.n}]" for q, c in zip(quotes, cites))
     return AnswerResult(
         question=question, standalone_question=question, answer=text, citations=cites,
