@@ -73,7 +73,7 @@ class Asked:
     standalone: str  # with a follow-up's references resolved
     language: str  # of the question
     tr: Texts  # the bot's words in the reply language
-    as_of: str | None = None  # the reference date, when the answer should say "As of …"
+    as_of: str | None = None  # the reference date of a question about the present ("As of" its article's day)
     deadline: Deadline | None = None  # what is left of the time the answer may wait for the LLM
 
     @property
@@ -199,7 +199,7 @@ def compose_extractive(asked: Asked, retrieved: list[Retrieved], draft: Draft,
     if draft.span is not None:
         span_text = first.text[draft.span[0]:draft.span[1]]
         answer = wording.stated(tr, wording.localise_span(tr, span_text, _language_of(first.text)), 1,
-                                asked.as_of)
+                                reported_as_of(asked.as_of, first.published_at))
     else:
         labels = []
         for article_id, n in numbers.items():
@@ -207,6 +207,20 @@ def compose_extractive(asked: Asked, retrieved: list[Retrieved], draft: Draft,
             labels.append((wording.source_label(tr, row.source or row.title, row.published_at), n))
         answer = wording.lead(tr, labels)
     return Composition(answer, claims, support=draft.support, extractive=True)
+
+
+def reported_as_of(asked_on: str | None, published_at: str) -> str | None:
+    """The day a time-sensitive stated answer is true as of: the day its article reported it ("As of 6 Jan 2026:
+    Minneapolis"), not the day it is asked — "24 hostages" from an April article is not true as of December. An
+    undated article cannot say as of when, so the answer says nothing of the date (its source is cited)."""
+    if not asked_on:
+        return None
+    day = published_at[:10]
+    try:
+        date.fromisoformat(day)
+    except ValueError:
+        return None
+    return min(day, asked_on)
 
 
 def missed_period(search: Search, citations: list[Citation]) -> tuple[date, date] | None:

@@ -171,3 +171,26 @@ def test_a_named_month_answered_only_from_before_it_gets_the_note():
     result = ScriptedMode(stated_claim()).answer(asked(), dated("2025-10-20", scope_kind="month"))
 
     assert result.period_uncovered == "2025-11-01..2025-11-30" and result.answer.startswith("No article from")
+
+
+# --- "As of …": the day the stated answer was reported ----------------------------------------------------
+def stated_draft(search: Search):
+    from bot.answer.extractive import Draft, Quote
+
+    at = BODY.index("498 days")
+    return Draft(quotes=[Quote(search.hits[0], 0, 46, 0.9)], support=0.9, supported=True, span=(at, at + 8))
+
+
+def test_a_time_sensitive_stated_answer_is_true_as_of_its_article_not_as_of_the_question():
+    from bot.answer.modes import compose_extractive
+
+    en = texts("en")
+    now = Asked("How long is he held now?", "How long is he held now?", "en", en, as_of="2026-01-08")
+    for published, expected in (("2026-01-06", f"As of {en.date('2026-01-06')}: 498 days [1]."),
+                                ("", "498 days [1]."),  # an undated article can't say as of when
+                                ("2026-03-01T10:00:00", f"As of {en.date('2026-01-08')}: 498 days [1].")):
+        search = dated(published)
+        assert compose_extractive(now, search.hits, stated_draft(search)).answer == expected
+    timeless = Asked("How long was he held?", "How long was he held?", "en", en)  # no time words: no date
+    search = dated("2026-01-06")
+    assert compose_extractive(timeless, search.hits, stated_draft(search)).answer == "498 days [1]."
