@@ -15,7 +15,7 @@ from tests.bot.answer.conftest import _settings
 
 
 @pytest.mark.parametrize("question, expected", [
-    ("How long was Sasha Troufanov held in Gaza?", ["498 days"]),
+    ("How many hostages remain in captivity in Gaza in total?", ["59"]),
     ("When were Troufanov and Cohen taken hostage?", ["October 7, 2023"]),
     ("How many hostages are believed to still be alive?", ["24"]),
 ])
@@ -27,6 +27,23 @@ def test_fact_questions_get_the_answer_stated_and_highlighted(offline_engine, qu
     first = result.citations[0]
     highlighted = [first.quote[a:b] for a, b in first.highlights]
     assert highlighted and any(find_answer(h, expected) for h in highlighted)  # bold in the quote
+
+
+@pytest.mark.parametrize("question, right", [
+    ("Who is Sasha Troufanov's partner?", "Sapir Cohen"),  # was "Kremlin in Moscow [1]."
+    ("What is the name of Sasha Troufanov's mother?", "Elena Trufanova"),  # was "grandmother Irena Tati [1]."
+    ("Where did Putin meet the freed hostages?", "Kremlin"),  # was "Sasha Troufanov [1]."
+    ("How old is Maxim Herkin's daughter?", "three-year-old"),  # was "35 [1]."
+    ("Which group held Sasha Troufanov captive before his release?", "Palestinian Islamic Jihad"),
+    ("What did Putin call the release of the hostages by Hamas?", "humanitarian act"),
+])
+def test_a_stated_answer_is_right_or_not_stated_at_all(offline_engine, question: str, right: str):
+    """A bold answer beside a true quote misleads more than the quote alone: the span threshold is set for four
+    stated answers in five right (training.answer_model), and these six were stated wrong before it."""
+    result = offline_engine.ask(question)
+    assert not result.refused
+    highlighted = [c.quote[a:b] for c in result.citations for a, b in c.highlights]
+    assert not highlighted or any(right in h for h in highlighted), result.answer
 
 
 def test_without_a_confident_span_the_answer_keeps_the_lead_and_the_quote(offline_engine):
@@ -59,11 +76,11 @@ def test_a_question_about_a_story_the_articles_do_not_tell_is_refused(offline_en
     assert offline_engine.ask(question).refused
 
 
-def test_a_stated_duration_is_in_the_question_language(offline_engine):
+def test_a_russian_question_gets_the_russian_lead_and_the_english_quote(offline_engine):
     result = offline_engine.ask("Сколько дней Саша Труфанов провёл в плену в Газе?")
     assert result.language == "ru" and not result.refused
-    assert "498" in result.answer and "days" not in result.answer  # "498 дней", the quote stays English
-    assert any("498 days" in c.quote for c in result.citations)
+    assert any("498 days" in c.quote for c in result.citations)  # the quote stays English
+    assert "days" not in result.answer.split("“")[0]  # the bot's own words are Russian ("498 дней" or the lead)
 
 
 @pytest.mark.parametrize("question, language, words", [
