@@ -81,7 +81,7 @@ METRICS: tuple[Metric, ...] = (
            "expected answer, matched as for `answer_contains`. A refusal counts as a miss.", short="stated"),
     Metric("stated_precision", "Stated answers that are right", "higher", "share",
            "Over scored turns whose answer states an answer (a quote highlights it: the offline mode's stated "
-           "span, an LLM claim's anchored words): share whose answer text contains an expected answer, matched "
+           "span, the number an LLM claim states): share whose answer text contains an expected answer, matched "
            "as for `answer_stated`; a stated answer where a refusal was expected counts as wrong. A bold answer "
            "that is wrong misleads more than a quote alone.", short="stated ok"),
     Metric("answer_f1", "Answer token F1", "higher", "share",
