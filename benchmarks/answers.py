@@ -48,7 +48,8 @@ class Outcome:
     top_quote: bool = False  # first quote holds a gold answer
     any_quote: bool = False
     stated: bool = False  # the answer text (outside the quotes) holds a gold answer
-    stated_span: bool = False  # the answer text states a short answer at all (not only the lead)
+    stated_span: bool = False  # the answer states a short answer at all (a highlighted span, not only the lead)
+    stated_right: bool = False  # … and the highlighted words hold a gold answer
     decoy_quoted: bool = False
     support: float = 0.0
     ms: float = 0.0
@@ -83,6 +84,8 @@ def _engine(ctx: Context, name: str, dataset: qa_data.Dataset, article_ids: set[
 
 
 def ask_all(engine, questions: list[qa_data.Question], set_name: str, expect_answerable=None) -> list[Outcome]:
+    from bot.evaluation.metrics import highlighted_text, states_an_answer
+
     out = []
     for q in questions:
         t = time.perf_counter()
@@ -98,7 +101,8 @@ def ask_all(engine, questions: list[qa_data.Question], set_name: str, expect_ans
             o.top_quote = answerable and _contains(result.citations[0].quote, q.answers)
             o.any_quote = answerable and any(_contains(c.quote, q.answers) for c in result.citations)
             o.stated = answerable and _stated(result.answer, q.answers)
-            o.stated_span = bool(result.citations[0].highlights)
+            o.stated_span = states_an_answer(result)
+            o.stated_right = answerable and o.stated_span and _stated(highlighted_text(result), q.answers)
             o.decoy_quoted = not answerable and any(_contains(c.quote, q.decoys) for c in result.citations)
         out.append(o)
     return out
@@ -174,7 +178,7 @@ def summarise(outcomes: list[Outcome]) -> dict:
             "any_quote": _share(fair, lambda o: o.any_quote),
             "answer_stated": _share(fair, lambda o: o.stated),
             "span_stated": _share(fair, lambda o: o.stated_span),
-            "stated_precision": _share([o for o in items if o.stated_span], lambda o: o.stated),  # wrong if unanswerable
+            "stated_precision": _share([o for o in items if o.stated_span], lambda o: o.answerable and o.stated_right),
             "p50_ms": statistics.median(o.ms for o in items),
         }
     return summary

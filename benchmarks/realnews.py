@@ -60,6 +60,7 @@ class Outcome:
     in_stated_answer: bool = False
     stated_answer: str = ""
     span_stated: bool = False  # the answer states one (a highlighted span), right or wrong
+    stated_right: bool = False  # … and the highlighted words are the right choice
     f1: float = 0.0
     exact: bool = False
     cited_published: str = ""
@@ -91,7 +92,7 @@ def week_window(week: str) -> tuple[date, date]:
 
 def score(case, result, ms: float) -> Outcome:
     from bot.answer.time_scope import time_sensitive
-    from bot.evaluation.metrics import find_answer, normalize, stated_text, token_f1
+    from bot.evaluation.metrics import find_answer, highlighted_text, normalize, states_an_answer, stated_text, token_f1
 
     week = next((t.removeprefix("week-") for t in case.tags if t.startswith("week-")), "")
     answerable = not case.expect_refusal
@@ -99,7 +100,7 @@ def score(case, result, ms: float) -> Outcome:
     o = Outcome(id=case.id, week=week, as_of=case.as_of or "", answerable=answerable, refused=result.refused,
                 time_words=time_sensitive(case.question or "", result.question_language or None),
                 expected=expected, ms=ms, question=case.question or "", answer=result.answer)
-    o.span_stated = not result.refused and bool(result.citations and result.citations[0].highlights)
+    o.span_stated = states_an_answer(result)
     if result.refused or not answerable:
         return o
     first_quote = result.citations[0].quote if result.citations else ""
@@ -107,6 +108,7 @@ def score(case, result, ms: float) -> Outcome:
     o.in_stated_answer = find_answer(stated, [expected]) is not None
     o.in_answer_or_first_quote = o.in_stated_answer or find_answer(first_quote, [expected]) is not None
     o.stated_answer = stated_answer(result)
+    o.stated_right = o.span_stated and find_answer(highlighted_text(result), [expected]) is not None
     o.f1 = token_f1(o.stated_answer, expected)
     o.exact = bool(normalize(expected)) and normalize(o.stated_answer) == normalize(expected)
     o.period_noted = bool(result.period_uncovered)
@@ -154,7 +156,7 @@ def summarise(outcomes: list[Outcome]) -> dict:
         "in_stated_answer": _share(answerable, lambda o: o.in_stated_answer),
         "f1": sum(o.f1 for o in answerable) / len(answerable) if answerable else None,
         "exact_match": _share(answerable, lambda o: o.exact),
-        "stated_precision": _share([o for o in outcomes if o.span_stated], lambda o: o.in_stated_answer),
+        "stated_precision": _share([o for o in outcomes if o.span_stated], lambda o: o.answerable and o.stated_right),
         "out_of_archive_refused": _share(refusals, lambda o: o.refused),
         "answerable_refused": _share(answerable, lambda o: o.refused),
         "refusal_precision": (sum(1 for o in refusals if o.refused)

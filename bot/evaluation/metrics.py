@@ -110,6 +110,17 @@ def stated_text(result: AnswerResult) -> str:
     return text
 
 
+def states_an_answer(result: AnswerResult) -> bool:
+    """The answer states one: a quote highlights it (the offline mode's stated span, the number an LLM claim
+    states)."""
+    return not result.refused and any(c.highlights for c in result.citations)
+
+
+def highlighted_text(result: AnswerResult) -> str:
+    """The words the answer's quotes highlight: the stated answer itself, without "As of …" or markers."""
+    return " ".join(c.quote[a:b] for c in result.citations for a, b in c.highlights)
+
+
 def percentile(values: Sequence[float], q: float) -> float | None:
     """numpy's linear-interpolated percentile (q in 0..100); None for no values."""
     return float(np.percentile(values, q)) if len(values) else None
@@ -240,11 +251,12 @@ def score_turn(record: TurnRecord, k: int, quotes: QuoteChecker) -> TurnScore:
             shown = [result.answer, *(c.quote for c in result.citations)]
             s.f1 = max(token_f1(text, a) for text in shown for a in alternatives)
 
-    if not result.refused and any(c.highlights for c in result.citations):
+    if states_an_answer(result):
         if exp.expect_refusal:
             s.stated_right = False
-        elif exp.expected_answers:
-            s.stated_right = s.stated
+        elif exp.expected_answers:  # an LLM's claim states it in words; the offline answer, in its highlight
+            said = stated_text(result) if result.mode == "llm" else highlighted_text(result)
+            s.stated_right = find_answer(said, exp.alternatives()) is not None
 
     if exp.expect_refusal:
         if not result.refused:

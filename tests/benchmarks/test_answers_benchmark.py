@@ -26,11 +26,11 @@ def test_the_answers_benchmark_records_every_question_and_the_first_article(tmp_
 
 
 def test_stated_precision_is_over_the_answers_that_state_one():
-    def outcome(answerable: bool, stated_span: bool, stated: bool) -> answers.Outcome:
+    def outcome(answerable: bool, stated_span: bool, right: bool) -> answers.Outcome:
         return answers.Outcome("squad2", "squad2", "q", "en", answerable, False, stated_span=stated_span,
-                               stated=stated)
+                               stated=right and answerable, stated_right=right)
 
     summary = answers.summarise([outcome(True, True, True), outcome(True, True, False), outcome(True, False, False),
-                                 outcome(False, True, False)])  # an unanswerable question's stated span is wrong
+                                 outcome(False, True, True)])  # an unanswerable question's stated span is wrong
     assert summary["squad2/en"]["stated_precision"] == pytest.approx(1 / 3)
     assert summary["squad2/en"]["answer_stated"] == pytest.approx(1 / 3)  # over the fair questions

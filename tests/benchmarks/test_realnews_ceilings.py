@@ -59,7 +59,7 @@ def test_stated_precision_counts_stated_answers_of_refusal_cases_as_wrong() -> N
         cite = Citation(n=1, article_id="a", title="News", quote=quote, chunk_id="a:0", start=0, end=len(quote),
                         highlights=[(at, at + len(stated))] if stated else [])
         return AnswerResult(question=question, standalone_question=question, citations=[cite],
-                            answer=(f"{stated} [1]." if stated else "According to News [1]:") + f" “{quote}” [1]")
+                            answer=f"As of Jan 8, 2025 (Osaka): {stated} [1]." if stated else "According to News [1]:")
 
     fair = Case.model_validate({"id": "f", "question": "Which city banned smoking?", "expected_answers": ["Osaka"],
                                 "tags": ["week-20250110"]})
@@ -67,4 +67,4 @@ def test_stated_precision_counts_stated_answers_of_refusal_cases_as_wrong() -> N
     right, wrong = score(fair, answer(fair.question, "Osaka"), 1.0), score(fair, answer(fair.question, "smoking"), 1.0)
     lead_only, invented = score(fair, answer(fair.question, None), 1.0), score(other, answer(other.question, "Osaka"), 1.0)
     assert [o.span_stated for o in (right, wrong, lead_only, invented)] == [True, True, False, True]
-    assert summarise([right, wrong, lead_only, invented])["stated_precision"] == 1 / 3
+    assert summarise([right, wrong, lead_only, invented])["stated_precision"] == 1 / 3  # the bold words count

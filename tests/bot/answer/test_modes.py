@@ -188,6 +188,7 @@ def test_a_time_sensitive_stated_answer_is_true_as_of_its_article_not_as_of_the_
     now = Asked("How long is he held now?", "How long is he held now?", "en", en, as_of="2026-01-08")
     for published, expected in (("2026-01-06", f"As of {en.date('2026-01-06')}: 498 days [1]."),
                                 ("", "498 days [1]."),  # an undated article can't say as of when
+                                ("2026-01-05T23:30:00+02:00", f"As of {en.date('2026-01-05')}: 498 days [1]."),
                                 ("2026-03-01T10:00:00", f"As of {en.date('2026-01-08')}: 498 days [1].")):
         search = dated(published)
         assert compose_extractive(now, search.hits, stated_draft(search)).answer == expected

@@ -189,14 +189,14 @@ def test_stated_precision_counts_only_answers_that_state_one() -> None:
     c = case(id="days", question="How long was Sasha Troufanov held in Gaza?", expected_answers=["498 days"])
     gift = case(id="gift", question="What gift did Putin give the hostages?", expect_refusal=True)
     right = answered(c.question, [DAYS_QUOTE], lead="498 days [1].", highlight="498 days")
-    wrong = answered(c.question, [DAYS_QUOTE], lead="Gaza [1].", highlight="Gaza")
+    wrong = answered(c.question, [DAYS_QUOTE], lead="Gaza, not 498 days [1].", highlight="Gaza")  # the bold words count
     quoted_only = answered(c.question, [DAYS_QUOTE])  # states nothing: not counted
     invented = answered(gift.question, [DAYS_QUOTE], lead="498 days [1].", highlight="498 days")
     records = [record(c.model_copy(update={"id": f"c{i}"}), r) for i, r in enumerate((right, wrong, quoted_only))]
     ev = evaluate([*records, record(gift, invented)], k=5, article_text=article_text)
     assert [s.turns[0].stated_right for s in ev.cases] == [True, False, None, False]
     assert ev.metrics["stated_precision"] == pytest.approx(1 / 3)
-    assert ev.metrics["answer_stated"] == pytest.approx(1 / 3)  # over every turn with expected answers
+    assert ev.metrics["answer_stated"] == pytest.approx(2 / 3)  # the answer text, over every turn with answers
 
 
 def test_metrics_are_exactly_the_registry_in_its_order() -> None:
