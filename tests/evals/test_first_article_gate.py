@@ -16,6 +16,7 @@ from bot.cli import main
 ROOT = Path(__file__).resolve().parents[2]
 GATE = ["--min", "quote_fidelity=1", "--min", "hit@5=1", "--min", "citation_precision=1",
         "--min", "pass_rate=0.75", "--min", "refusal_recall=0.75", "--min", "refusal_precision=0.65",
+        "--min", "stated_precision=0.85",
         "--compare", str(ROOT / "evals" / "baselines" / "first-article.json"), "--no-regressions"]
 
 
