@@ -84,7 +84,7 @@ def _engine(ctx: Context, name: str, dataset: qa_data.Dataset, article_ids: set[
 
 
 def ask_all(engine, questions: list[qa_data.Question], set_name: str, expect_answerable=None) -> list[Outcome]:
-    from bot.evaluation.metrics import highlighted_text, states_an_answer
+    from bot.evaluation.metrics import stated_answer_text, states_an_answer
 
     out = []
     for q in questions:
@@ -102,7 +102,7 @@ def ask_all(engine, questions: list[qa_data.Question], set_name: str, expect_ans
             o.any_quote = answerable and any(_contains(c.quote, q.answers) for c in result.citations)
             o.stated = answerable and _stated(result.answer, q.answers)
             o.stated_span = states_an_answer(result)
-            o.stated_right = answerable and o.stated_span and _stated(highlighted_text(result), q.answers)
+            o.stated_right = answerable and o.stated_span and _stated(stated_answer_text(result), q.answers)
             o.decoy_quoted = not answerable and any(_contains(c.quote, q.decoys) for c in result.citations)
         out.append(o)
     return out

@@ -76,12 +76,9 @@ class Outcome:
 def stated_answer(result) -> str:
     """What the answer states: its highlighted span when it has one, else its text outside the quotes
     without the [n] markers (an LLM answer, or a lead such as "According to CNN [1]:")."""
-    from bot.evaluation.metrics import stated_text
+    from bot.evaluation.metrics import highlighted_text, stated_text
 
-    if result.citations and result.citations[0].highlights:
-        first = result.citations[0]
-        return " ".join(first.quote[s:e] for s, e in first.highlights)
-    return stated_text(result)
+    return highlighted_text(result) or stated_text(result)
 
 
 def week_window(week: str) -> tuple[date, date]:
@@ -92,7 +89,7 @@ def week_window(week: str) -> tuple[date, date]:
 
 def score(case, result, ms: float) -> Outcome:
     from bot.answer.time_scope import time_sensitive
-    from bot.evaluation.metrics import find_answer, highlighted_text, normalize, states_an_answer, stated_text, token_f1
+    from bot.evaluation.metrics import find_answer, normalize, stated_answer_text, states_an_answer, stated_text, token_f1
 
     week = next((t.removeprefix("week-") for t in case.tags if t.startswith("week-")), "")
     answerable = not case.expect_refusal
@@ -108,7 +105,7 @@ def score(case, result, ms: float) -> Outcome:
     o.in_stated_answer = find_answer(stated, [expected]) is not None
     o.in_answer_or_first_quote = o.in_stated_answer or find_answer(first_quote, [expected]) is not None
     o.stated_answer = stated_answer(result)
-    o.stated_right = o.span_stated and find_answer(highlighted_text(result), [expected]) is not None
+    o.stated_right = o.span_stated and find_answer(stated_answer_text(result), [expected]) is not None
     o.f1 = token_f1(o.stated_answer, expected)
     o.exact = bool(normalize(expected)) and normalize(o.stated_answer) == normalize(expected)
     o.period_noted = bool(result.period_uncovered)

@@ -81,8 +81,8 @@ METRICS: tuple[Metric, ...] = (
            "expected answer, matched as for `answer_contains`. A refusal counts as a miss.", short="stated"),
     Metric("stated_precision", "Stated answers that are right", "higher", "share",
            "Over scored turns whose answer states an answer (a quote highlights it: the offline mode's stated "
-           "span, the number an LLM claim states): share whose answer text contains an expected answer, matched "
-           "as for `answer_stated`; a stated answer where a refusal was expected counts as wrong. A bold answer "
+           "span, the number an LLM claim states): share whose stated words (the highlighted ones; an LLM's "
+           "claim text) contain an expected answer, matched as for `answer_contains`; a stated answer where a refusal was expected counts as wrong. A bold answer "
            "that is wrong misleads more than a quote alone.", short="stated ok"),
     Metric("answer_f1", "Answer token F1", "higher", "share",
            "Same turns: the best SQuAD-style token F1 between an expected answer and the answer text or one of its "

@@ -121,6 +121,12 @@ def highlighted_text(result: AnswerResult) -> str:
     return " ".join(c.quote[a:b] for c in result.citations for a, b in c.highlights)
 
 
+def stated_answer_text(result: AnswerResult) -> str:
+    """Where a stated answer is judged: an LLM's claims state it in their words, the offline answer in the words
+    its quote highlights (never in an "As of" date)."""
+    return stated_text(result) if result.mode == "llm" else highlighted_text(result)
+
+
 def percentile(values: Sequence[float], q: float) -> float | None:
     """numpy's linear-interpolated percentile (q in 0..100); None for no values."""
     return float(np.percentile(values, q)) if len(values) else None
@@ -254,9 +260,8 @@ def score_turn(record: TurnRecord, k: int, quotes: QuoteChecker) -> TurnScore:
     if states_an_answer(result):
         if exp.expect_refusal:
             s.stated_right = False
-        elif exp.expected_answers:  # an LLM's claim states it in words; the offline answer, in its highlight
-            said = stated_text(result) if result.mode == "llm" else highlighted_text(result)
-            s.stated_right = find_answer(said, exp.alternatives()) is not None
+        elif exp.expected_answers:
+            s.stated_right = find_answer(stated_answer_text(result), exp.alternatives()) is not None
 
     if exp.expect_refusal:
         if not result.refused:
