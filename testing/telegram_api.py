@@ -11,7 +11,12 @@ What it does:
   file downloads (`add_file`), close/logOut;
 - keeps what each chat shows: `sent_messages` (in order), `edits` (every editMessageText of a
   chat, in order), `deleted`, and `shown(chat_id)`: the chat's messages as the user sees them now
-  (edits applied, deleted ones gone);
+  (edits applied, deleted ones gone — also those the user deleted, `delete_by_user`);
+- knows which messages exist, as Telegram does: editing or deleting a message that was never sent
+  or is gone answers 400 "message to edit not found" / "message to delete not found", an edit
+  that changes neither the text, its entities nor the inline keyboard answers 400 "message is not
+  modified", and a reply to a deleted message without allow_sending_without_reply answers 400
+  "message to be replied not found"; a callback query is answered once, with at most 200 characters;
 - checks what real Telegram checks and the bot must get right: the token, non-empty text,
   the 4096 UTF-16 unit limit, and HTML parse mode (allowed tags, balanced nesting, only
   &lt; &gt; &amp; &quot; and numeric entities) — bad markup gets the real 400 "can't parse
@@ -84,6 +89,9 @@ class _TelegramHTML(HTMLParser):
         self.stack: list[str] = []
         self.visible: list[str] = []
         self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.spans: list[tuple[str, tuple[tuple[str, str | None], ...], int, int]] = []  # entities
+        self._open: list[tuple[int, tuple[tuple[str, str | None], ...]]] = []  # open tags: offset, attributes
+        self._size = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag not in _ALLOWED_TAGS:
@@ -95,6 +103,7 @@ class _TelegramHTML(HTMLParser):
             raise TelegramHTMLError("Unsupported blockquote attribute")
         self.stack.append(tag)
         self.tags.append((tag, attributes))
+        self._open.append((self._size, tuple(sorted(attributes.items()))))
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         raise TelegramHTMLError(f'Unsupported start tag "{tag}/"')
@@ -103,21 +112,27 @@ class _TelegramHTML(HTMLParser):
         if not self.stack or self.stack[-1] != tag:
             raise TelegramHTMLError(f'Can\'t find end tag corresponding to start tag "{tag}"')
         self.stack.pop()
+        start, attributes = self._open.pop()
+        self.spans.append((tag, attributes, start, self._size))
 
     def handle_data(self, data: str) -> None:
         if "<" in data or "&" in data:
             raise TelegramHTMLError("Unclosed start tag or unescaped character")
-        self.visible.append(data)
+        self._add(data)
+
+    def _add(self, text: str) -> None:
+        self.visible.append(text)
+        self._size += len(text)
 
     def handle_entityref(self, name: str) -> None:
         if name not in _NAMED_ENTITIES:
             raise TelegramHTMLError(f'Unsupported HTML entity "&{name};"')
-        self.visible.append(_NAMED_ENTITIES[name])
+        self._add(_NAMED_ENTITIES[name])
 
     def handle_charref(self, name: str) -> None:
         try:
             code = int(name[1:], 16) if name.lower().startswith("x") else int(name)
-            self.visible.append(chr(code))
+            self._add(chr(code))
         except (ValueError, OverflowError) as exc:
             raise TelegramHTMLError(f"Bad character reference &#{name};") from exc
 
@@ -133,6 +148,18 @@ class _TelegramHTML(HTMLParser):
 
 def parse_telegram_html(text: str) -> tuple[str, list[tuple[str, dict[str, str | None]]]]:
     """(visible text, tags) of a parse_mode=HTML message, or TelegramHTMLError."""
+    parser = _parse(text)
+    return "".join(parser.visible), parser.tags
+
+
+def parse_telegram_entities(text: str) -> tuple[str, list[tuple[str, tuple[tuple[str, str | None], ...], int, int]]]:
+    """(visible text, entities) of a parse_mode=HTML message: each entity (tag, attributes, start, end),
+    in visible characters; what Telegram compares to tell whether an edit modifies a message."""
+    parser = _parse(text)
+    return "".join(parser.visible), sorted(parser.spans, key=lambda e: (e[2], -e[3], e[0]))
+
+
+def _parse(text: str) -> _TelegramHTML:
     # a lone '&' that is not an entity, or '<' not starting a tag, is an error in Telegram
     for match in re.finditer(r"&", text):
         if not re.match(r"&(#\d+|#[xX][0-9a-fA-F]+|[A-Za-z]+);", text[match.start():]):
@@ -144,7 +171,7 @@ def parse_telegram_html(text: str) -> tuple[str, list[tuple[str, dict[str, str |
         raise TelegramHTMLError("Unclosed start tag")
     if parser.stack:
         raise TelegramHTMLError(f'Can\'t find end tag corresponding to start tag "{parser.stack[-1]}"')
-    return "".join(parser.visible), parser.tags
+    return parser
 
 
 @dataclass
@@ -183,6 +210,19 @@ class StoredFile:
 
 
 @dataclass
+class StoredMessage:
+    """A message as Telegram keeps it: who sent it, and what an edit is compared with."""
+
+    by_bot: bool
+    content: tuple[Any, ...] = ()  # (visible text, entities, inline keyboard)
+    deleted: bool = False
+
+
+NOT_MODIFIED = ("Bad Request: message is not modified: specified new message content and reply markup are "
+                "exactly the same as a current content and reply markup of the message")
+
+
+@dataclass
 class _State:
     calls: list[Call] = field(default_factory=list)
     pending: list[dict[str, Any]] = field(default_factory=list)
@@ -191,6 +231,9 @@ class _State:
     chat_types: dict[int, str] = field(default_factory=dict)
     blocked: set[int] = field(default_factory=set)
     flood_until: dict[tuple[str, Any], float] = field(default_factory=dict)  # (method, chat_id) → clock()
+    messages: dict[tuple[int, int], StoredMessage] = field(default_factory=dict)  # (chat_id, message_id)
+    user_deleted: set[tuple[int, int]] = field(default_factory=set)
+    answered_queries: set[str] = field(default_factory=set)
     webhook_url: str = ""
 
 
@@ -300,6 +343,9 @@ class FakeTelegramAPI:
         with self._lock:
             if message and "chat" in message:
                 self._state.chat_types[message["chat"]["id"]] = message["chat"]["type"]
+                if "message_id" in message:
+                    self._state.messages.setdefault((int(message["chat"]["id"]), int(message["message_id"])),
+                                                    StoredMessage(by_bot=False))
             self._state.pending.append(update)
         if self._loop is not None and self._wakeup is not None:
             self._loop.call_soon_threadsafe(self._wakeup.set)
@@ -312,6 +358,14 @@ class FakeTelegramAPI:
         with self._lock:
             self._state.files[stored.file_id] = stored
         return stored.file_id
+
+    def delete_by_user(self, chat_id: int, message_id: int) -> None:
+        """The user deletes a message (e.g. the bot's status message) in their Telegram app: from now on
+        it can't be edited, deleted or replied to (without allow_sending_without_reply), as in Telegram."""
+        with self._lock:
+            key = (int(chat_id), int(message_id))
+            self._state.messages.setdefault(key, StoredMessage(by_bot=False)).deleted = True
+            self._state.user_deleted.add(key)
 
     def block(self, chat_id: int) -> None:
         """From now on every call for `chat_id` gets 403, as when a user blocked the bot or removed it
@@ -378,7 +432,9 @@ class FakeTelegramAPI:
                 texts[int(call.params["message_id"])] = call.visible_text or ""
             elif call.method == "deleteMessage":
                 texts.pop(int(call.params.get("message_id") or 0), None)
-        return list(texts.values())
+        with self._lock:
+            gone = {mid for cid, mid in self._state.user_deleted if cid == chat_id}
+        return [text for mid, text in texts.items() if mid not in gone]
 
     def pending_updates(self) -> int:
         with self._lock:
@@ -585,12 +641,17 @@ class FakeTelegramAPI:
         return chat
 
     def _visible(self, params: dict[str, Any]) -> str:
+        return self._content(params)[0]
+
+    def _content(self, params: dict[str, Any]) -> tuple[str, tuple[Any, ...]]:
+        """(visible text, what an edit is compared with: stripped text, entities, inline keyboard)."""
         text = params.get("text")
         if not isinstance(text, str):
             raise _ApiError(400, "Bad Request: message text is empty")
+        entities: list[Any] = []
         if (params.get("parse_mode") or "").upper() == "HTML":
             try:
-                visible, _ = parse_telegram_html(text)
+                visible, entities = parse_telegram_entities(text)
             except TelegramHTMLError as exc:
                 raise _ApiError(400, f"Bad Request: can't parse entities: {exc}") from exc
         elif params.get("parse_mode"):
@@ -601,12 +662,26 @@ class FakeTelegramAPI:
             raise _ApiError(400, "Bad Request: message text is empty")
         if utf16_len(visible.strip()) > 4096:
             raise _ApiError(400, "Bad Request: message is too long")
-        return visible
+        markup = params.get("reply_markup") or None
+        return visible, (visible.strip(), json.dumps(entities), json.dumps(markup, sort_keys=True))
+
+    @staticmethod
+    def _message_key(chat_id: Any, message_id: Any) -> tuple[int, int]:
+        try:
+            return int(chat_id), int(message_id)
+        except (TypeError, ValueError) as exc:
+            raise _ApiError(400, "Bad Request: message identifier is not specified") from exc
 
     async def _m_sendMessage(self, params: dict[str, Any], call: Call) -> dict[str, Any]:
         chat = self._chat(params.get("chat_id"))
-        visible = self._visible(params)
-        call.visible_text = visible
+        visible, content = self._content(params)
+        reply = params.get("reply_parameters") or {}
+        if isinstance(reply, dict) and reply.get("message_id") and not reply.get("allow_sending_without_reply"):
+            target = self._message_key(reply.get("chat_id", chat["id"]), reply["message_id"])
+            with self._lock:
+                replied = self._state.messages.get(target)
+            if replied is not None and replied.deleted:
+                raise _ApiError(400, "Bad Request: message to be replied not found")
         message: dict[str, Any] = {
             "message_id": next(self._message_ids),
             "date": int(time.time()),
@@ -616,26 +691,47 @@ class FakeTelegramAPI:
         }
         if params.get("message_thread_id"):
             message["message_thread_id"] = params["message_thread_id"]
+        with self._lock:
+            self._state.messages[(chat["id"], message["message_id"])] = StoredMessage(by_bot=True, content=content)
+        call.visible_text = visible
         return message
 
     async def _m_editMessageText(self, params: dict[str, Any], call: Call) -> dict[str, Any] | bool:
-        visible = self._visible(params)
-        call.visible_text = visible
+        visible, content = self._content(params)
         if params.get("inline_message_id"):
+            call.visible_text = visible
             return True
+        chat = self._chat(params.get("chat_id"))
+        key = self._message_key(chat["id"], params.get("message_id"))
+        with self._lock:
+            stored = self._state.messages.get(key)
+            if stored is None or stored.deleted:
+                raise _ApiError(400, "Bad Request: message to edit not found")
+            if not stored.by_bot:
+                raise _ApiError(400, "Bad Request: message can't be edited")
+            if stored.content == content:
+                raise _ApiError(400, NOT_MODIFIED)
+            stored.content = content
+        call.visible_text = visible
         return {
-            "message_id": int(params.get("message_id") or 0),
+            "message_id": key[1],
             "date": int(time.time()),
             "edit_date": int(time.time()),
-            "chat": self._chat(params.get("chat_id")),
+            "chat": chat,
             "from": self._bot_user(),
             "text": visible.strip(),
         }
 
     async def _m_deleteMessage(self, params: dict[str, Any], call: Call) -> bool:
-        self._chat(params.get("chat_id"))
+        chat = self._chat(params.get("chat_id"))
         if not params.get("message_id"):
             raise _ApiError(400, "Bad Request: message identifier is not specified")
+        key = self._message_key(chat["id"], params.get("message_id"))
+        with self._lock:
+            stored = self._state.messages.get(key)
+            if stored is None or stored.deleted:
+                raise _ApiError(400, "Bad Request: message to delete not found")
+            stored.deleted = True
         return True
 
     async def _m_sendChatAction(self, params: dict[str, Any], call: Call) -> bool:
@@ -643,6 +739,14 @@ class FakeTelegramAPI:
         return True
 
     async def _m_answerCallbackQuery(self, params: dict[str, Any], call: Call) -> bool:
+        if len(str(params.get("text") or "")) > 200:
+            raise _ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
+        with self._lock:
+            query = str(params.get("callback_query_id"))
+            if query in self._state.answered_queries:
+                raise _ApiError(400, "Bad Request: query is too old and response timeout expired or query ID is "
+                                     "invalid")
+            self._state.answered_queries.add(query)
         return True
 
     async def _m_setMyCommands(self, params: dict[str, Any], call: Call) -> bool:

@@ -2,7 +2,8 @@
 
 - Token from settings (never logged: see `logsafety`); `TELEGRAM_API_BASE_URL` points the bot
   at another Bot API server (`…/bot` → files from `…/file/bot`).
-- Flood limits: PTB's `AIORateLimiter`, retrying after `RetryAfter` up to `RATE_LIMIT_RETRIES` times.
+- Flood limits: PTB's `AIORateLimiter` (`NewsRateLimiter`: chat actions pass freely), retrying after
+  `RetryAfter` up to `RATE_LIMIT_RETRIES` times.
 - Concurrency: `ConversationOrderedProcessor` runs updates of different conversations at the
   same time while one conversation's updates run one at a time, in arrival order.
 - PTB's idioms: handlers get a typed `NewsContext` (`ContextTypes`, see `context`) whose
@@ -73,6 +74,23 @@ DEFAULTS = Defaults(
 _SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
 
+class NewsRateLimiter(AIORateLimiter):
+    """PTB's `AIORateLimiter` for messages, but "typing…" (`sendChatAction`) passes straight through.
+
+    AIORateLimiter counts every request with a group's chat id against the group's budget of 20
+    messages a minute, and a slow answer refreshes "typing…" every few seconds: in a busy group the
+    chat actions would use up the budget and hold back the answers themselves. A chat action is
+    not a message (Telegram's per-group limit is on messages), and it is cosmetic: one refused with
+    429 is skipped (`send.typing`), never retried.
+    """
+
+    async def process_request(self, callback: Any, args: Any, kwargs: dict[str, Any], endpoint: str,
+                              data: dict[str, Any], rate_limit_args: int | None) -> Any:
+        if endpoint == "sendChatAction":
+            return await callback(*args, **kwargs)
+        return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
+
+
 class BotConfigError(NewsbotError):
     """The bot can't start with this configuration; str() says what to change."""
 
@@ -88,10 +106,17 @@ class ConversationOrderedProcessor(BaseUpdateProcessor):
 
     A conversation is a private chat, or one member in a group (`chats.conversation_key`),
     so group members don't wait for each other either. Updates without a chat run freely.
+
+    An update first waits for its conversation's turn and only then takes one of the
+    `max_concurrent_updates` slots (PTB's own `process_update` takes the slot first): a
+    conversation with many queued updates — a user who sends fifty questions at once — holds one
+    slot, not fifty, and can't stall every other chat.
     """
 
-    def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES) -> None:
-        super().__init__(max_concurrent_updates)
+    def __init__(self, max_concurrent_updates: int | None = None) -> None:
+        limit = max_concurrent_updates or MAX_CONCURRENT_UPDATES
+        super().__init__(limit)
+        self._slots = asyncio.BoundedSemaphore(limit)
         self._locks: dict[Hashable, asyncio.Lock] = {}
         self._users: dict[Hashable, int] = {}
 
@@ -101,15 +126,19 @@ class ConversationOrderedProcessor(BaseUpdateProcessor):
             return None
         return conversation_key(update)
 
+    async def process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        await self.do_process_update(update, coroutine)  # the slot is taken in turn, below
+
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = self.key(update)
         if key is None:
-            await coroutine
+            async with self._slots:
+                await coroutine
             return
         lock = self._locks.setdefault(key, asyncio.Lock())
         self._users[key] = self._users.get(key, 0) + 1
         try:
-            async with lock:
+            async with lock, self._slots:
                 await coroutine
         finally:
             self._users[key] -= 1
@@ -146,7 +175,7 @@ def build_application(settings: "Settings", engine: "EngineAPI") -> Application:
         .token(token)
         .context_types(CONTEXT_TYPES)
         .defaults(DEFAULTS)
-        .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .rate_limiter(NewsRateLimiter(max_retries=RATE_LIMIT_RETRIES))
         .concurrent_updates(ConversationOrderedProcessor())
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)

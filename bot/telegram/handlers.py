@@ -185,6 +185,13 @@ async def on_non_text(update: Update, context: NewsContext) -> None:
         await say(context, update.effective_message, replies.non_text_hint(context.tr))
 
 
+async def on_unknown_button(update: Update, context: NewsContext) -> None:
+    """A button press no handler took (a keyboard of an older version of the bot, or forged data):
+    answered anyway, or the user's app shows the button loading until Telegram gives up."""
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+
+
 async def on_ignored(update: Update, context: NewsContext) -> None:
     """Edited messages and channel posts: deliberately not answered."""
     kind = "edited message" if (update.edited_message or update.edited_channel_post) else "channel post"
@@ -245,7 +252,8 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
 
 
 def register_fallbacks(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """Replies to what no other handler took in a private chat: unknown commands, non-text messages.
+    """Replies to what no other handler took in a private chat: unknown commands, non-text messages;
+    and answers any button press that no handler took.
 
     Registered last (after every module's handlers), in group 0: the first matching handler wins.
     """
@@ -255,3 +263,4 @@ def register_fallbacks(application: Application[Any, Any, Any, Any, Any, Any]) -
     application.add_handler(
         MessageHandler(new_messages & private & ~filters.TEXT & ~filters.StatusUpdate.ALL, on_non_text)
     )
+    application.add_handler(CallbackQueryHandler(on_unknown_button))

@@ -145,8 +145,11 @@ class StatusLine:
             return await reply_parts(self._message, parts)
         try:
             await edit_part(status, parts[0])
-        except TelegramError as exc:  # e.g. the status was deleted meanwhile
+        except TelegramError as exc:  # e.g. the status was deleted meanwhile, or can't be edited
             log.warning("Could not turn the status message into the answer (%s); sending it anew", exc)
+            # a status still there would go on saying "Reading 3 articles…" above the answer (and
+            # after a timed-out edit that did arrive, the answer would be shown twice)
+            await self._remove(status)
             return await reply_parts(self._message, parts)
         return [status, *await reply_parts(self._message, parts[1:], quote=False)]
 
@@ -156,7 +159,11 @@ class StatusLine:
             self._finished = True
             status, self._sent = self._sent, None
         if status is not None:
-            try:
-                await status.delete()
-            except TelegramError as exc:
-                log.info("Could not remove a status message: %s", exc)
+            await self._remove(status)
+
+    @staticmethod
+    async def _remove(status: Message) -> None:
+        try:
+            await status.delete()
+        except TelegramError as exc:  # already deleted by the user, or the chat is gone
+            log.info("Could not remove a status message: %s", exc)

@@ -37,3 +37,31 @@ def test_a_call_before_retry_after_has_passed_gets_429_again():
         now[0] += 0.5
         assert send(fake, 1)[0] == 200
     assert [c.status for c in fake.calls("sendMessage")] == [429, 429, 200, 200]
+
+
+def test_edits_and_deletes_follow_telegrams_rules():
+    with FakeTelegramAPI(TOKEN) as fake:
+        status, body = send(fake, 1, text="<b>Reading</b> 3 articles…", parse_mode="HTML")
+        assert status == 200
+        message_id = body["result"]["message_id"]
+        edit = {"message_id": message_id, "parse_mode": "HTML"}
+        same = send(fake, 1, "editMessageText", text="<b>Reading</b> 3 articles…", **edit)
+        assert same[0] == 400 and "message is not modified" in same[1]["description"]
+        # the same visible text with other entities is a modification
+        assert send(fake, 1, "editMessageText", text="Reading <b>3</b> articles…", **edit)[0] == 200
+        assert send(fake, 1, "editMessageText", text="Reading 3 articles…", message_id=message_id)[0] == 200
+        assert send(fake, 1, "editMessageText", text="x", message_id=999_999)[1]["description"] == \
+            "Bad Request: message to edit not found"
+        fake.delete_by_user(1, message_id)
+        assert fake.shown(1) == []
+        assert send(fake, 1, "editMessageText", text="The answer", message_id=message_id)[1]["description"] == \
+            "Bad Request: message to edit not found"
+        assert send(fake, 1, "deleteMessage", message_id=message_id)[1]["description"] == \
+            "Bad Request: message to delete not found"
+        gone = {"reply_parameters": {"message_id": message_id}}
+        assert send(fake, 1, text="a reply", **gone)[1]["description"] == "Bad Request: message to be replied not found"
+        gone["reply_parameters"]["allow_sending_without_reply"] = True
+        assert send(fake, 1, text="a reply", **gone)[0] == 200
+        assert send(fake, 1, "answerCallbackQuery", callback_query_id="q1", text="x" * 201)[0] == 400
+        assert send(fake, 1, "answerCallbackQuery", callback_query_id="q1")[0] == 200
+        assert send(fake, 1, "answerCallbackQuery", callback_query_id="q1")[0] == 400  # answered once

@@ -17,7 +17,7 @@ from index.errors import EmptyIndexError
 from tests.bot.conftest import TOKEN
 from tests.bot.engines import KeywordEngine
 from testing.app_activity import AppActivity
-from testing.telegram_updates import ADMIN_ID, USER_ID, make_command_update, make_message_update
+from testing.telegram_updates import ADMIN_ID, GROUP_ID, USER_ID, make_command_update, make_message_update
 
 QUESTION = "What did Putin say to the freed hostages?"
 
@@ -57,6 +57,60 @@ async def test_processor_orders_one_conversation_and_overlaps_others():
     assert events.index("end a1") < events.index("start a2")  # same chat: in order
     assert events.index("end b1") < events.index("end a1")  # other chat: didn't wait
     assert processor._locks == {}  # no leak
+
+
+async def test_a_conversation_with_many_queued_updates_does_not_hold_up_other_chats():
+    """One user sends several questions at once while their first is still being answered: the ones
+    queued behind it must not take the concurrency slots that other chats' updates need."""
+    processor = ConversationOrderedProcessor(2)
+    release = asyncio.Event()
+    order: list[str] = []
+
+    async def work(name: str, held: bool = False) -> None:
+        if held:
+            await release.wait()
+        order.append(name)
+
+    async with processor:
+        flood = [asyncio.create_task(processor.process_update(update_of(make_message_update(str(i), user_id=1)),
+                                                              work(f"a{i}", held=i == 0))) for i in range(4)]
+        other = asyncio.create_task(processor.process_update(update_of(make_message_update("b", user_id=2)),
+                                                             work("b")))
+        done, _ = await asyncio.wait({other}, timeout=60)  # a bound for a hung run, not a timing
+        assert other in done, "another chat waited for a flooding conversation"
+        release.set()
+        await asyncio.gather(*flood)
+    assert order == ["b", "a0", "a1", "a2", "a3"]  # the flooding conversation still in its own order
+    assert processor._locks == {}
+
+
+async def test_typing_does_not_use_up_a_groups_message_budget(settings):
+    """"typing…" is refreshed every few seconds while an answer is prepared; counted against a group's
+    20 messages a minute, it would hold back the answers. Here the group's budget is one message an
+    hour: three chat actions and then the message must all go through at once."""
+    application = build_application(settings, KeywordEngine())
+    limiter = type(application.bot.rate_limiter)(group_max_rate=1, group_time_period=3600, max_retries=0)
+    posted: list[str] = []
+
+    async def post(endpoint: str, data: dict) -> bool:
+        posted.append(endpoint)
+        return True
+
+    async def request(endpoint: str) -> object:
+        data = {"chat_id": GROUP_ID, "action": "typing"}
+        return await limiter.process_request(post, (endpoint, data), {}, endpoint, data, None)
+
+    await limiter.initialize()
+    try:
+        work = asyncio.ensure_future(asyncio.gather(*(request("sendChatAction") for _ in range(3))))
+        done, _ = await asyncio.wait({work}, timeout=60)  # a bound for a hung run, not a timing
+        assert work in done, "chat actions waited for the group's message budget"
+        await asyncio.wait_for(request("sendMessage"), 60)  # the budget is still there for the answer
+        work.result()
+    finally:
+        work.cancel()
+        await limiter.shutdown()
+    assert posted == ["sendChatAction"] * 3 + ["sendMessage"]
 
 
 @pytest.mark.e2e

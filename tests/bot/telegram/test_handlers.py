@@ -18,7 +18,7 @@ from bot.telegram.render import render_answer
 from index.errors import NewsbotError
 from index.models import ArticleInfo
 from tests.bot.engines import KeywordEngine, ScriptedEngine
-from testing.telegram_api import parse_telegram_html
+from testing.telegram_api import BOT_USERNAME, parse_telegram_html
 from testing.telegram_updates import (
     GROUP_ID,
     USER_ID,
@@ -108,6 +108,26 @@ async def test_sources_lists_articles_and_pages(start_bot, fake_api, settings):
     assert edit[0].params["message_id"] == first.result["message_id"]
 
 
+async def test_buttons_are_always_answered(start_bot, fake_api, settings):
+    """The current page's own button (an edit that changes nothing: Telegram's "message is not
+    modified") and a button no handler knows (an old keyboard) are answered, and nobody is told of
+    an error."""
+    inner = KeywordEngine(corpus_files(settings))
+    inner.add_synthetic(24)
+    async with start_bot(engine_=inner) as bot:
+        [first] = await bot.ask(make_command_update("sources"))
+        message = {**first.result, "chat": {"id": USER_ID, "type": "private", "first_name": "U"}}
+        same_page = make_callback_query_update("sources:0", message)
+        old_button = make_callback_query_update("vote:up", message)
+        bot.push(same_page)
+        bot.push(old_button)
+        await bot.settle()
+    answered = [c.params["callback_query_id"] for c in fake_api.calls("answerCallbackQuery") if c.ok]
+    assert sorted(answered) == sorted([same_page["callback_query"]["id"], old_button["callback_query"]["id"]])
+    assert [c.status for c in fake_api.calls("editMessageText")] == [400]  # not modified: ignored
+    assert len(fake_api.sent_messages(USER_ID)) == 1  # no error message
+
+
 async def test_reset_forgets_the_conversation(start_bot, engine):
     async with start_bot() as bot:
         await bot.ask(make_message_update(QUESTION))
@@ -179,6 +199,35 @@ async def test_group_reply_to_the_bot_and_ask_command_are_answered(start_bot, en
     assert first.params["reply_parameters"]["message_id"] == reply_to_bot["message"]["message_id"]
     assert second.params["reply_parameters"]["message_id"] == ask["message"]["message_id"]
     assert [q for q, _ in engine.asked] == ["And who attended the meeting?", QUESTION]
+
+
+async def test_group_commands_for_other_bots_and_stickers_are_ignored(start_bot, fake_api, engine, caplog):
+    caplog.set_level(logging.ERROR)
+    sticker = make_group_message_update("x")
+    del sticker["message"]["text"]
+    sticker["message"]["sticker"] = {"file_id": "s1", "file_unique_id": "us1", "type": "regular", "width": 512,
+                                     "height": 512, "is_animated": False, "is_video": False}
+    async with start_bot() as bot:
+        bot.push(make_group_message_update(f"/ask@other_news_bot {QUESTION}"))
+        bot.push(make_group_message_update("/help@other_news_bot"))
+        bot.push(sticker)
+        await bot.settle()
+        assert fake_api.sent_messages(GROUP_ID) == [] and engine.asked == []
+        [reply] = await bot.ask(make_group_message_update(f"/ask@{BOT_USERNAME.upper()} {QUESTION}"))
+    assert engine.asked[0][0] == QUESTION and "<blockquote" in reply.params["text"]
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def test_a_user_who_blocked_the_bot_does_not_hold_up_others(start_bot, fake_api, caplog):
+    caplog.set_level(logging.ERROR)
+    fake_api.block(USER_ID)
+    async with start_bot() as bot:
+        bot.push(make_message_update(QUESTION))
+        [reply] = await bot.ask(make_message_update(QUESTION, user_id=USER_ID + 1))
+        await bot.settle()
+    assert "<blockquote" in reply.params["text"]
+    assert [c.status for c in fake_api.calls("sendMessage") if c.params["chat_id"] == USER_ID] == [403]
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]  # logged, not an error
 
 
 async def test_forum_topic_questions_are_answered_in_their_topic(start_bot, engine):

@@ -144,3 +144,50 @@ async def test_a_fast_answer_sends_no_status(start_bot, settings, fake_api):
         await bot.settle()
     assert "<blockquote" in answer.params["text"]
     assert len(fake_api.sent_messages(USER_ID)) == 1 and fake_api.edits(USER_ID) == []
+
+
+async def _status_then_answer(start_bot, make_settings, settings, fake_api, meanwhile) -> None:
+    """A slow answer whose status is shown; `meanwhile(status_call)` runs before the answer is released."""
+    engine = gated(settings)
+    async with start_bot(make_settings(status_after=0), engine_=engine) as bot:
+        bot.push(make_message_update(QUESTION))
+        await _status_shows(fake_api, USER_ID, "Reading 3 articles…")
+        meanwhile(fake_api.sent_messages(USER_ID)[0])
+        engine.release.set()
+        await fake_api.wait_for(lambda: any("Sources" in (c.visible_text or "") for c in fake_api.sent_messages(USER_ID)))
+        await bot.settle()
+
+
+async def test_a_status_the_user_deleted_gives_way_to_a_new_answer(start_bot, make_settings, settings, fake_api):
+    await _status_then_answer(start_bot, make_settings, settings, fake_api,
+                              lambda status: fake_api.delete_by_user(USER_ID, status.result["message_id"]))
+    [answer] = fake_api.shown(USER_ID)
+    assert "Sources" in answer and "<blockquote" in fake_api.sent_messages(USER_ID)[-1].params["text"]
+    assert [e.status for e in fake_api.calls("editMessageText")] == [400]  # message to edit not found
+
+
+async def test_a_status_that_cannot_become_the_answer_is_removed(start_bot, make_settings, settings, fake_api):
+    """When the final edit fails (here: refused; also a 429 after the retries, a timeout), the answer
+    is sent anew and the status does not stay above it saying "Reading 3 articles…"."""
+    fake_api.fail_next("editMessageText", kind="400", description="Bad Request: message can't be edited",
+                       when=lambda params: "Sources" in str(params.get("text")))
+    await _status_then_answer(start_bot, make_settings, settings, fake_api, lambda status: None)
+    status = fake_api.sent_messages(USER_ID)[0]
+    assert status.result["message_id"] in fake_api.deleted(USER_ID)
+    [answer] = fake_api.shown(USER_ID)
+    assert "Sources" in answer
+
+
+async def test_markup_telegram_rejects_in_the_final_edit_falls_back_to_plain_text(start_bot, make_settings, settings,
+                                                                                  fake_api):
+    fake_api.fail_next("editMessageText", kind="parse", when=lambda params: "Sources" in str(params.get("text")))
+    engine = gated(settings)
+    async with start_bot(make_settings(status_after=0), engine_=engine) as bot:
+        bot.push(make_message_update(QUESTION))
+        await _status_shows(fake_api, USER_ID, "Reading 3 articles…")
+        engine.release.set()
+        await fake_api.wait_for(lambda: "Sources:" in fake_api.shown(USER_ID)[-1])
+        await bot.settle()
+    [answer] = fake_api.shown(USER_ID)
+    final = fake_api.edits(USER_ID)[-1]
+    assert "parse_mode" not in final.params and "<blockquote" not in final.params["text"] and "“" in answer
