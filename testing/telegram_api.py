@@ -29,6 +29,8 @@ What it does:
   until its retry_after has passed — so a bot that retries too early is seen in the statuses of
   its calls, not in their times;
 - answers every call for a chat that `block`ed the bot with 403 Forbidden, as Telegram does;
+- after `migrate(old, new)` (a group upgraded to a supergroup) answers every call for the old id
+  with 400 "group chat was upgraded to a supergroup chat" and `parameters.migrate_to_chat_id`;
 - waits for the bot without assuming how fast it is: `wait_for(predicate)`, `wait_for_messages`
   (bounded by WAIT_LIMIT, a bound for a hung run) and `settle(activity)`: every pushed update
   fetched and fully handled, every task the bot started finished (see `testing.app_activity`).
@@ -230,6 +232,7 @@ class _State:
     files: dict[str, StoredFile] = field(default_factory=dict)
     chat_types: dict[int, str] = field(default_factory=dict)
     blocked: set[int] = field(default_factory=set)
+    migrated: dict[int, int] = field(default_factory=dict)  # old group id → its supergroup's id
     flood_until: dict[tuple[str, Any], float] = field(default_factory=dict)  # (method, chat_id) → clock()
     messages: dict[tuple[int, int], StoredMessage] = field(default_factory=dict)  # (chat_id, message_id)
     user_deleted: set[tuple[int, int]] = field(default_factory=set)
@@ -373,6 +376,13 @@ class FakeTelegramAPI:
         with self._lock:
             self._state.blocked.add(int(chat_id))
 
+    def migrate(self, old_chat_id: int, new_chat_id: int) -> None:
+        """The group `old_chat_id` was upgraded to the supergroup `new_chat_id`: from now on every call
+        for the old id gets Telegram's 400 with `parameters.migrate_to_chat_id`."""
+        with self._lock:
+            self._state.migrated[int(old_chat_id)] = int(new_chat_id)
+            self._state.chat_types[int(new_chat_id)] = "supergroup"
+
     def fail_next(
         self,
         method: str,
@@ -513,6 +523,11 @@ class FakeTelegramAPI:
         blocked = self._blocked(params.get("chat_id"))
         if blocked:
             return self._finish(call, 403, {"ok": False, "error_code": 403, "description": blocked})
+        migrated = self._migrated_to(params.get("chat_id"))
+        if migrated is not None:
+            return self._finish(call, 400, {"ok": False, "error_code": 400,
+                                            "description": "Bad Request: group chat was upgraded to a supergroup chat",
+                                            "parameters": {"migrate_to_chat_id": migrated}})
         flood_wait = self._flood_wait(method, params)
         if flood_wait:
             return self._finish(call, *self._fault_response(Fault("429", retry_after=flood_wait)))
@@ -547,6 +562,14 @@ class FakeTelegramAPI:
                 return ""
         return ("Forbidden: bot was blocked by the user" if cid > 0
                 else "Forbidden: bot was kicked from the supergroup chat")
+
+    def _migrated_to(self, chat_id: Any) -> int | None:
+        try:
+            cid = int(chat_id)
+        except (TypeError, ValueError):
+            return None
+        with self._lock:
+            return self._state.migrated.get(cid)
 
     def _flood_wait(self, method: str, params: dict[str, Any]) -> int:
         """Whole seconds this method must still wait for this chat after a 429 (0: none)."""

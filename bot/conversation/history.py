@@ -114,6 +114,28 @@ class HistoryStore:
             cur = self._db().execute("DELETE FROM turns WHERE chat_id = ?", (chat_id,))
             return cur.rowcount
 
+    def move_chat(self, old_chat_id: int, new_chat_id: int) -> int:
+        """The group `old_chat_id` became the supergroup `new_chat_id`: its conversations move there
+        (merged with any the new chat has, each still bounded to `max_turns`); returns the turns moved."""
+        if old_chat_id == new_chat_id:
+            return 0
+        with self._lock:
+            db = self._db()
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                moved = db.execute("UPDATE turns SET chat_id = ? WHERE chat_id = ?", (new_chat_id, old_chat_id)).rowcount
+                db.execute(
+                    """DELETE FROM turns WHERE chat_id = ? AND id NOT IN (
+                           SELECT id FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY user_id ORDER BY id DESC) AS n
+                                           FROM turns WHERE chat_id = ?) WHERE n <= ?)""",
+                    (new_chat_id, new_chat_id, self.max_turns),
+                )
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+        return moved
+
     def conversations(self) -> int:
         with self._lock:
             row = self._db().execute("SELECT COUNT(*) FROM (SELECT DISTINCT chat_id, user_id FROM turns)").fetchone()

@@ -4,7 +4,8 @@ Tables:
 
 * `follows` — one row per followed topic: the chat alerts go to, the user who follows, the topic
   as written (and its case-folded key: one user follows a topic once per chat), the user's
-  Telegram language_code (alerts are worded in it) and when it was added;
+  Telegram language_code (alerts are worded in it), the forum topic it was made in (`thread_id`,
+  where its alerts go; NULL outside forum topics) and when it was added;
 * `alerted` — one row per (follow, article) ever matched: an article is announced to a follow at
   most once, also across restarts, re-indexing and edits of the article (removed with the follow);
 * `deliveries` — when each chat got an alert, for the hourly cap (rows older than an hour are
@@ -13,6 +14,10 @@ Tables:
 A follow belongs to a conversation `(chat_id, user_id)`, like the chat history: in a private chat
 the user is the chat; in a group each member has their own follows and the alerts go to the group.
 Numbers (`/unfollow N`) are positions in the conversation's list, oldest first.
+
+Schema versions (`PRAGMA user_version`): 0 — the first layout; 1 — `follows.thread_id` added
+(existing rows keep NULL: alerts to the chat, as before). Opening a file migrates it.
+When a group becomes a supergroup its follows move to the new chat id (`move_chat`).
 
 Thread safety: one connection (`check_same_thread=False`) guarded by a lock; each method is short
 and is called from worker threads (`asyncio.to_thread`).
@@ -47,6 +52,7 @@ CREATE TABLE IF NOT EXISTS follows (
     topic_key  TEXT    NOT NULL,
     language   TEXT,
     created_at TEXT    NOT NULL,
+    thread_id  INTEGER,
     UNIQUE (chat_id, user_id, topic_key)
 );
 CREATE INDEX IF NOT EXISTS follows_by_chat ON follows (chat_id, user_id, id);
@@ -62,6 +68,8 @@ CREATE TABLE IF NOT EXISTS deliveries (
 );
 CREATE INDEX IF NOT EXISTS deliveries_by_chat ON deliveries (chat_id, at);
 """
+#: the layout `_SCHEMA` creates (`PRAGMA user_version`); `_migrate` brings older files to it
+SCHEMA_VERSION = 1
 
 
 @dataclass(frozen=True)
@@ -72,6 +80,7 @@ class Follow:
     topic: str
     language: str | None = None
     created_at: str = ""
+    thread_id: int | None = None  # the forum topic it was made in: its alerts go there
 
 
 class FollowRefused(ValueError):
@@ -124,6 +133,7 @@ class FollowStore:
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA foreign_keys=ON")
             self._conn.executescript(_SCHEMA)
+            _migrate(self._conn)
 
     def _db(self) -> sqlite3.Connection:
         if self._conn is None:
@@ -138,7 +148,7 @@ class FollowStore:
 
     # --- a conversation's follows ---------------------------------------------------
     def add(self, chat_id: int, user_id: int, text: str, language: str | None,
-            max_follows: int = MAX_FOLLOWS) -> tuple[int, Follow]:
+            max_follows: int = MAX_FOLLOWS, *, thread_id: int | None = None) -> tuple[int, Follow]:
         """Follow `text` in this conversation: (its number in /following, the follow).
 
         Raises TopicEmpty, TopicTooLong, AlreadyFollowing (the same topic, case-insensitively) or
@@ -157,13 +167,13 @@ class FollowStore:
                     raise TooManyFollows(f"at most {max_follows} follows")
                 now = datetime.now(timezone.utc).isoformat(timespec="seconds")
                 cursor = db.execute(
-                    "INSERT INTO follows (chat_id, user_id, topic, topic_key, language, created_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?)", (chat_id, user_id, topic, key, language, now))
+                    "INSERT INTO follows (chat_id, user_id, topic, topic_key, language, created_at, thread_id) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)", (chat_id, user_id, topic, key, language, now, thread_id))
                 db.execute("COMMIT")
             except BaseException:
                 db.execute("ROLLBACK")
                 raise
-        return len(keys) + 1, Follow(int(cursor.lastrowid), chat_id, user_id, topic, language, now)
+        return len(keys) + 1, Follow(int(cursor.lastrowid), chat_id, user_id, topic, language, now, thread_id)
 
     def of(self, chat_id: int, user_id: int) -> list[Follow]:
         """The conversation's follows, oldest first (their numbers are positions in this list)."""
@@ -189,6 +199,39 @@ class FollowStore:
             cursor = db.execute("DELETE FROM follows WHERE chat_id = ?", (chat_id,))
             db.execute("DELETE FROM deliveries WHERE chat_id = ?", (chat_id,))
         return cursor.rowcount
+
+    def move_chat(self, old_chat_id: int, new_chat_id: int) -> int:
+        """The group `old_chat_id` became the supergroup `new_chat_id`: its follows (with what they were
+        alerted about) and its hourly count move there; returns how many follows moved.
+
+        Safe to repeat, and when the new chat has follows already: a member's topic that is followed in
+        both (the same topic key) is kept once — the new chat's follow, which also takes over the old
+        one's alerted articles, so nothing is announced twice."""
+        if old_chat_id == new_chat_id:
+            return 0
+        with self._lock:
+            db = self._db()
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                moved = 0
+                rows = db.execute("SELECT id, user_id, topic_key FROM follows WHERE chat_id = ? ORDER BY id",
+                                  (old_chat_id,)).fetchall()
+                for follow_id, user_id, key in rows:
+                    twin = db.execute("SELECT id FROM follows WHERE chat_id = ? AND user_id = ? AND topic_key = ?",
+                                      (new_chat_id, user_id, key)).fetchone()
+                    if twin is None:
+                        db.execute("UPDATE follows SET chat_id = ? WHERE id = ?", (new_chat_id, follow_id))
+                        moved += 1
+                        continue
+                    db.execute("INSERT OR IGNORE INTO alerted (follow_id, article_id, at) "
+                               "SELECT ?, article_id, at FROM alerted WHERE follow_id = ?", (twin[0], follow_id))
+                    db.execute("DELETE FROM follows WHERE id = ?", (follow_id,))
+                db.execute("UPDATE deliveries SET chat_id = ? WHERE chat_id = ?", (new_chat_id, old_chat_id))
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+        return moved
 
     # --- matching and alerts --------------------------------------------------------
     def all(self) -> list[Follow]:
@@ -251,6 +294,23 @@ class FollowStore:
         return int(row[0])
 
 
-_SELECT = "SELECT id, chat_id, user_id, topic, language, created_at FROM follows"
+_SELECT = "SELECT id, chat_id, user_id, topic, language, created_at, thread_id FROM follows"
 #: ids bound to one `IN (…)` (SQLite limits the variables of a statement)
 _IDS_PER_QUERY = 500
+
+
+def _migrate(db: sqlite3.Connection) -> None:
+    """Bring a file written by an older version to SCHEMA_VERSION (existing rows keep working)."""
+    version = int(db.execute("PRAGMA user_version").fetchone()[0])
+    if version >= SCHEMA_VERSION:
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        columns = {row[1] for row in db.execute("PRAGMA table_info(follows)")}
+        if "thread_id" not in columns:  # version 0: follows without their forum topic
+            db.execute("ALTER TABLE follows ADD COLUMN thread_id INTEGER")
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise

@@ -1,4 +1,5 @@
-"""The fake Bot API's own behaviour that tests rely on: flood control after a 429."""
+"""The fake Bot API's own behaviour that tests rely on: flood control after a 429, edits and deletes, a
+migrated group."""
 
 from __future__ import annotations
 
@@ -65,3 +66,16 @@ def test_edits_and_deletes_follow_telegrams_rules():
         assert send(fake, 1, "answerCallbackQuery", callback_query_id="q1", text="x" * 201)[0] == 400
         assert send(fake, 1, "answerCallbackQuery", callback_query_id="q1")[0] == 200
         assert send(fake, 1, "answerCallbackQuery", callback_query_id="q1")[0] == 400  # answered once
+
+
+def test_a_migrated_group_answers_with_its_new_id():
+    with FakeTelegramAPI(TOKEN) as fake:
+        assert send(fake, -100)[0] == 200
+        fake.migrate(-100, -1001000000100)
+        status, body = send(fake, -100)
+        assert status == 400 and body["description"] == "Bad Request: group chat was upgraded to a supergroup chat"
+        assert body["parameters"] == {"migrate_to_chat_id": -1001000000100}
+        assert send(fake, -100, "sendChatAction", action="typing")[0] == 400  # every method, as Telegram does
+        status, body = send(fake, -1001000000100)
+        assert status == 200 and body["result"]["chat"]["type"] == "supergroup"
+    assert [c.status for c in fake.calls("sendMessage")] == [200, 400, 200]

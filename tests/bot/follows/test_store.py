@@ -96,3 +96,48 @@ def test_deliveries_are_counted_per_chat(path: Path) -> None:
     store.delivered(GROUP)
     assert store.delivered_last_hour(PRIVATE) == 3 and store.delivered_last_hour(GROUP) == 1
     assert store.delivered_last_hour(OTHER_USER) == 0
+
+
+def test_a_group_that_became_a_supergroup_takes_its_follows_along_merged_once(path: Path) -> None:
+    store = FollowStore(path)
+    old, new = -4001, -1004001
+    _, tram = store.add(old, PRIVATE, "airport tram line", "ru")
+    store.add(old, PRIVATE, "harbour crane", None)
+    store.add(old, OTHER_USER, "airport tram line", "de")
+    _, twin = store.add(new, PRIVATE, "Airport Tram Line?", "en")  # followed again after the upgrade
+    store.claim([(tram.id, "a1")])
+    store.delivered(old)
+    assert store.move_chat(old, new) == 2  # the twin is kept once: the supergroup's own follow
+    assert store.move_chat(old, new) == 0  # the second service message finds nothing left
+    assert store.of(old, PRIVATE) == [] and store.of(old, OTHER_USER) == []
+    assert [f.topic for f in store.of(new, PRIVATE)] == ["harbour crane", "Airport Tram Line?"]
+    assert [f.topic for f in store.of(new, OTHER_USER)] == ["airport tram line"]
+    assert store.alerted([twin.id]) == {(twin.id, "a1")}  # what the old follow was told is not told again
+    assert store.delivered_last_hour(new) == 1 and store.delivered_last_hour(old) == 0
+    with pytest.raises(AlreadyFollowing):
+        store.add(new, PRIVATE, "airport tram line", None)
+
+
+def test_an_older_file_is_migrated_and_keeps_its_follows(path: Path) -> None:
+    import sqlite3
+
+    path.parent.mkdir(parents=True)
+    db = sqlite3.connect(path)  # the layout before forum topics (schema version 0)
+    db.executescript("""
+        CREATE TABLE follows (id INTEGER PRIMARY KEY AUTOINCREMENT, chat_id INTEGER NOT NULL, user_id INTEGER NOT NULL,
+            topic TEXT NOT NULL, topic_key TEXT NOT NULL, language TEXT, created_at TEXT NOT NULL,
+            UNIQUE (chat_id, user_id, topic_key));
+        INSERT INTO follows (chat_id, user_id, topic, topic_key, language, created_at)
+            VALUES (-100777, 1001, 'airport tram line', 'airport tram line', 'ru', '2024-05-01T00:00:00+00:00');
+    """)
+    db.close()
+    store = FollowStore(path)
+    [old] = store.of(GROUP, PRIVATE)
+    assert (old.topic, old.language, old.thread_id) == ("airport tram line", "ru", None)
+    store.add(GROUP, PRIVATE, "harbour crane", None, thread_id=77)
+    store.close()
+    again = FollowStore(path)
+    assert [(f.topic, f.thread_id) for f in again.of(GROUP, PRIVATE)] == [("airport tram line", None),
+                                                                          ("harbour crane", 77)]
+    assert again._db().execute("PRAGMA user_version").fetchone()[0] == 1
+    again.close()
