@@ -37,7 +37,7 @@ from bot.telegram.context import NewsContext
 from bot.telegram.follows import migrate_chat
 from bot.telegram.fragments import OutMessage
 from bot.telegram.render import render_alert
-from bot.telegram.send import is_parse_error
+from bot.telegram.send import send_parts
 from index.models import IndexReport
 
 log = logging.getLogger(__name__)
@@ -165,24 +165,12 @@ async def _send_alert(context: NewsContext, chat: _Chat, alert: Match, parts: Se
 async def _send(bot: Bot, chat_id: int, thread_id: int | None, parts: Sequence[OutMessage]) -> None:
     """Send into the forum topic; when the topic is gone (deleted or closed), into the chat, once."""
     try:
-        await _send_parts(bot, chat_id, thread_id, parts)
+        await send_parts(bot, chat_id, parts, thread_id=thread_id)
     except BadRequest as exc:
         if thread_id is None or not _topic_gone(exc):
             raise
         log.info("Chat %s: the forum topic of a follow is gone (%s); alerting the chat", chat_id, exc)
-        await _send_parts(bot, chat_id, None, parts)
-
-
-async def _send_parts(bot: Bot, chat_id: int, thread_id: int | None, parts: Sequence[OutMessage]) -> None:
-    """`send.send_parts` into a forum topic: HTML, and the plain-text twin when Telegram can't parse it."""
-    for part in parts:
-        try:
-            await bot.send_message(chat_id, part.html, message_thread_id=thread_id)
-        except BadRequest as exc:
-            if not is_parse_error(exc):
-                raise
-            log.warning("Telegram could not parse a message's HTML (%s); sending it as plain text", exc)
-            await bot.send_message(chat_id, part.plain, parse_mode=None, message_thread_id=thread_id)
+        await send_parts(bot, chat_id, parts)
 
 
 def _topic_gone(exc: BadRequest) -> bool:

@@ -63,19 +63,21 @@ async def reply_parts(
     return sent
 
 
-async def send_parts(bot: Bot, chat_id: int, parts: Sequence[OutMessage]) -> list[Message]:
-    """Send `parts` to a chat on the bot's own initiative (alerts): no message to reply to.
+async def send_parts(bot: Bot, chat_id: int, parts: Sequence[OutMessage], *,
+                     thread_id: int | None = None) -> list[Message]:
+    """Send `parts` to a chat (into its forum topic `thread_id`, if given) on the bot's own initiative
+    (alerts): no message to reply to.
 
     The same plain-text fallback as `reply_parts`; other errors (Forbidden: blocked) propagate."""
     sent: list[Message] = []
     for part in parts:
         try:
-            sent.append(await bot.send_message(chat_id, part.html))
+            sent.append(await bot.send_message(chat_id, part.html, message_thread_id=thread_id))
         except BadRequest as exc:
             if not is_parse_error(exc):
                 raise
             log.warning("Telegram could not parse a message's HTML (%s); sending it as plain text", exc)
-            sent.append(await bot.send_message(chat_id, part.plain, parse_mode=None))
+            sent.append(await bot.send_message(chat_id, part.plain, parse_mode=None, message_thread_id=thread_id))
     return sent
 
 
