@@ -26,6 +26,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from bot.answer.result import Turn
+from bot.sqlite_transactions import write_transaction
 
 log = logging.getLogger(__name__)
 
@@ -86,8 +87,7 @@ class HistoryStore:
             return
         with self._lock:
             db = self._db()
-            db.execute("BEGIN IMMEDIATE")
-            try:
+            with write_transaction(db):
                 db.execute(
                     "INSERT INTO turns (chat_id, user_id, created_at, turn) VALUES (?, ?, ?, ?)",
                     (chat_id, user_id, time.time(), turn.model_dump_json()),
@@ -97,10 +97,6 @@ class HistoryStore:
                            SELECT id FROM turns WHERE chat_id = ? AND user_id = ? ORDER BY id DESC LIMIT ?)""",
                     (chat_id, user_id, chat_id, user_id, self.max_turns),
                 )
-                db.execute("COMMIT")
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
 
     def clear(self, chat_id: int, user_id: int) -> int:
         """Forget one conversation; returns how many turns were deleted."""
@@ -121,8 +117,7 @@ class HistoryStore:
             return 0
         with self._lock:
             db = self._db()
-            db.execute("BEGIN IMMEDIATE")
-            try:
+            with write_transaction(db):
                 moved = db.execute("UPDATE turns SET chat_id = ? WHERE chat_id = ?", (new_chat_id, old_chat_id)).rowcount
                 db.execute(
                     """DELETE FROM turns WHERE chat_id = ? AND id NOT IN (
@@ -130,10 +125,6 @@ class HistoryStore:
                                            FROM turns WHERE chat_id = ?) WHERE n <= ?)""",
                     (new_chat_id, new_chat_id, self.max_turns),
                 )
-                db.execute("COMMIT")
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
         return moved
 
     def conversations(self) -> int:

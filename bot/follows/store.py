@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from bot.sqlite_transactions import write_transaction
 from index.textclean import clean_text
 
 #: a topic is a few words or a question: at least this many characters, at most MAX_TOPIC_CHARS
@@ -157,8 +158,7 @@ class FollowStore:
         key = topic_key(topic)
         with self._lock:
             db = self._db()
-            db.execute("BEGIN IMMEDIATE")
-            try:
+            with write_transaction(db):
                 keys = [row[0] for row in db.execute(
                     "SELECT topic_key FROM follows WHERE chat_id = ? AND user_id = ? ORDER BY id", (chat_id, user_id))]
                 if key in keys:
@@ -169,10 +169,6 @@ class FollowStore:
                 cursor = db.execute(
                     "INSERT INTO follows (chat_id, user_id, topic, topic_key, language, created_at, thread_id) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?)", (chat_id, user_id, topic, key, language, now, thread_id))
-                db.execute("COMMIT")
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
         return len(keys) + 1, Follow(int(cursor.lastrowid), chat_id, user_id, topic, language, now, thread_id)
 
     def of(self, chat_id: int, user_id: int) -> list[Follow]:
@@ -211,8 +207,7 @@ class FollowStore:
             return 0
         with self._lock:
             db = self._db()
-            db.execute("BEGIN IMMEDIATE")
-            try:
+            with write_transaction(db):
                 moved = 0
                 rows = db.execute("SELECT id, user_id, topic_key FROM follows WHERE chat_id = ? ORDER BY id",
                                   (old_chat_id,)).fetchall()
@@ -227,10 +222,6 @@ class FollowStore:
                                "SELECT ?, article_id, at FROM alerted WHERE follow_id = ?", (twin[0], follow_id))
                     db.execute("DELETE FROM follows WHERE id = ?", (follow_id,))
                 db.execute("UPDATE deliveries SET chat_id = ? WHERE chat_id = ?", (new_chat_id, old_chat_id))
-                db.execute("COMMIT")
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
         return moved
 
     # --- matching and alerts --------------------------------------------------------
@@ -252,18 +243,13 @@ class FollowStore:
         now = time.time()
         with self._lock:
             db = self._db()
-            db.execute("BEGIN IMMEDIATE")
-            try:
+            with write_transaction(db):
                 for follow_id, article_id in dict.fromkeys(pairs):
                     cursor = db.execute("INSERT OR IGNORE INTO alerted (follow_id, article_id, at) "
                                         "SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM follows WHERE id = ?)",
                                         (follow_id, article_id, now, follow_id))
                     if cursor.rowcount:
                         fresh.add((follow_id, article_id))
-                db.execute("COMMIT")
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
         return fresh
 
     def alerted(self, follow_ids: Sequence[int]) -> set[tuple[int, str]]:
@@ -304,13 +290,8 @@ def _migrate(db: sqlite3.Connection) -> None:
     version = int(db.execute("PRAGMA user_version").fetchone()[0])
     if version >= SCHEMA_VERSION:
         return
-    db.execute("BEGIN IMMEDIATE")
-    try:
+    with write_transaction(db):
         columns = {row[1] for row in db.execute("PRAGMA table_info(follows)")}
         if "thread_id" not in columns:  # version 0: follows without their forum topic
             db.execute("ALTER TABLE follows ADD COLUMN thread_id INTEGER")
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        db.execute("COMMIT")
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
