@@ -2,8 +2,8 @@
 
 - Token from settings (never logged: see `logsafety`); `TELEGRAM_API_BASE_URL` points the bot
   at another Bot API server (`…/bot` → files from `…/file/bot`).
-- Flood limits: PTB's `AIORateLimiter` (`NewsRateLimiter`: chat actions pass freely), retrying after
-  `RetryAfter` up to `RATE_LIMIT_RETRIES` times.
+- Flood limits: PTB's `AIORateLimiter` (`flood.NewsRateLimiter`: a 429 pauses its own chat only, retried
+  up to `flood.RATE_LIMIT_RETRIES` times; chat actions pass freely).
 - Concurrency: `ConversationOrderedProcessor` runs updates of different conversations at the
   same time while one conversation's updates run one at a time, in arrival order.
 - PTB's idioms: handlers get a typed `NewsContext` (`ContextTypes`, see `context`) whose
@@ -38,12 +38,13 @@ from urllib.parse import urlsplit, urlunsplit
 from telegram import BotCommandScopeChat, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken, NetworkError, TelegramError
-from telegram.ext import AIORateLimiter, Application, BaseUpdateProcessor, Defaults
+from telegram.ext import Application, BaseUpdateProcessor, Defaults
 
 from bot.i18n import DEFAULT, DOMAIN, LOCALE_DIR, SUPPORTED, texts
 from bot.telegram import access, admin, feeds, follows, handlers
 from bot.telegram.chats import conversation_key
 from bot.telegram.context import CONTEXT_TYPES, BotData
+from bot.telegram.flood import NewsRateLimiter
 from bot.telegram.logsafety import protect_token
 from bot.telegram.menu import bot_commands
 from bot.telegram.services import BotServices
@@ -55,7 +56,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-RATE_LIMIT_RETRIES = 3
 #: worker threads for answers (asyncio's default is cpu+4 = 6 here); 12 was chosen against 6 and 32,
 #: whose runs are not recorded. With 12, docs/benchmarks.md §4 (30 chats, fake Bot API and OpenAI
 #: servers) measured: LLM mode others' p95 0.97 s, 2.12 s while 12 chats wait on 2 s LLM calls;
@@ -72,23 +72,6 @@ DEFAULTS = Defaults(
     allow_sending_without_reply=True,
 )
 _SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
-
-
-class NewsRateLimiter(AIORateLimiter):
-    """PTB's `AIORateLimiter` for messages, but "typing…" (`sendChatAction`) passes straight through.
-
-    AIORateLimiter counts every request with a group's chat id against the group's budget of 20
-    messages a minute, and a slow answer refreshes "typing…" every few seconds: in a busy group the
-    chat actions would use up the budget and hold back the answers themselves. A chat action is
-    not a message (Telegram's per-group limit is on messages), and it is cosmetic: one refused with
-    429 is skipped (`send.typing`), never retried.
-    """
-
-    async def process_request(self, callback: Any, args: Any, kwargs: dict[str, Any], endpoint: str,
-                              data: dict[str, Any], rate_limit_args: int | None) -> Any:
-        if endpoint == "sendChatAction":
-            return await callback(*args, **kwargs)
-        return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
 
 
 class BotConfigError(NewsbotError):
@@ -175,7 +158,7 @@ def build_application(settings: "Settings", engine: "EngineAPI") -> Application:
         .token(token)
         .context_types(CONTEXT_TYPES)
         .defaults(DEFAULTS)
-        .rate_limiter(NewsRateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .rate_limiter(NewsRateLimiter())
         .concurrent_updates(ConversationOrderedProcessor())
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
