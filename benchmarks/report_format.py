@@ -1,4 +1,5 @@
-"""Number and table formatting shared by the benchmark report's sections (docs/benchmarks.md)."""
+"""Number and table formatting shared by the benchmark report's sections (docs/benchmarks.md), and `_by_size`:
+the entries of a per-size result in size order."""
 
 from __future__ import annotations
 
@@ -27,3 +28,7 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
 
 def _pct(v) -> str:
     return "–" if v is None else f"{v:.0%}"
+
+
+def _by_size(d: dict) -> list[tuple[int, dict]]:
+    return sorted(((int(k), v) for k, v in (d or {}).items()), key=lambda kv: kv[0])
