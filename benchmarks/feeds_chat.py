@@ -2,7 +2,7 @@
 
 Part of `python -m benchmarks.feeds` (and `make bench`). The real PTB `Application`
 (`bot.telegram.app.build_application`, long polling) runs against the tests' fake Bot API
-(testing/telegram_api.py) and polls a local news site (testing/news_site.py) with its JobQueue every
+(testing/telegram_api/) and polls a local news site (testing/news_site.py) with its JobQueue every
 FEED_INTERVAL; an admin subscribes with /addfeed. The other settings are the defaults (FEED_HOST_DELAY
 1 s, the e5 embedder, offline answers). Each story is published at a random moment of the poll cycle;
 after the first poll that indexed it, a reader asks its question in the chat, and the time is taken when

@@ -173,7 +173,7 @@ def concurrency_section(results: dict) -> str:
     return "\n\n".join([
         f"The real `Application` (`build_application`, long polling, `ConversationOrderedProcessor`) and the real "
         f"engine over the {cc['index_chunks']:,}-chunk index, against the fake Bot API server "
-        f"(`testing/telegram_api.py`). All updates are queued at once; end-to-end = update queued → answer "
+        f"(`testing/telegram_api/`). All updates are queued at once; end-to-end = update queued → answer "
         f"message received by the fake server. Offline mode:",
         _table(["users", "questions", "each answered exactly once", "wall s", "questions/s", "p50 s", "p95 s",
                 "max s"], rows),
