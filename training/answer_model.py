@@ -10,7 +10,9 @@ retrieval and features (`bot.answer`), so what is trained is what runs. Indexes 
 under .bench/training/ and the news weeks under --news-work (delete them, or pass --no-cache, after
 changing retrieval). Writes the model file and prints a cross-dataset report: each group held out in
 turn, trained on the others, tested on it. News (RealTimeQA weeks) is only tested unless --train-on-news
-adds Q1 2025 to training; Q3 2025 is never trained on (held out in time).
+adds Q1 2025 to training; Q3 2025 is never trained on (held out in time). The questions, their evidence and
+the labelled rows come from `training.answer_data`; this module fits the models, sets their thresholds and
+reports.
 
 Labels:
 - sentence: a candidate sentence holds a gold answer (answerable questions only);
@@ -28,146 +30,26 @@ from __future__ import annotations
 
 import argparse
 import json
-import pickle
 import sys
 import time
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
 
 from benchmarks import qa_data
-from benchmarks.common import DEFAULT_WORK, ROOT, quiet_logs, say, settings_for
+from benchmarks.common import DEFAULT_WORK, ROOT, quiet_logs, say
 from training import news_items
+from training.answer_data import (Prepared, collect, drafts, fold_of, holds_answer, prepare, sentence_data, span_data,
+                                  support_data)
 
 TARGET_FAIR_REFUSED = 0.05
-#: every how many XQuAD articles one is also indexed alone (a one-article archive)
-SINGLE_EVERY = 3
 TARGET_SPAN_PRECISION = 0.8
 #: held out in turn for the cross-dataset report: each language of XQuAD's questions (a language the model has
 #: not seen), all the other languages at once (cross-lingual questions never seen), SQuAD 2.0, HeQ
 FOLDS = ("xquad-en", "xquad-ru", "xquad-es", "xquad-zh", "xquad-ar", "xquad-other", "squad2", "heq", "realtimeqa")
-
-
-@dataclass
-class Item:
-    """One question with what retrieval found for it."""
-
-    group: str
-    question: qa_data.Question
-    answerable: bool
-    analysis: object  # bot.answer.question.Question
-    search: object  # index.retriever.Search
-    catalog: str  # which index
-
-
-def _group(q: qa_data.Question) -> str:
-    if q.dataset == "xquad":
-        return "xquad-en" if q.language == "en" else "xquad-other"
-    return q.dataset
-
-
-def _specs() -> list[tuple]:
-    """(index name, embedder model, dataset, article ids to index or None, questions, which are answerable).
-
-    Archives of every size: the 48 XQuAD articles, half of them (questions about the other half can't be
-    answered), single XQuAD articles (a one-article archive, asked its own questions and two other
-    articles'), the SQuAD 2.0 article and HeQ; with multilingual-e5-small, and the English questions also
-    with all-MiniLM-L6-v2 so that the model does not depend on one embedder's scale.
-    """
-    xq = qa_data.xquad()
-    half, _ = qa_data.halves(xq)
-    ids = [a["url"] for a in xq.articles]
-    specs = [
-        ("xquad-all", "multilingual-e5-small", xq, None, xq.questions, lambda q: True),
-        ("xquad-half", "multilingual-e5-small", xq, half, xq.questions, lambda q: q.article_id in half),
-        ("squad2", "multilingual-e5-small", qa_data.squad2(), None, None, lambda q: q.answerable),
-        ("heq", "multilingual-e5-small", qa_data.heq(), None, None, lambda q: q.answerable),
-    ]
-    english = [q for q in xq.questions if q.language == "en"]
-    specs.append(("minilm-xquad-half", "all-MiniLM-L6-v2", xq, half, english, lambda q: q.article_id in half))
-    for i in range(0, len(ids), SINGLE_EVERY):
-        own, others = ids[i], {ids[(i + 1) % len(ids)], ids[(i + 2) % len(ids)]}
-        asked = [q for q in xq.questions if q.article_id == own or q.article_id in others]
-        specs.append((f"xquad-single-{i}", "multilingual-e5-small", xq, {own}, asked,
-                      lambda q, own=own: q.article_id == own))
-        specs.append((f"minilm-single-{i}", "all-MiniLM-L6-v2", xq, {own}, [q for q in asked if q.language == "en"],
-                      lambda q, own=own: q.article_id == own))
-    return specs
-
-
-def collect(work: Path, use_cache: bool, news_work: Path | None) -> tuple[list[Item], dict]:
-    """Every question with its search results, over cached indexes; and the catalogues."""
-    from bot.answer.question import analyse
-    from bot.engine import build_engine
-    from index.embedders import build_embedder
-    from index.indexer import run_index
-    from index.language import detect_language
-
-    embedders: dict = {}
-    items: list[Item] = []
-    catalogs: dict = {}
-    for name, model, dataset, ids, questions, answerable in _specs():
-        folder = work / name
-        settings = settings_for(folder, embed_model=model)
-        cache = folder / "searches.pkl"
-        if model not in embedders:
-            embedders[model] = build_embedder(settings)
-        embedder = embedders[model]
-        if not (folder / "indexed.json").exists():
-            say(f"training: indexing {name}")
-            dataset.write_corpus(settings.corpus_dir, ids)
-            (folder / "indexed.json").write_text(json.dumps(run_index(settings, embedder=embedder).to_dict()))
-        engine = build_engine(settings, embedder=embedder)
-        catalogs[name] = engine.catalog
-        questions = questions if questions is not None else dataset.questions
-        searches = pickle.loads(cache.read_bytes()) if use_cache and cache.exists() else {}
-        fresh = 0
-        for q in questions:
-            key = (q.language, q.id)
-            if key not in searches:
-                language = detect_language(q.question)
-                searches[key] = (language, engine.retriever.search(q.question, k=engine.settings.top_k,
-                                                                   language=language))
-                fresh += 1
-            language, search = searches[key]
-            items.append(Item(_group(q), q, answerable(q), analyse(q.question, language), search, name))
-        if fresh and use_cache:
-            cache.write_bytes(pickle.dumps(searches))
-        engine.close()
-        if fresh:
-            say(f"training: {name}: {len(questions)} questions ({fresh} searched now)")
-    for weeks, group in ((news_items.TRAIN, news_items.DATASET), (news_items.HELD_OUT, news_items.HELD_OUT_GROUP)):
-        if news_work is None:  # --no-news: the model is the same (news is only tested), without its figures
-            break
-        news, catalog = news_items.news_items(weeks, news_work, work, group, use_cache, Item)
-        items += news
-        catalogs[news[0].catalog if news else group] = catalog
-    return items, catalogs
-
-
-def _fold(it: Item) -> str:
-    return f"xquad-{it.question.language}" if it.question.dataset == "xquad" else it.group
-
-
-def _contains(text: str, answers: tuple[str, ...]) -> bool:
-    return any(a and a in text for a in answers)
-
-
-def _holds(q: qa_data.Question, text: str) -> bool:
-    """`text` holds a gold answer: verbatim (the SQuAD-style sets), normalised for news (RealTimeQA's choices
-    differ from the articles in case and punctuation)."""
-    if q.dataset == news_items.DATASET:
-        from bot.evaluation.metrics import find_answer
-
-        return find_answer(text, q.answers) is not None
-    return _contains(text, q.answers)
-
-
-def _right_article(q: qa_data.Question, url: str) -> bool:
-    return not q.article_id or url == q.article_id  # news names no gold article: any that holds the answer
 
 
 def _fit(x: np.ndarray, y: np.ndarray, seed: int, names: tuple[str, ...], c: float = 1.0,
@@ -207,86 +89,6 @@ def _fit_trees(x: np.ndarray, y: np.ndarray, seed: int, names: tuple[str, ...]):
     if not np.allclose(model.logit(sample), clf.decision_function(sample), atol=1e-6):
         raise RuntimeError("the exported trees don't score as scikit-learn does: check scikit-learn's tree format")
     return model
-
-
-@dataclass
-class Prepared:
-    """An item with what doesn't depend on the model: its evidence and the sentence features."""
-
-    item: Item
-    evidence: object  # bot.answer.evidence.Evidence
-    features: np.ndarray
-
-
-def prepare(items: list[Item], catalogs: dict) -> list[Prepared]:
-    from bot.answer.evidence import Evidence
-
-    out = []
-    for it in items:
-        if not it.search.hits:
-            continue
-        ev = Evidence.build(it.analysis, it.search, catalogs[it.catalog])
-        if ev.candidates:
-            out.append(Prepared(it, ev, ev.sentence_features()))
-    return out
-
-
-def sentence_data(prepared: list[Prepared]) -> tuple[np.ndarray, np.ndarray]:
-    xs, ys = [], []
-    for p in prepared:
-        it, ev = p.item, p.evidence
-        if not it.answerable:
-            continue
-        labels = [float(_right_article(it.question, ev.retrieved[c.passage].row.url)
-                        and _holds(it.question, ev.text(c))) for c in ev.candidates]
-        if any(labels):
-            xs.append(p.features)
-            ys.extend(labels)
-    return np.vstack(xs), np.array(ys)
-
-
-def _span_label(span_text: str, answers: tuple[str, ...]) -> bool:
-    from bot.evaluation.metrics import normalize
-
-    norm = normalize(span_text)
-    for a in answers:
-        gold = normalize(a)
-        if gold and (norm == gold or (f" {gold} " in f" {norm} " and len(norm.split()) <= len(gold.split()) + 2)):
-            return True
-    return False
-
-
-def drafts(prepared: list[Prepared], model, catalogs: dict):
-    from bot.answer.extractive import ExtractiveAnswerer
-
-    answerers = {name: ExtractiveAnswerer(cat, model) for name, cat in catalogs.items()}
-    for p in prepared:
-        yield p.item, answerers[p.item.catalog].draft_from(p.item.analysis, p.evidence, p.features)
-
-
-def span_data(prepared: list[Prepared], model, catalogs: dict) -> tuple[np.ndarray, np.ndarray]:
-    xs, ys = [], []
-    for it, d in drafts([p for p in prepared if p.item.answerable], model, catalogs):
-        if not d.quotes or d.span_matrix is None or not len(d.span_candidates):
-            continue
-        q = d.quotes[0]
-        text = q.retrieved.row.text[q.start:q.end]
-        if not _right_article(it.question, q.retrieved.row.url) or not _holds(it.question, text):
-            continue
-        labels = [float(_span_label(text[s.start:s.end], it.question.answers)) for s in d.span_candidates]
-        if any(labels):
-            xs.append(d.span_matrix)
-            ys.extend(labels)
-    return np.vstack(xs), np.array(ys)
-
-
-def support_data(prepared: list[Prepared], model, catalogs: dict) -> tuple[np.ndarray, np.ndarray]:
-    xs, ys = [], []
-    for it, d in drafts(prepared, model, catalogs):
-        if d.support_features is not None:
-            xs.append(d.support_features)
-            ys.append(float(it.answerable))
-    return np.vstack(xs), np.array(ys)
 
 
 def train(prepared: list[Prepared], catalogs: dict, seed: int):
@@ -350,10 +152,10 @@ def evaluate(model, prepared: list[Prepared], catalogs: dict) -> dict:
             s["fair_refused"] += not d.supported
             if d.supported:
                 q = d.quotes[0]
-                s["top_quote"] += _holds(it.question, q.retrieved.row.text[q.start:q.end])
+                s["top_quote"] += holds_answer(it.question, q.retrieved.row.text[q.start:q.end])
                 if d.span is not None:
                     s["stated"] += 1
-                    s["stated_right"] += _holds(it.question, q.retrieved.row.text[d.span[0]:d.span[1]])
+                    s["stated_right"] += holds_answer(it.question, q.retrieved.row.text[d.span[0]:d.span[1]])
         else:
             s["unanswerable"] += 1
             s["unanswerable_answered"] += d.supported
@@ -403,8 +205,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_cross:
         for held in FOLDS if args.train_on_news else [f for f in FOLDS if f != news_items.DATASET]:
             say(f"training: cross-dataset, holding out {held}")
-            model = train([p for p in prepared if _fold(p.item) != held and p.item.group != held], catalogs, args.seed)
-            tested = [p for p in prepared if _fold(p.item) == held or p.item.group == held]
+            model = train([p for p in prepared if fold_of(p.item) != held and p.item.group != held], catalogs, args.seed)
+            tested = [p for p in prepared if fold_of(p.item) == held or p.item.group == held]
             out = evaluate(model, tested + (held_out if held == news_items.DATASET else []), catalogs)
             cross |= {(f"{held} held out: {k}" if held in ("xquad-other", news_items.DATASET) else k): v
                       for k, v in out.items()}

@@ -58,7 +58,7 @@ def _held(answer: str, as_of: str, archive: list[tuple[str, str]]) -> bool:
 
 
 def news_items(weeks: tuple[str, str], work: Path, cache_root: Path, group: str, use_cache: bool, make):
-    """The items of one span of weeks (built by `make`: training.answer_model.Item), and its catalogue."""
+    """The items of one span of weeks (built by `make`: training.answer_data.Item), and its catalogue."""
     from benchmarks.realnews import SHARED, index_settings, prepare
     from bot.answer.question import analyse
     from bot.engine import build_engine
