@@ -18,6 +18,7 @@ cosmetic: one refused with 429 is skipped (`send.typing`), never retried.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import warnings
 from collections.abc import Hashable
@@ -65,18 +66,18 @@ class NewsRateLimiter(AIORateLimiter):
             return await callback(*args, **kwargs)
         chat = _chat_key(data.get("chat_id"))
         retries = rate_limit_args or self._retries
-        for attempt in range(retries + 1):
+        for attempt in itertools.count():
             await self._wait_out(chat)
             try:
                 return await super().process_request(callback, args, kwargs, endpoint, data, None)
             except RetryAfter as exc:
-                wait = self._pause(chat, _seconds(exc))
-                if attempt == retries or wait > self._max_retry_after:
-                    log.warning("Telegram refused %s for chat %s with 429: %s s to wait, not retried",
-                                endpoint, chat, _seconds(exc))
+                asked = _seconds(exc)
+                wait = self._pause(chat, asked)
+                if attempt >= retries or wait > self._max_retry_after:
+                    log.warning("Telegram refused %s for chat %s with 429: %.0f s to wait, not retried",
+                                endpoint, chat, asked)
                     raise
                 log.info("Telegram refused %s for chat %s with 429: retrying in %.1f s", endpoint, chat, wait)
-        raise AssertionError("unreachable")  # the last attempt returns or raises
 
     def paused(self, chat_id: Any) -> float:
         """Seconds that `chat_id`'s requests still wait (0: none)."""
