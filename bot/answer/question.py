@@ -3,6 +3,9 @@
 `analyse(question, language)` gives
 - the question's *type*: person, place, date, duration, number, reason, which (a choice of entity),
   definition ("what is …"), yes/no, or other — from question words in 17 languages;
+- whether it asks who or what a named thing is ("Who is Elena Trufanova?", `Question.identity`): the
+  answer is a description of it, which a few words of the quote rarely are (another name beside it
+  would be a wrong bold answer), so such a question is answered with its quote, not a stated span;
 - its *constraints*, which the evidence must meet for the answer to count: years, numbers, full dates,
   quoted phrases, names (Latin-script, or Cyrillic/Greek transliterated), a superlative, a negation.
   Numbers, years and Latin-script names are constraints in every language.
@@ -128,6 +131,21 @@ _OPEN_WORDS: dict[str, str] = {
 }
 _OPEN = {lang: re.compile(p, re.IGNORECASE) for lang, p in _OPEN_WORDS.items()}
 
+#: "who/what is X?" and nothing else, per language with capital letters (a name can be told from other words
+#: only there); group "rest" is X, an identity question when X is a name
+_IDENTITY_WORDS: dict[str, str] = {
+    "en": r"(?:who|what)(?:'s|’s|\s+(?:is|was|are|were))", "ru": r"кто\s+(?:так(?:ой|ая|ие|ое)|это|был[аи]?|есть)",
+    "uk": r"хто\s+(?:так(?:ий|а|і|е)|це|був|була|були)", "de": r"wer\s+(?:ist|war|sind|waren)",
+    "fr": r"qui\s+(?:est|était|etait|sont|étaient)", "es": r"qui[eé]n(?:es)?\s+(?:es|era|fue|son|eran|fueron)",
+    "it": r"chi\s+(?:è|e'|era|sono|erano|fu)", "pt": r"quem\s+(?:é|e|era|foi|são|eram)",
+    "ro": r"cine\s+(?:este|e|era|a\s+fost|sunt)", "tr": r"kimdir|kim", "el": r"ποι(?:ος|α|οι)\s+(?:είναι|ήταν)",
+}
+_IDENTITY = {lang: re.compile(rf"^[\s¿¡]*(?:{p})\s+(?P<rest>[^?？]+?)\s*[?？]?\s*$", re.IGNORECASE)
+             for lang, p in _IDENTITY_WORDS.items() if lang != "tr"}
+#: Turkish puts the question word last: "Elena Trufanova kimdir?"
+_IDENTITY["tr"] = re.compile(r"^\s*(?P<rest>[^?]+?)\s+(?:kimdir|kim)\s*\??\s*$", re.IGNORECASE)
+_NAME_JOINERS = frozenset({"of", "de", "del", "da", "di", "du", "la", "le", "van", "von", "al", "bin", "y", "e", "и", "і"})
+
 
 def _compile(language: str, qtype: str) -> re.Pattern | None:
     pattern = _TYPE_WORDS[qtype].get(language)
@@ -181,11 +199,13 @@ class Question:
     qtype: str | None
     constraints: tuple[Constraint, ...] = field(default=())
     open_ended: bool = False  # asks for the story ("what happened…"), not a fact
+    identity: bool = False  # asks who or what a named thing is ("Who is Elena Trufanova?")
 
     @property
     def asks_for_fact(self) -> bool:
-        """Whether a few words can answer it (who, when, where, how many, which…): not the story, not a reason."""
-        return not self.open_ended and self.qtype != "reason"
+        """Whether a few words can answer it (who, when, where, how many, which…): not the story, not a reason,
+        not who someone is."""
+        return not self.open_ended and self.qtype != "reason" and not self.identity
 
     def of_kind(self, *kinds: str) -> list[Constraint]:
         return [c for c in self.constraints if c.kind in kinds]
@@ -204,6 +224,22 @@ def question_type(text: str, language: str) -> str | None:
 def open_ended(text: str, language: str) -> bool:
     """The question asks for the story ("what happened…", "tell me about…"), in its language or English."""
     return any(_OPEN[lang].search(text) for lang in dict.fromkeys((language, "en")) if lang in _OPEN)
+
+
+def identity(text: str, language: str) -> bool:
+    """The question asks who or what a named thing is, and nothing more: "Who is Elena Trufanova?", "Кто
+    такая Ирена Тати?", "¿Quién es Sapir Cohen?" — not "Who is Sasha Troufanov's mother?" (a name answers
+    that) nor "Who is the chief rabbi of Russia?"."""
+    for lang in dict.fromkeys((language, "en")):
+        pattern = _IDENTITY.get(lang)
+        found = pattern.match(text) if pattern else None
+        if found is None:
+            continue
+        words = found.group("rest").strip(" \"“”«»'’").split()
+        if 0 < len(words) <= 6 and words[0][:1].isupper() and all(
+                w[:1].isupper() or w.lower() in _NAME_JOINERS for w in words) and not words[-1].endswith(("'s", "’s")):
+            return True
+    return False
 
 
 def fold(text: str) -> str:
@@ -270,7 +306,7 @@ def analyse(text: str, language: str) -> Question:
                 constraints.append(Constraint(kind, found.group(0).strip()))
                 break
     return Question(text, language, question_type(text, language), tuple(_dedupe(constraints)),
-                    open_ended(text, language))
+                    open_ended(text, language), identity(text, language))
 
 
 def _dedupe(constraints: list[Constraint]) -> list[Constraint]:

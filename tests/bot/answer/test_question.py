@@ -91,6 +91,27 @@ def test_fact_questions_are_not_open_ended(question: str, language: str) -> None
     assert not asked.open_ended and asked.asks_for_fact
 
 
+@pytest.mark.parametrize("question, language", [
+    ("Who is Elena Trufanova?", "en"), ("Who was Genghis Khan?", "en"), ("What is NATO?", "en"),
+    ("Кто такая Ирена Тати?", "ru"), ("¿Quién es Sapir Cohen?", "es"), ("Wer ist Sapir Cohen?", "de"),
+    ("Qui est Berel Lazar ?", "fr"), ("Elena Trufanova kimdir?", "tr"), ("Who is Alexander of Macedon?", "en"),
+])
+def test_who_or_what_a_name_is_asks_for_a_description_not_a_few_words(question: str, language: str) -> None:
+    asked = analyse(question, language)
+    assert asked.identity and not asked.asks_for_fact and not asked.open_ended
+
+
+@pytest.mark.parametrize("question, language", [
+    ("Who is Sasha Troufanov's mother?", "en"), ("Who is Sasha Troufanov’s partner?", "en"),
+    ("Who is the Chief Rabbi of Russia?", "en"), ("Who is he?", "en"), ("What is the name of his mother?", "en"),
+    ("Кто является главным раввином России?", "ru"), ("¿Quién es el rabino?", "es"),
+    ("Who is Elena Trufanova married to?", "en"), ("Who was Genghis Khan's wife?", "en"),
+])
+def test_a_question_a_name_answers_is_not_an_identity_question(question: str, language: str) -> None:
+    asked = analyse(question, language)
+    assert not asked.identity and asked.asks_for_fact
+
+
 def test_a_reason_is_not_a_fact_a_few_words_can_state() -> None:
     assert not analyse("Why did the association move the championships?", "en").asks_for_fact
 

@@ -3,7 +3,6 @@ stated answers, partial support, the reply language, hubs."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -67,6 +66,22 @@ def test_a_question_about_the_story_gets_quotes_that_name_its_subject(offline_en
     result = offline_engine.ask(question)
     assert not result.refused, result.answer
     assert named in result.citations[0].quote
+    assert all(not c.highlights for c in result.citations) and result.answer.endswith("[1]:"), result.answer
+
+
+@pytest.mark.parametrize("question, language, described", [
+    ("Who is Elena Trufanova?", "en", "his mother"),  # was "Sapir Cohen [1]." in bold: another name beside hers
+    ("Кто такая Елена Труфанова?", "ru", "his mother"),
+    ("Who is Irena Tati?", "en", "grandmother"),
+])
+def test_who_someone_is_is_answered_with_the_quote_that_describes_them(offline_engine, question: str, language: str,
+                                                                      described: str):
+    """"Who is X?" asks for a description of X: the quote that gives it, with the lead in the question's language —
+    never a few words picked from the quote, which would be another name beside X's."""
+    result = offline_engine.ask(question)
+    assert not result.refused, result.answer
+    assert result.language == language
+    assert described in result.citations[0].quote
     assert all(not c.highlights for c in result.citations) and result.answer.endswith("[1]:"), result.answer
 
 
