@@ -103,6 +103,8 @@ _TYPE_WORDS: dict[str, dict[str, str]] = {
     },
 }
 _ORDER = ("duration", "date", "number", "person", "place", "reason", "which", "definition", "yesno")
+#: the word for "when" that also joins a clause ("…when he was abducted"), in the languages that use one
+_CONJUNCTION_WHEN = re.compile(r"when|cu[aá]ndo|когда|коли|quand|quando|când|cand|πότε", re.IGNORECASE)
 
 #: questions that ask for the story, not a fact ("what happened…", "tell me about…"): answered with quotes,
 #: never with a few words picked from one of them
@@ -212,13 +214,25 @@ class Question:
 
 
 def question_type(text: str, language: str) -> str | None:
-    """The first type whose question words occur, trying the question's language first, then English."""
+    """The first type whose question words occur, trying the question's language first, then English — except
+    that a bare "when" after another type's question word joins a clause ("How old was Herkin *when* he was
+    abducted?" asks for a number, "Кто был лидером, *когда*…" for a person)."""
+    found: list[tuple[str, re.Match[str]]] = []
     for qtype in _ORDER:
         for lang in dict.fromkeys((language, "en")):
             pattern = _PATTERNS.get((lang, qtype))
-            if pattern is not None and pattern.search(text):
-                return qtype
-    return None
+            match = pattern.search(text) if pattern is not None else None
+            if match:
+                found.append((qtype, match))
+                break
+    if not found:
+        return None
+    qtype, match = found[0]
+    if qtype == "date" and _CONJUNCTION_WHEN.fullmatch(match.group(0)):
+        earlier = [(m.start(), t) for t, m in found[1:] if m.start() < match.start()]
+        if earlier:
+            return min(earlier)[1]
+    return qtype
 
 
 def open_ended(text: str, language: str) -> bool:
