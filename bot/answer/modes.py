@@ -22,6 +22,7 @@ from bot.answer.llm import Deadline
 from bot.answer.question import Question, analyse
 from bot.answer.quotes import locate_quote
 from bot.answer.result import AnswerResult, Citation, DroppedClaim, Passage, SourceRef
+from bot.answer.spans import relative_date
 from bot.i18n import Texts, texts
 from index.language import detect_language
 from index.models import ArticleInfo
@@ -198,8 +199,10 @@ def compose_extractive(asked: Asked, retrieved: list[Retrieved], draft: Draft,
                            extractive=True)
     if draft.span is not None:
         span_text = first.text[draft.span[0]:draft.span[1]]
-        answer = wording.stated(tr, wording.localise_span(tr, span_text, _language_of(first.text)), 1,
-                                reported_as_of(asked.as_of, first.published_at))
+        as_of = reported_as_of(asked.as_of, first.published_at)
+        if as_of is None and relative_date(span_text):  # "last month [1]" needs the day it was written
+            as_of = reported_as_of(first.published_at[:10], first.published_at)
+        answer = wording.stated(tr, wording.localise_span(tr, span_text, _language_of(first.text)), 1, as_of)
     else:
         labels = []
         for article_id, n in numbers.items():

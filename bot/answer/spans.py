@@ -1,7 +1,7 @@
 """Candidate answer spans in a quote, and the features that score them.
 
 A stated answer is a short span taken verbatim from the quoted text: a number with its unit, a
-duration, a date, a name (capitalised words, lists of them), a quoted phrase, or a short phrase of
+duration, a date (also the news kind: "Wednesday evening", "yesterday", "last month"), a name (capitalised words, lists of them), a quoted phrase, or a short phrase of
 content words. `spans(text)` lists the candidates with their character offsets; `span_features`
 describes each against the question (kind × question type, overlap with the question's words, how far
 it sits from the words the quote shares with the question, its length and shape). A learned model
@@ -45,6 +45,10 @@ _NUMBER_WORD = re.compile(
     r"dozen|dozens|hundreds|thousands|millions|half|several)$", re.IGNORECASE)
 _MONTH = re.compile(r"^(?:january|february|march|april|may|june|july|august|september|october|november|december|"
                     r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?$", re.IGNORECASE)
+_WEEKDAY = re.compile(r"^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)$", re.IGNORECASE)
+_PART_OF_DAY = re.compile(r"^(?:morning|afternoon|evening|night)$", re.IGNORECASE)
+_RELATIVE_DAY = re.compile(r"^(?:yesterday|today|tonight)$", re.IGNORECASE)
+_RELATIVE_PERIOD = re.compile(r"^(?:week|month|year|weekend)$", re.IGNORECASE)
 _YEARISH = re.compile(r"^(?:1[0-9]\d\d|20\d\d|21\d\d)s?$|^\d0s$")
 _CURRENCY = re.compile(r"^[$€£¥₪₽]$")
 #: a part of a name never starts or ends with a middle initial or "No." ("John F.", "F. Kennedy")
@@ -143,6 +147,13 @@ def spans(text: str) -> list[Span]:
             add(i, j, "date")
             if i > 0 and toks[i - 1].text.isdigit() and len(toks[i - 1].text) <= 2:
                 add(i - 1, j, "date")
+        # news dates: "Wednesday", "Wednesday evening", "yesterday", "last month", "earlier this week"
+        if (_WEEKDAY.match(tok.text) and tok.text[:1].isupper()) or _RELATIVE_DAY.match(tok.text):
+            j = i + 1 if i + 1 < n and _PART_OF_DAY.match(toks[i + 1].text) else i
+            add(i, j, "date")
+        if tok.text.lower() in ("last", "next", "this") and i + 1 < n and _RELATIVE_PERIOD.match(toks[i + 1].text):
+            a = i - 1 if i > 0 and toks[i - 1].text.lower() in ("earlier", "later") and tok.text.lower() == "this" else i
+            add(a, i + 1, "date")
         # names: runs of capitalised words (with "of", "de", "al"… inside); lists "A, B and C"
         if _is_capital(tok) and (i == 0 or not _is_capital(toks[i - 1])):
             j = _name_end(toks, i)
@@ -190,6 +201,16 @@ def spans(text: str) -> list[Span]:
         if len(found) > MAX_CANDIDATES:
             break
     return list(found.values())[:MAX_CANDIDATES]
+
+
+def relative_date(text: str) -> bool:
+    """The span is a date only its article's own day makes definite ("Wednesday evening", "last month")."""
+    words = [t.text for t in tokenize(text) if t.word]
+    if len(words) == 1:
+        return bool(_WEEKDAY.match(words[0]) or _RELATIVE_DAY.match(words[0]))
+    if len(words) == 2 and _WEEKDAY.match(words[0]) and _PART_OF_DAY.match(words[1]):
+        return True
+    return 2 <= len(words) <= 3 and words[-2].lower() in ("last", "next", "this") and bool(_RELATIVE_PERIOD.match(words[-1]))
 
 
 def compatible(qtype: str | None, kind: str) -> bool:

@@ -195,3 +195,19 @@ def test_a_time_sensitive_stated_answer_is_true_as_of_its_article_not_as_of_the_
     timeless = Asked("How long was he held?", "How long was he held?", "en", en)  # no time words: no date
     search = dated("2026-01-06")
     assert compose_extractive(timeless, search.hits, stated_draft(search)).answer == "498 days [1]."
+
+
+def test_a_stated_weekday_or_last_month_says_the_day_its_article_was_written():
+    """"Wednesday [1]." means nothing without the article's day: a relative date is stated as of that day, also
+    for a question with no time words; from an undated article it stays as written."""
+    from bot.answer.extractive import Draft, Quote
+    from bot.answer.modes import compose_extractive
+
+    en = texts("en")
+    timeless = Asked("When did he meet Putin?", "When did he meet Putin?", "en", en)
+    at = BODY.index("Wednesday")
+    for published, expected in (("2025-04-03", f"As of {en.date('2025-04-03')}: Wednesday [1]."), ("", "Wednesday [1].")):
+        search = dated(published)
+        draft = Draft(quotes=[Quote(search.hits[0], 47, len(BODY), 0.9)], support=0.9, supported=True,
+                      span=(at, at + len("Wednesday")))
+        assert compose_extractive(timeless, search.hits, draft).answer == expected

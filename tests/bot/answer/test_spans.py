@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.answer.question import analyse
-from bot.answer.spans import SPAN_FEATURES, span_features, spans
+from bot.answer.spans import SPAN_FEATURES, relative_date, span_features, spans
 
 TEXT = ("Troufanov and Cohen were taken hostage from Kibbutz Nir Oz on October 7, 2023, while the truce was "
         "mediated by the United States, Qatar and Egypt; he was held in Gaza for 498 days, "
@@ -19,6 +19,16 @@ def test_typed_candidates() -> None:
     assert "October 7, 2023" in found("date")
     assert {"Kibbutz Nir Oz", "United States, Qatar and Egypt", "Alexander Boroda", "Troufanov"} <= found("name")
     assert "humanitarian act" in found("quote")
+
+
+def test_the_dates_news_writes_are_dates() -> None:
+    text = ("Putin met him Wednesday evening. Israel renewed the fighting last month; earlier this week talks began, "
+            "and yesterday he left. Monday Night Football aired.")
+    dates = {text[s.start:s.end] for s in spans(text) if s.kind == "date"}
+    assert {"Wednesday evening", "last month", "earlier this week", "yesterday"} <= dates
+    assert not any("Football" in d for d in dates)
+    assert all(relative_date(d) for d in ("Wednesday evening", "last month", "earlier this week", "yesterday"))
+    assert not any(relative_date(d) for d in ("October 7, 2023", "February", "Monday Night Football", "498 days"))
 
 
 def test_phrases_never_start_or_end_with_a_function_word() -> None:

@@ -17,6 +17,8 @@ from tests.bot.answer.conftest import _settings
     ("How many hostages remain in captivity in Gaza in total?", ["59"]),
     ("When were Troufanov and Cohen taken hostage?", ["October 7, 2023"]),
     ("How many hostages are believed to still be alive?", ["24"]),
+    ("When did Putin meet Troufanov?", ["Wednesday evening"]),  # a weekday was no date: never stated
+    ("When did Hamas release the propaganda video?", ["Earlier this month"]),
 ])
 def test_fact_questions_get_the_answer_stated_and_highlighted(offline_engine, question: str, expected: list[str]):
     result = offline_engine.ask(question)
