@@ -26,6 +26,12 @@ from bot.answer.question import analyse
     ("Which television network published the video?", "en", "which"),
     ("What is photosynthesis?", "en", "definition"),
     ("Was the Nova festival his first rave?", "en", "yesno"),
+    # "when" joining a clause after another question word
+    ("How old was Herkin when he was abducted?", "en", "number"),
+    ("¿Cuántos años tenía Manning cuando jugó la Super Bowl 50?", "es", "number"),
+    ("Кто был лидером, когда франки вошли в долину?", "ru", "person"),
+    ("When was he freed, and how many were freed with him?", "en", "date"),
+    ("约瑟夫·普利斯特里在哪一年发现氧气?", "zh", "date"),
 ])
 def test_question_types(question: str, language: str, qtype: str) -> None:
     assert analyse(question, language).qtype == qtype
