@@ -202,7 +202,8 @@ class FollowStore:
 
         Safe to repeat, and when the new chat has follows already: a member's topic that is followed in
         both (the same topic key) is kept once — the new chat's follow, which also takes over the old
-        one's alerted articles, so nothing is announced twice."""
+        one's alerted articles, so nothing is announced twice. No other follow is dropped: a member can end
+        with up to twice `max_follows` (both chats full); `add` refuses new topics until they are under it."""
         if old_chat_id == new_chat_id:
             return 0
         with self._lock:

@@ -98,6 +98,18 @@ def test_deliveries_are_counted_per_chat(path: Path) -> None:
     assert store.delivered_last_hour(OTHER_USER) == 0
 
 
+def test_a_merge_drops_no_follow_and_adding_stays_capped_until_under_the_limit(path: Path) -> None:
+    store = FollowStore(path)
+    old, new = -4002, -1004002
+    for i in range(3):
+        store.add(old, PRIVATE, f"old topic {i}", None, max_follows=3)
+        store.add(new, PRIVATE, f"new topic {i}", None, max_follows=3)
+    assert store.move_chat(old, new) == 3
+    assert len(store.of(new, PRIVATE)) == 6  # both chats' topics kept: up to twice the limit
+    with pytest.raises(TooManyFollows):
+        store.add(new, PRIVATE, "one more", None, max_follows=3)
+
+
 def test_a_group_that_became_a_supergroup_takes_its_follows_along_merged_once(path: Path) -> None:
     store = FollowStore(path)
     old, new = -4001, -1004001
