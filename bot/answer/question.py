@@ -51,7 +51,7 @@ _TYPE_WORDS: dict[str, dict[str, str]] = {
     },
     "number": {
         "en": r"\bhow (?:many|much|old|far|often|big|large|tall|high|fast|deep|wide|heavy)\b|\bwhat (?:percentage|percent|number|amount|proportion|share)\b",
-        "ru": r"\bсколько\b|скольк|какой процент|какое количество", "uk": r"\bскільки\b|який відсоток",
+        "ru": r"\bсколько\b|\bскольк|какой процент|какое количество", "uk": r"\bскільки\b|який відсоток",
         "de": r"\bwie (?:viele?|alt|oft|weit|gro(?:ß|ss)|hoch|schnell)\b|wie viel", "fr": r"\bcombien\b|quel (?:âge|pourcentage)",
         "es": r"\bcu[aá]nt[oa]s?\b|qu[eé] porcentaje|qu[eé] edad", "it": r"\bquant[oaie]\b|che percentuale|che età",
         "pt": r"\bquant[oa]s?\b|que porcentagem|que idade", "ro": r"\bc[aâ]ț[ii]\b|\bc[aâ]te\b|\bc[aâ]t\b|ce procent|ce v[aâ]rst[aă]",
@@ -133,20 +133,23 @@ _OPEN_WORDS: dict[str, str] = {
 }
 _OPEN = {lang: re.compile(p, re.IGNORECASE) for lang, p in _OPEN_WORDS.items()}
 
-#: "who/what is X?" and nothing else, per language with capital letters (a name can be told from other words
-#: only there); group "rest" is X, an identity question when X is a name
+#: "who is X?" (and "what is X?" in English, "что такое X?" in Russian) and nothing else, in the languages whose
+#: names alone are capitalised (German capitalises every noun, Greek puts an article before a name); group
+#: "rest" is X, an identity question when X is a name
 _IDENTITY_WORDS: dict[str, str] = {
-    "en": r"(?:who|what)(?:'s|’s|\s+(?:is|was|are|were))", "ru": r"кто\s+(?:так(?:ой|ая|ие|ое)|это|был[аи]?|есть)",
-    "uk": r"хто\s+(?:так(?:ий|а|і|е)|це|був|була|були)", "de": r"wer\s+(?:ist|war|sind|waren)",
+    "en": r"(?:who|what)(?:'s|’s|\s+(?:is|was|are|were))", "ru": r"(?:кто|что)\s+(?:так(?:ой|ая|ие|ое)|это|был[аи]?|есть)",
+    "uk": r"хто\s+(?:так(?:ий|а|і|е)|це|був|була|були)",
     "fr": r"qui\s+(?:est|était|etait|sont|étaient)", "es": r"qui[eé]n(?:es)?\s+(?:es|era|fue|son|eran|fueron)",
     "it": r"chi\s+(?:è|e'|era|sono|erano|fu)", "pt": r"quem\s+(?:é|e|era|foi|são|eram)",
-    "ro": r"cine\s+(?:este|e|era|a\s+fost|sunt)", "tr": r"kimdir|kim", "el": r"ποι(?:ος|α|οι)\s+(?:είναι|ήταν)",
+    "ro": r"cine\s+(?:este|e|era|a\s+fost|sunt)",
 }
-_IDENTITY = {lang: re.compile(rf"^[\s¿¡]*(?:{p})\s+(?P<rest>[^?？]+?)\s*[?？]?\s*$", re.IGNORECASE)
-             for lang, p in _IDENTITY_WORDS.items() if lang != "tr"}
-#: Turkish puts the question word last: "Elena Trufanova kimdir?"
-_IDENTITY["tr"] = re.compile(r"^\s*(?P<rest>[^?]+?)\s+(?:kimdir|kim)\s*\??\s*$", re.IGNORECASE)
-_NAME_JOINERS = frozenset({"of", "de", "del", "da", "di", "du", "la", "le", "van", "von", "al", "bin", "y", "e", "и", "і"})
+_IDENTITY = {lang: re.compile(rf"^[\s¿¡]*(?:{p})\s+(?P<rest>[^?？!]+?)\s*[?？!]*\s*$", re.IGNORECASE)
+             for lang, p in _IDENTITY_WORDS.items()}
+#: Turkish puts the question word last ("Elena Trufanova kimdir?"), so its first word is capitalised anyway
+_IDENTITY["tr"] = re.compile(r"^\s*(?P<rest>[^?!]+?)\s+(?:kimdir|kim)\s*[?!]*\s*$", re.IGNORECASE)
+_TR_PRONOUNS = frozenset({"bu", "şu", "o", "bunlar", "şunlar", "onlar", "sen", "siz", "ben", "biz"})
+_NAME_JOINERS = frozenset({"of", "de", "del", "da", "di", "du", "la", "le", "van", "von", "al", "bin", "and", "et", "y", "e",
+                           "и", "і"})
 
 
 def _compile(language: str, qtype: str) -> re.Pattern | None:
@@ -229,9 +232,10 @@ def question_type(text: str, language: str) -> str | None:
         return None
     qtype, match = found[0]
     if qtype == "date" and _CONJUNCTION_WHEN.fullmatch(match.group(0)):
-        earlier = [(m.start(), t) for t, m in found[1:] if m.start() < match.start()]
-        if earlier:
-            return min(earlier)[1]
+        opening = [t for t, m in found[1:] if t != "yesno" and m.start() < match.start()
+                   and len(re.findall(r"\w+", text[:m.start()])) <= 1]  # the question opens with it
+        if opening:
+            return opening[0]
     return qtype
 
 
@@ -250,8 +254,13 @@ def identity(text: str, language: str) -> bool:
         if found is None:
             continue
         words = found.group("rest").strip(" \"“”«»'’").split()
-        if 0 < len(words) <= 6 and words[0][:1].isupper() and all(
-                w[:1].isupper() or w.lower() in _NAME_JOINERS for w in words) and not words[-1].endswith(("'s", "’s")):
+        if not 0 < len(words) <= 6 or not words[0][:1].isupper():
+            continue
+        if any(re.search(r"\w['’]", w) for w in words):  # a possessive asks for what it owns: "Russia's GDP"
+            continue
+        if lang == "tr" and words[0].lower() in _TR_PRONOUNS:  # "Bu kim?": who is this
+            continue
+        if all(w[:1].isupper() or w.lower() in _NAME_JOINERS for w in words):
             return True
     return False
 

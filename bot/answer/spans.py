@@ -147,9 +147,10 @@ def spans(text: str) -> list[Span]:
             add(i, j, "date")
             if i > 0 and toks[i - 1].text.isdigit() and len(toks[i - 1].text) <= 2:
                 add(i - 1, j, "date")
-        # news dates: "Wednesday", "Wednesday evening", "yesterday", "last month", "earlier this week"
-        if (_WEEKDAY.match(tok.text) and tok.text[:1].isupper()) or _RELATIVE_DAY.match(tok.text):
-            j = i + 1 if i + 1 < n and _PART_OF_DAY.match(toks[i + 1].text) else i
+        # news dates: "Wednesday", "Wednesday evening", "yesterday", "last month", "earlier this week" — not
+        # a day inside a name ("Good Friday", "NBC's Today", "the Sunday Times", "Monday Night Football")
+        if _is_day(toks, i):
+            j = i + 1 if i + 1 < n and _PART_OF_DAY.match(toks[i + 1].text) and toks[i + 1].text.islower() else i
             add(i, j, "date")
         if tok.text.lower() in ("last", "next", "this") and i + 1 < n and _RELATIVE_PERIOD.match(toks[i + 1].text):
             a = i - 1 if i > 0 and toks[i - 1].text.lower() in ("earlier", "later") and tok.text.lower() == "this" else i
@@ -203,13 +204,31 @@ def spans(text: str) -> list[Span]:
     return list(found.values())[:MAX_CANDIDATES]
 
 
+def _is_day(toks: list[Token], i: int) -> bool:
+    """Token i is a day news dates relative to its own: a weekday (capitalised) or "yesterday", "today", "tonight",
+    and no part of a name — no capitalised word right before it (other than a sentence's first little word:
+    "On Wednesday") or right after it, and "Today" capitalised only where a sentence starts."""
+    text = toks[i].text
+    if not ((_WEEKDAY.match(text) and text[:1].isupper()) or _RELATIVE_DAY.match(text)):
+        return False
+    before = toks[i - 1] if i > 0 else None
+    after = toks[i + 1] if i + 1 < len(toks) else None
+    starts_sentence = before is None or before.text in ".!?\"“"
+    if _RELATIVE_DAY.match(text) and text[:1].isupper() and not starts_sentence:
+        return False
+    if before is not None and _is_capital(before) and before.text.lower() not in STOPWORDS:
+        return False
+    return not (after is not None and _is_capital(after))
+
+
 def relative_date(text: str) -> bool:
     """The span is a date only its article's own day makes definite ("Wednesday evening", "last month")."""
-    words = [t.text for t in tokenize(text) if t.word]
-    if len(words) == 1:
-        return bool(_WEEKDAY.match(words[0]) or _RELATIVE_DAY.match(words[0]))
-    if len(words) == 2 and _WEEKDAY.match(words[0]) and _PART_OF_DAY.match(words[1]):
-        return True
+    toks = [t for t in tokenize(text) if t.word]
+    if not toks:
+        return False
+    if len(toks) <= 2 and _is_day(toks[:1], 0):  # "Wednesday", "yesterday morning"
+        return len(toks) == 1 or (bool(_PART_OF_DAY.match(toks[1].text)) and toks[1].text.islower())
+    words = [t.text for t in toks]
     return 2 <= len(words) <= 3 and words[-2].lower() in ("last", "next", "this") and bool(_RELATIVE_PERIOD.match(words[-1]))
 
 
