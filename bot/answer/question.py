@@ -20,6 +20,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from bot.answer import places
 from index.language import transliterate
 
 MAX_CHARS = 2000
@@ -319,7 +320,8 @@ def analyse(text: str, language: str) -> Question:
         name = " ".join(words)
         if len(name) < 3 or fold(name) in asked:
             continue
-        forms = tuple(dict.fromkeys(fold(transliterate(w)) for w in words if len(w) >= 3))
+        forms = tuple(dict.fromkeys(places.english_country(w, language) or fold(transliterate(w))
+                                    for w in words if len(w) >= 3))
         if forms:
             constraints.append(Constraint("entity", name, forms))
     for kind, table in (("superlative", _SUPERLATIVE), ("negation", _NEGATION)):

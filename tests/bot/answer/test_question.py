@@ -131,3 +131,20 @@ def test_a_reason_is_not_a_fact_a_few_words_can_state() -> None:
 
 def test_the_words_of_an_open_question_are_not_names() -> None:
     assert "entity" not in kinds("Tell me about it")
+
+
+@pytest.mark.parametrize("question, language, form", [
+    ("Кто является главным раввином России?", "ru", "russia"),  # genitive; transliterated it was "rossii"
+    ("Когда Израиль возобновил боевые действия?", "ru", "israel"),  # "izrail"
+    ("¿Quién es el gran rabino de Alemania?", "es", "germany"),
+    ("Wann hat Ägypten vermittelt?", "de", "egypt"),
+    ("Qui a rencontré le président de la Chine ?", "fr", "china"),
+])
+def test_a_country_named_in_the_questions_language_is_met_by_its_english_name(question: str, language: str,
+                                                                            form: str) -> None:
+    assert any(form in c.forms for c in analyse(question, language).constraints if c.kind == "entity")
+
+
+def test_other_names_keep_their_transliteration() -> None:
+    forms = [c.forms for c in analyse("Из какого кибуца были похищены Труфанов и Сапир Коэн?", "ru").constraints]
+    assert ("trufanov", "sapir", "koen") in forms

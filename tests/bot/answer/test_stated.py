@@ -87,6 +87,14 @@ def test_who_someone_is_is_answered_with_the_quote_that_describes_them(offline_e
     assert all(not c.highlights for c in result.citations) and result.answer.endswith("[1]:"), result.answer
 
 
+def test_a_country_named_in_russian_meets_the_english_article(offline_engine):
+    """"России" (Russia, genitive) was the name constraint "rossii", unmet by an English article's "Russia": the
+    question was refused although the article answers it."""
+    result = offline_engine.ask("Кто является главным раввином России?")
+    assert not result.refused, result.answer
+    assert result.language == "ru" and "Berel Lazar" in result.citations[0].quote
+
+
 @pytest.mark.parametrize("question", ["What happened in Paris?", "Tell me about John Smith",
                                       "What happened in Moscow in 2019?"])
 def test_a_question_about_a_story_the_articles_do_not_tell_is_refused(offline_engine, question: str):

@@ -1,0 +1,54 @@
+"""Country names as the question writes them → as an English article writes them.
+
+A Russian question's "России" (Russia, genitive) transliterates to "rossii", a German one's "Russland" stays
+"russland": neither meets "Russia" in an English article, so a name constraint the article meets was counted
+unmet. CLDR's territory names (Babel's `Locale.territories`, maintained with the locales) give each country's
+name in every language; a name word of the question that is, after stemming in the question's language (so
+that "России" and "Россия" agree), a one-word country name is matched by its one-word English name.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import Stemmer
+from babel import Locale, UnknownLocaleError
+
+from bot.answer import question  # its `fold`; imported as a module: question.py imports this one
+
+#: Snowball stemmers for the languages that decline country names (others are compared as written)
+_STEMMERS = {"ru": "russian", "uk": "russian", "de": "german", "es": "spanish", "fr": "french", "it": "italian",
+             "pt": "portuguese", "ro": "romanian", "tr": "turkish", "el": "greek"}
+
+
+def _stem(word: str, language: str) -> str:
+    name = _STEMMERS.get(language)
+    return _stemmer(name).stemWord(word) if name else word
+
+
+@lru_cache(maxsize=16)
+def _stemmer(name: str) -> Stemmer.Stemmer:
+    return Stemmer.Stemmer(name)
+
+
+@lru_cache(maxsize=32)
+def _table(language: str) -> dict[str, str]:
+    """Stemmed, folded one-word country names of `language` → the folded one-word English name."""
+    try:
+        local = Locale.parse(language).territories
+    except (UnknownLocaleError, ValueError):
+        return {}
+    english = Locale("en").territories
+    table: dict[str, str] = {}
+    for code, name in local.items():
+        theirs = english.get(code, "")
+        if code.isalpha() and " " not in name and theirs and " " not in theirs and "-" not in theirs:
+            table.setdefault(_stem(question.fold(name), language), question.fold(theirs))
+    return table
+
+
+def english_country(word: str, language: str) -> str | None:
+    """The English name of the country `word` names in `language` ("России", "ru" → "russia"), if it is one."""
+    if language == "en" or len(word) < 3:
+        return None
+    return _table(language).get(_stem(question.fold(word), language))
