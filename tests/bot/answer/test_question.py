@@ -158,7 +158,7 @@ def test_other_names_keep_their_transliteration() -> None:
 ])
 def test_a_country_in_a_script_without_capitals_is_a_name_the_evidence_must_meet(question: str, language: str,
                                                                                form: str) -> None:
-    assert any(c.forms[0] == form for c in analyse(question, language).constraints if c.kind == "entity")
+    assert (form,) in [c.forms for c in analyse(question, language).constraints if c.kind == "entity"]
 
 
 @pytest.mark.parametrize("question, language", [
@@ -169,14 +169,3 @@ def test_a_country_in_a_script_without_capitals_is_a_name_the_evidence_must_meet
 ])
 def test_a_word_that_only_contains_a_country_is_no_name(question: str, language: str) -> None:
     assert not [c for c in analyse(question, language).constraints if c.kind == "entity"]
-
-
-def test_a_country_is_met_by_its_english_name_or_as_written_with_a_prefix() -> None:
-    """A Hebrew question over a Hebrew article: "ישראל" is met inside "בישראל" ("in Israel"), as over an English
-    article by "Israel"."""
-    from bot.answer.evidence import constraint_report
-
-    asked = analyse("מה קרה בישראל השבוע?", "he").constraints
-    assert not constraint_report(asked, "הממשלה בישראל החליטה").unmet
-    assert not constraint_report(asked, "The government of Israel decided").unmet
-    assert constraint_report(asked, "The government of Egypt decided").unmet
