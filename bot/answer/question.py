@@ -324,8 +324,6 @@ def analyse(text: str, language: str) -> Question:
                                     for w in words if len(w) >= 3))
         if forms:
             constraints.append(Constraint("entity", name, forms))
-    for written, english in places.countries_in(text, language):  # no capitals: no name is a constraint else
-        constraints.append(Constraint("entity", written, (english,)))
     for kind, table in (("superlative", _SUPERLATIVE), ("negation", _NEGATION)):
         for lang in dict.fromkeys((language, "en")):
             found = table[lang].search(text) if lang in table else None
