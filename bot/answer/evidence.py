@@ -272,7 +272,7 @@ def constraint_report(constraints: tuple[Constraint, ...], text: str, *, every_w
         elif c.kind == "quote":
             ok = any(f in folded for f in c.forms)
         elif c.kind == "entity":
-            hits = sum(1 for f in c.forms if f in words or _fuzzy_in(f, words))
+            hits = sum(1 for f in c.forms if any(a in words or _fuzzy_in(a, words) for a in f.split("|")))
             ok = hits >= (len(c.forms) if every_word else max(1, math.ceil(len(c.forms) / 2)))
         elif c.kind == "superlative":
             ok = bool(_SUPERLATIVE.search(text))

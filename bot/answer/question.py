@@ -320,8 +320,7 @@ def analyse(text: str, language: str) -> Question:
         name = " ".join(words)
         if len(name) < 3 or fold(name) in asked:
             continue
-        forms = tuple(dict.fromkeys(places.english_country(w, language) or fold(transliterate(w))
-                                    for w in words if len(w) >= 3))
+        forms = tuple(dict.fromkeys(_name_form(w, language) for w in words if len(w) >= 3))
         if forms:
             constraints.append(Constraint("entity", name, forms))
     for kind, table in (("superlative", _SUPERLATIVE), ("negation", _NEGATION)):
@@ -332,6 +331,14 @@ def analyse(text: str, language: str) -> Question:
                 break
     return Question(text, language, question_type(text, language), tuple(_dedupe(constraints)),
                     open_ended(text, language), identity(text, language))
+
+
+def _name_form(word: str, language: str) -> str:
+    """A name word's match form: folded and transliterated — or, for a country, its English name or that
+    ("россии" → "russia|rossii"): `|` separates alternatives, either meets it."""
+    written = fold(transliterate(word))
+    english = places.english_country(word, language)
+    return f"{english}|{written}" if english and english != written else written
 
 
 def _dedupe(constraints: list[Constraint]) -> list[Constraint]:
