@@ -1,8 +1,8 @@
 """Candidate answer spans in a quote, and the features that score them.
 
 A stated answer is a short span taken verbatim from the quoted text: a number with its unit, a
-duration, a date (also the news kind: "Wednesday evening", "yesterday", "last month"), a name (capitalised words, lists of them), a quoted phrase, or a short phrase of
-content words. `spans(text)` lists the candidates with their character offsets; `span_features`
+duration, a date (also the news kind: "Wednesday evening", "yesterday", "last month"), a name
+(capitalised words, lists of them), a quoted phrase, or a short phrase of content words. `spans(text)` lists the candidates with their character offsets; `span_features`
 describes each against the question (kind × question type, overlap with the question's words, how far
 it sits from the words the quote shares with the question, its length and shape). A learned model
 (`bot.answer.model`) turns the features into a score; nothing here decides on its own.
