@@ -201,7 +201,7 @@ def compose_extractive(asked: Asked, retrieved: list[Retrieved], draft: Draft,
         span_text = first.text[draft.span[0]:draft.span[1]]
         as_of = reported_as_of(asked.as_of, first.published_at)
         if as_of is None and relative_date(span_text):  # "last month [1]" needs the day it was written
-            as_of = reported_as_of(first.published_at[:10], first.published_at)
+            as_of = article_day(first.published_at)
         answer = wording.stated(tr, wording.localise_span(tr, span_text, _language_of(first.text)), 1, as_of)
     else:
         labels = []
@@ -216,14 +216,18 @@ def reported_as_of(asked_on: str | None, published_at: str) -> str | None:
     """The day a time-sensitive stated answer is true as of: the day its article reported it ("As of 6 Jan 2026:
     Minneapolis"), not the day it is asked — "24 hostages" from an April article is not true as of December. An
     undated article cannot say as of when, so the answer says nothing of the date (its source is cited)."""
-    if not asked_on:
-        return None
+    day = article_day(published_at) if asked_on else None
+    return min(day, asked_on) if day and asked_on else None
+
+
+def article_day(published_at: str) -> str | None:
+    """The ISO day an article was published, if its date is one."""
     day = published_at[:10]
     try:
         date.fromisoformat(day)
     except ValueError:
         return None
-    return min(day, asked_on)
+    return day
 
 
 def missed_period(search: Search, citations: list[Citation]) -> tuple[date, date] | None:

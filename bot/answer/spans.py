@@ -2,8 +2,8 @@
 
 A stated answer is a short span taken verbatim from the quoted text: a number with its unit, a
 duration, a date (also the news kind: "Wednesday evening", "yesterday", "last month"), a name
-(capitalised words, lists of them), a quoted phrase, or a short phrase of content words. `spans(text)` lists the candidates with their character offsets; `span_features`
-describes each against the question (kind × question type, overlap with the question's words, how far
+(capitalised words, lists of them), a quoted phrase, or a short phrase of content words. `spans(text)`
+lists the candidates with their character offsets; `span_features` describes each against the question (kind × question type, overlap with the question's words, how far
 it sits from the words the quote shares with the question, its length and shape). A learned model
 (`bot.answer.model`) turns the features into a score; nothing here decides on its own.
 """
@@ -147,14 +147,9 @@ def spans(text: str) -> list[Span]:
             add(i, j, "date")
             if i > 0 and toks[i - 1].text.isdigit() and len(toks[i - 1].text) <= 2:
                 add(i - 1, j, "date")
-        # news dates: "Wednesday", "Wednesday evening", "yesterday", "last month", "earlier this week" — not
-        # a day inside a name ("Good Friday", "NBC's Today", "the Sunday Times", "Monday Night Football")
-        if _is_day(toks, i):
-            j = i + 1 if i + 1 < n and _PART_OF_DAY.match(toks[i + 1].text) and toks[i + 1].text.islower() else i
-            add(i, j, "date")
-        if tok.text.lower() in ("last", "next", "this") and i + 1 < n and _RELATIVE_PERIOD.match(toks[i + 1].text):
-            a = i - 1 if i > 0 and toks[i - 1].text.lower() in ("earlier", "later") and tok.text.lower() == "this" else i
-            add(a, i + 1, "date")
+        news_date_end = _news_date(toks, i)
+        if news_date_end is not None:
+            add(i, news_date_end, "date")
         # names: runs of capitalised words (with "of", "de", "al"… inside); lists "A, B and C"
         if _is_capital(tok) and (i == 0 or not _is_capital(toks[i - 1])):
             j = _name_end(toks, i)
@@ -204,10 +199,28 @@ def spans(text: str) -> list[Span]:
     return list(found.values())[:MAX_CANDIDATES]
 
 
+def _news_date(toks: list[Token], i: int) -> int | None:
+    """The last token of a date news writes relative to its own day that starts at token i: "Wednesday",
+    "Wednesday evening", "yesterday", "last month", "earlier this week" — not a day inside a name ("Good
+    Friday", "NBC's Today", "the Sunday Times", "Monday Night Football")."""
+    n = len(toks)
+    if _is_day(toks, i):
+        after = toks[i + 1].text if i + 1 < n else ""
+        return i + 1 if _PART_OF_DAY.match(after) and after.islower() else i
+    word = toks[i].text.lower()
+    if word == "this" and i > 0 and toks[i - 1].text.lower() in ("earlier", "later"):
+        return None  # "earlier this week" is taken whole, from "earlier"
+    first = i + 1 if word in ("earlier", "later") and i + 1 < n and toks[i + 1].text.lower() == "this" else i
+    if toks[first].text.lower() in ("last", "next", "this") and first + 1 < n \
+            and _RELATIVE_PERIOD.match(toks[first + 1].text):
+        return first + 1
+    return None
+
+
 def _is_day(toks: list[Token], i: int) -> bool:
-    """Token i is a day news dates relative to its own: a weekday (capitalised) or "yesterday", "today", "tonight",
-    and no part of a name — no capitalised word right before it (other than a sentence's first little word:
-    "On Wednesday") or right after it, and "Today" capitalised only where a sentence starts."""
+    """Token i is a weekday (capitalised) or "yesterday", "today", "tonight", and no part of a name: no
+    capitalised word right before it (other than a sentence's first little word: "On Wednesday") or right
+    after it, and "Today" capitalised only where a sentence starts."""
     text = toks[i].text
     if not ((_WEEKDAY.match(text) and text[:1].isupper()) or _RELATIVE_DAY.match(text)):
         return False
@@ -222,14 +235,10 @@ def _is_day(toks: list[Token], i: int) -> bool:
 
 
 def relative_date(text: str) -> bool:
-    """The span is a date only its article's own day makes definite ("Wednesday evening", "last month")."""
-    toks = [t for t in tokenize(text) if t.word]
-    if not toks:
-        return False
-    if len(toks) <= 2 and _is_day(toks[:1], 0):  # "Wednesday", "yesterday morning"
-        return len(toks) == 1 or (bool(_PART_OF_DAY.match(toks[1].text)) and toks[1].text.islower())
-    words = [t.text for t in toks]
-    return 2 <= len(words) <= 3 and words[-2].lower() in ("last", "next", "this") and bool(_RELATIVE_PERIOD.match(words[-1]))
+    """The span is a date only its article's own day makes definite ("Wednesday evening", "last month"): the
+    whole of it is one of `spans`' news dates."""
+    toks = tokenize(text)
+    return bool(toks) and _news_date(toks, 0) == len(toks) - 1
 
 
 def compatible(qtype: str | None, kind: str) -> bool:
