@@ -112,6 +112,12 @@ def detect_language(text: str) -> str:
     return guess_language(text) or "en"
 
 
+def fold(text: str) -> str:
+    """Lower-case, accents removed: 'Zürich' → 'zurich' (for matching names and words)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 def transliterate(word: str) -> str:
     """Cyrillic/Greek → Latin letters (other text unchanged); for matching names across languages."""
     out = []

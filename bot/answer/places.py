@@ -15,7 +15,7 @@ from functools import lru_cache
 import Stemmer
 from babel import Locale, UnknownLocaleError
 
-from bot.answer import question  # its `fold`; imported as a module: question.py imports this one
+from index.language import fold
 
 #: Snowball stemmers for the languages that decline country names (others are compared as written)
 _STEMMERS = {"ru": "russian", "uk": "russian", "de": "german", "es": "spanish", "fr": "french", "it": "italian",
@@ -46,9 +46,9 @@ def _tables(language: str) -> tuple[dict[str, str], dict[str, str]]:
     for code, name in local.items():
         theirs = english.get(code, "")
         if code.isalpha() and " " not in name and theirs and " " not in theirs and "-" not in theirs:
-            folded = question.fold(name)
-            exact.setdefault(folded, question.fold(theirs))
-            stems.setdefault(_stem(folded, language), set()).add(question.fold(theirs))
+            folded = fold(name)
+            exact.setdefault(folded, fold(theirs))
+            stems.setdefault(_stem(folded, language), set()).add(fold(theirs))
     return exact, {stem: next(iter(names)) for stem, names in stems.items() if len(names) == 1 and len(stem) >= 4}
 
 
@@ -59,7 +59,7 @@ def english_country(word: str, language: str) -> str | None:
     if language == "en" or len(word) < 3:
         return None
     exact, stems = _tables(language)
-    folded = question.fold(word)
+    folded = fold(word)
     if folded in exact:
         return exact[folded]
     stem = _stem(folded, language)

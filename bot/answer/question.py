@@ -16,12 +16,11 @@ Everything here is plain pattern matching on the question (no model), bounded by
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from bot.answer import places
-from index.language import transliterate
+from index.language import fold, transliterate
 
 MAX_CHARS = 2000
 
@@ -149,8 +148,9 @@ _IDENTITY = {lang: re.compile(rf"^[\s¿¡]*(?:{p})\s+(?P<rest>[^?？!]+?)\s*[?�
 #: Turkish puts the question word last ("Elena Trufanova kimdir?"), so its first word is capitalised anyway
 _IDENTITY["tr"] = re.compile(r"^\s*(?P<rest>[^?!]+?)\s+(?:kimdir|kim)\s*[?!]*\s*$", re.IGNORECASE)
 _TR_PRONOUNS = frozenset({"bu", "şu", "o", "bunlar", "şunlar", "onlar", "sen", "siz", "ben", "biz"})
-_NAME_JOINERS = frozenset({"of", "de", "del", "da", "di", "du", "la", "le", "van", "von", "al", "bin", "and", "et", "y", "e",
-                           "и", "і"})
+#: lower-case words inside a name ("Alexander of Macedon", "Troufanov and Cohen"): for `_CAPITALISED` and `identity`
+_NAME_JOINERS = frozenset({"of", "de", "del", "da", "di", "du", "la", "le", "van", "von", "al", "bin", "the", "and", "y", "e",
+                           "и"})
 
 
 def _compile(language: str, qtype: str) -> re.Pattern | None:
@@ -185,8 +185,9 @@ _SUPERLATIVE = {lang: re.compile(p, re.IGNORECASE) for lang, p in _SUPERLATIVE_W
 _QUOTED = re.compile(r"[\"“«„]([^\"”»“]{2,80})[\"”»“]|(?<!\w)['‘‚]([^'‘’\"]{2,80}?)['’](?!\w)")
 _NUMBER = re.compile(r"(?<![\w.])\d{1,3}(?:[,.\u00a0 ]\d{3})+(?:\.\d+)?(?!\w)|(?<![\w.])\d+(?:[.,]\d+)?(?![\w])")
 _YEAR = re.compile(r"(?<!\d)(1[0-9]\d\d|20\d\d|21\d\d)(?!\d)")
-_CAPITALISED = re.compile(r"(?<![A-Za-zÀ-ÖØ-öø-ÿА-яЁёІіЇїЄєҐґΑ-Ωα-ω0-9'’])([A-ZÀ-ÖØ-ÞА-ЯЁІЇЄҐΑ-Ω][\w'’\-]*(?:\s+(?:of|de|del|da|di|du|la|le|van|von|al|bin|the|and|y|e|и)?\s*"
-                          r"[A-ZÀ-ÖØ-ÞА-ЯЁІЇЄҐΑ-Ω][\w'’\-]*)*)")
+_CAPITALISED = re.compile(r"(?<![A-Za-zÀ-ÖØ-öø-ÿА-яЁёІіЇїЄєҐґΑ-Ωα-ω0-9'’])([A-ZÀ-ÖØ-ÞА-ЯЁІЇЄҐΑ-Ω][\w'’\-]*(?:\s+(?:"
+                          + "|".join(sorted(_NAME_JOINERS, key=lambda w: (-len(w), w)))
+                          + r")?\s*[A-ZÀ-ÖØ-ÞА-ЯЁІЇЄҐΑ-Ω][\w'’\-]*)*)")
 
 
 @dataclass(frozen=True)
@@ -255,7 +256,7 @@ def identity(text: str, language: str) -> bool:
         if found is None:
             continue
         words = found.group("rest").strip(" \"“”«»'’").split()
-        if not 0 < len(words) <= 6 or not words[0][:1].isupper():
+        if not 0 < len(words) <= 6 or not words[0][:1].isupper() or not words[-1][:1].isupper():  # "…of?"
             continue
         if any(re.search(r"\w['’]", w) for w in words):  # a possessive asks for what it owns: "Russia's GDP"
             continue
@@ -264,12 +265,6 @@ def identity(text: str, language: str) -> bool:
         if all(w[:1].isupper() or w.lower() in _NAME_JOINERS for w in words):
             return True
     return False
-
-
-def fold(text: str) -> str:
-    """Lower-case, accents removed: 'Zürich' → 'zurich' (for matching names and words)."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def number_forms(text: str) -> tuple[str, ...]:

@@ -119,6 +119,7 @@ def test_who_or_what_a_name_is_asks_for_a_description_not_a_few_words(question: 
     ("What is Russia's GDP?", "en"), ("Who is Netanyahu’s Defense Minister?", "en"),  # a possessive's thing
     ("Türkiye'nin Cumhurbaşkanı kim?", "tr"), ("Bu kim?", "tr"),
     ("Wer war Präsident?", "de"),  # German capitalises every noun: no identity question is told there
+    ("What was Ban Ki-Moon the Secretary General of?", "en"),  # a name does not end with "of"
 ])
 def test_a_question_a_name_answers_is_not_an_identity_question(question: str, language: str) -> None:
     asked = analyse(question, language)
