@@ -67,16 +67,9 @@ def cmd_sources(args: argparse.Namespace, settings: Settings) -> int:
     from dataclasses import asdict
 
     from bot.console import print_sources
-    from index.embedders import embedder_name
-    from index.errors import EmbedderMismatchError
-    from index.store import Store
+    from index.store import indexed_articles
 
-    store = Store.open(settings)
-    store.attach()  # reading the article table needs no embedding model, only the right one's name
-    stored, configured = store.embedder_of_index(), embedder_name(settings)
-    if stored and stored[0] != configured:
-        raise EmbedderMismatchError(stored[0], configured)
-    articles = sorted(store.article_infos().values(), key=lambda a: (a.published_at, a.title), reverse=True)
+    articles = indexed_articles(settings)
     if args.json:
         print(json.dumps([asdict(a) for a in articles], indent=2, ensure_ascii=False))
     else:

@@ -36,9 +36,10 @@ from index.chroma import (
     open_client,
 )
 from index.crashpoints import crash_hook_from_env
+from index.embedders import embedder_name
 from index.epoch_tables import EpochTables, WriteHook
 from index.errors import EmbedderMismatchError, IndexChangedError, NewsbotError
-from index.models import IndexVersion
+from index.models import ArticleInfo, IndexVersion
 from index.settings import IndexSettings
 
 log = logging.getLogger(__name__)
@@ -200,3 +201,17 @@ class Store(EpochTables):
         record = self.state() | changes
         self._write("set_state")
         self._pointer.write(record)
+
+
+def indexed_articles(settings: IndexSettings) -> list[ArticleInfo]:
+    """Every article of the live index, newest first (`newsbot sources`).
+
+    Read without loading an embedding model, but an index another embedder made is refused
+    (EmbedderMismatchError), as answering from it would be; no index at all is a NewsbotError.
+    """
+    store = Store.open(settings)
+    store.attach()  # reading the article table needs no embedding model, only the right one's name
+    stored, configured = store.embedder_of_index(), embedder_name(settings)
+    if stored and stored[0] != configured:
+        raise EmbedderMismatchError(stored[0], configured)
+    return sorted(store.article_infos().values(), key=lambda a: (a.published_at, a.title), reverse=True)

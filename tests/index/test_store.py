@@ -18,13 +18,13 @@ import index.epoch_tables
 from index.catalog import Catalog
 from index.chroma import collection_names, published_day
 from index.chunker import Chunker
-from index.embedders import Embedder
+from index.embedders import Embedder, embedder_name
 from index.errors import EmbedderMismatchError, NewsbotError, StoreUnavailableError
 from index.indexer import run_index
 from index.models import Article, SearchFilters
 from index.retriever import HybridRetriever
 from index.settings import IndexSettings
-from index.store import Store
+from index.store import Store, indexed_articles
 from tests.factories import write_article
 from testing.openai_server import FakeOpenAI
 
@@ -157,6 +157,29 @@ def test_opening_with_another_embedder_fails_with_the_rebuild_hint(settings: Ind
     assert "`newsbot index --rebuild`" in message
     assert "test:model (8 dimensions)" in message and f"{model} ({dim} dimensions)" in message
     assert Store.open(settings).embedder_of_index() == ("test:model", DIM)  # the index is untouched
+
+
+def test_indexed_articles_are_listed_newest_first_without_a_model(settings: IndexSettings) -> None:
+    store = Store.open(settings)
+    store.ensure(embedder_name(settings), DIM)  # the configured model's name; no model is loaded
+    for n, day in ((1, "2025-03-01"), (2, "2025-04-30"), (3, ""), (4, "2025-04-30")):
+        add_article(store, make_article(n, published_at=day))
+
+    listed = indexed_articles(settings)
+
+    assert [(a.id, a.published_at) for a in listed] == [
+        ("a4.txt", "2025-04-30"), ("a2.txt", "2025-04-30"), ("a1.txt", "2025-03-01"), ("a3.txt", "")]
+
+
+def test_indexed_articles_refuse_another_embedders_index_and_no_index(settings: IndexSettings, store: Store) -> None:
+    add_article(store, make_article(1))
+
+    with pytest.raises(EmbedderMismatchError) as caught:
+        indexed_articles(settings)
+    assert "test:model" in str(caught.value) and embedder_name(settings) in str(caught.value)
+    store.drop()
+    with pytest.raises(NewsbotError, match="There is no index"):
+        indexed_articles(settings)
 
 
 def test_indexing_with_another_embedder_fails_until_rebuild(settings: IndexSettings, corpus_dir: Path,
