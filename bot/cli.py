@@ -137,18 +137,12 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     from bot.console import print_eval
     from bot.evaluation.compare import load_baseline
-    from bot.evaluation.ragas import export_ragas
-    from bot.evaluation.report import write_json, write_markdown
-    from bot.evaluation.report_html import write_html
+    from bot.evaluation.outputs import planned_outputs
     from bot.evaluation.session import run_evaluation
     from bot.evaluation.thresholds import check_thresholds, parse_thresholds
 
     out, err = Console(), Console(stderr=True)
-    outputs = [(path, write) for path, write in ((args.json, write_json), (args.report, write_markdown),
-                                                 (args.html, write_html), (args.export_ragas, export_ragas)) if path]
-    for path, _ in outputs:  # before the run, not after it
-        if not Path(path).parent.is_dir():
-            raise UsageError(f"can't write {path}: the folder {Path(path).parent} does not exist")
+    outputs = planned_outputs(json=args.json, markdown=args.report, html=args.html, ragas=args.export_ragas)
     if args.no_regressions and not args.compare:
         raise UsageError("--no-regressions needs --compare BASE.json (the run to compare with)")
     k = args.k or settings.top_k

@@ -8,6 +8,7 @@
 - `compare`          a run against an earlier run's JSON: metric deltas, newly failing/passing cases
 - `report`           JSON, Markdown and the terminal summary; `report_html` the HTML page
 - `ragas`            export a run for LLM-judged scoring (ragas, deepeval)
+- `outputs`          the files a run writes (JSON, Markdown, HTML, ragas), checked before it starts
 - `session`          one run end to end (the `newsbot eval` command in bot/cli.py calls it)
 """
 
