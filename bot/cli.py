@@ -21,29 +21,19 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from pydantic import ValidationError
 from rich.console import Console
 
 from bot.console import check_question, print_error
 from bot.engine_api import EngineAPI
 from bot.logs import configure_logging
-from bot.settings import Settings
+from bot.settings import Settings, load_settings
 from index.errors import NewsbotError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 class UsageError(NewsbotError):
-    """Arguments or settings that can't be used; the message says which and why."""
-
-
-def load_settings() -> Settings:
-    try:
-        return Settings()
-    except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']).upper()}: {e['msg']}"
-                             for e in exc.errors(include_url=False))
-        raise UsageError(f"invalid settings (environment or .env): {problems}") from None
+    """Arguments that can't be used together; the message says which and why."""
 
 
 # --- commands: each takes the parsed arguments and the settings, returns the exit status ----------

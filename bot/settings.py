@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import NoDecode
 
+from index.errors import NewsbotError
 from index.settings import IndexSettings
 
 IdList = Annotated[frozenset[int], NoDecode]
@@ -120,6 +121,20 @@ class Settings(IndexSettings):
         if self.answer_mode == "auto":
             return "llm" if self.llm_configured else "offline"
         return self.answer_mode
+
+
+class SettingsError(NewsbotError):
+    """Settings that can't be used; the message names each variable and what is wrong with it."""
+
+
+def load_settings() -> Settings:
+    """The settings from the environment and .env; invalid ones are one SettingsError naming every problem."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']).upper()}: {e['msg']}"
+                             for e in exc.errors(include_url=False))
+        raise SettingsError(f"invalid settings (environment or .env): {problems}") from None
 
 
 #: `.env.example` lists the settings in these groups, in this order (its test checks that all are listed)
