@@ -18,8 +18,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 from rich.console import Console
 
@@ -30,10 +33,35 @@ from bot.settings import Settings, load_settings
 from index.errors import NewsbotError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+T = TypeVar("T")
 
 
 class UsageError(NewsbotError):
     """Arguments that can't be used together; the message says which and why."""
+
+
+def _print_result(as_json: bool, result: T, to_json: Callable[[T], str], show: Callable[[Console, T], None]) -> None:
+    """A command's result on stdout: with --json the JSON text tools read, else the rich view for people."""
+    if as_json:
+        print(to_json(result))
+    else:
+        show(Console(), result)
+
+
+@contextmanager
+def _engine(settings: Settings) -> Iterator[EngineAPI]:
+    """The engine, closed however the command ends; a clear error when there is nothing to answer from."""
+    from bot.engine import build_engine  # imported here: it pulls in the whole stack
+    from index.errors import EmptyIndexError
+
+    engine = build_engine(settings)
+    try:
+        info = engine.index_info()
+        if not info.articles:
+            raise EmptyIndexError(info.location)
+        yield engine
+    finally:
+        engine.close()
 
 
 # --- commands: each takes the parsed arguments and the settings, returns the exit status ----------
@@ -46,10 +74,7 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     lower_priority(settings.index_nice)  # a bot answering on the same cores comes first
     report = run_index(settings, [Path(p) for p in args.paths] or None, rebuild=args.rebuild,
                        progress=not args.json and sys.stderr.isatty())
-    if args.json:
-        print(json.dumps(report.to_dict(), indent=2))
-    else:
-        print_report(Console(), report)
+    _print_result(args.json, report, lambda r: json.dumps(r.to_dict(), indent=2), print_report)
     return EXIT_OK if report.ok else EXIT_FAILED
 
 
@@ -59,25 +84,10 @@ def cmd_sources(args: argparse.Namespace, settings: Settings) -> int:
     from bot.console import print_sources
     from index.store import indexed_articles
 
-    articles = indexed_articles(settings)
-    if args.json:
-        print(json.dumps([asdict(a) for a in articles], indent=2, ensure_ascii=False))
-    else:
-        print_sources(Console(), articles)
+    _print_result(args.json, indexed_articles(settings),
+                  lambda articles: json.dumps([asdict(a) for a in articles], indent=2, ensure_ascii=False),
+                  print_sources)
     return EXIT_OK
-
-
-def _engine(settings: Settings) -> EngineAPI:
-    """The engine, or a clear error when there is nothing to answer from."""
-    from bot.engine import build_engine  # imported here: it pulls in the whole stack
-    from index.errors import EmptyIndexError
-
-    engine = build_engine(settings)
-    if not engine.index_info().articles:
-        location = engine.index_info().location
-        engine.close()
-        raise EmptyIndexError(location)
-    return engine
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
@@ -85,28 +95,19 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     from index.models import SearchFilters
 
     check_question(args.question, settings.max_question_chars)
-    engine = _engine(settings)
-    try:
+    with _engine(settings) as engine:
         result = engine.ask(args.question, k=args.k, as_of=args.as_of,
                             filters=SearchFilters(sources=tuple(args.source or ()), since=args.since, until=args.until))
-    finally:
-        engine.close()
-    if args.json:
-        print(result.model_dump_json(indent=2))
-    else:
-        print_answer(Console(), result)
+    _print_result(args.json, result, lambda r: r.model_dump_json(indent=2), print_answer)
     return EXIT_OK
 
 
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     from bot.console import chat_loop
 
-    engine = _engine(settings)
-    try:
+    with _engine(settings) as engine:
         return chat_loop(engine, Console(), history_turns=settings.history_turns,
                          max_question_chars=settings.max_question_chars, as_of=args.as_of)
-    finally:
-        engine.close()
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -187,10 +188,10 @@ def cmd_feeds(args: argparse.Namespace, settings: Settings) -> int:
         if args.action in ("add", "remove"):
             feed = feeds.add_feed(args.url, args.name) if args.action == "add" else feeds.remove_feed(args.feed)
             print_feed_change(Console(), args.action, feed, settings.feed_interval)
-        elif args.json:
-            print(json.dumps([f.to_dict() for f in feeds.feeds()], indent=2, ensure_ascii=False))
         else:
-            print_feeds(Console(), feeds.feeds())
+            _print_result(args.json, feeds.feeds(),
+                          lambda listed: json.dumps([f.to_dict() for f in listed], indent=2, ensure_ascii=False),
+                          print_feeds)
     return EXIT_OK
 
 
@@ -222,10 +223,7 @@ def _fetch(args: argparse.Namespace, settings: Settings, page: str | None) -> in
             return EXIT_OK
         else:
             report = feeds.fetch_feeds(index_paths)
-    if args.json:
-        print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
-    else:
-        print_fetch(Console(), report)
+    _print_result(args.json, report, lambda r: json.dumps(r.to_dict(), indent=2, ensure_ascii=False), print_fetch)
     return EXIT_OK if report.ok else EXIT_FAILED
 
 
