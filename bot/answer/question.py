@@ -84,10 +84,10 @@ _TYPE_WORDS: dict[str, dict[str, str]] = {
         "ar": r"\bلماذا\b|\bلم\b", "zh": r"为什么|为何", "hi": r"\bक्यों\b", "vi": r"tại sao|vì sao", "th": r"ทำไม",
     },
     "which": {
-        "en": r"\bwhich\b|\bwhat (?:is the name|was the name|name)\b|\bname the\b", "ru": r"\bкакой\b|\bкакая\b|\bкакое\b|\bкакие\b|\bкаким\b|\bкакому\b|\bкак (?:зовут|звали|называется|назывался)\b",
-        "uk": r"\bякий\b|\bяка\b|\bяке\b|\bякі\b|\bяк (?:звати|називається)\b", "de": r"\bwelche[rsmn]?\b|wie hei(?:ß|ss)t", "fr": r"\bquel(?:le)?s?\b|comment s'appelle",
+        "en": r"\bwhich\b|\bwhat (?:is the name|was the name|name)\b|\bname the\b", "ru": r"\bкак(?:ой|ая|ое|ие|ого|ому|им|ом|ую|их|ими)\b|\bкак (?:зовут|звали|называется|назывался)\b",
+        "uk": r"\bяк(?:ий|а|е|і|ого|ому|им|ій|у|их|ими)\b|\bяк (?:звати|називається)\b", "de": r"\bwelche[rsmn]?\b|wie hei(?:ß|ss)t", "fr": r"\bquel(?:le)?s?\b|comment s'appelle",
         "es": r"\bcu[aá]l(?:es)?\b|qu[eé] nombre|c[oó]mo se llama", "it": r"\bquale\b|\bquali\b|come si chiama", "pt": r"\bqual\b|\bquais\b|como se chama",
-        "ro": r"\bcare\b|\bce nume\b|cum se nume[sș]te", "tr": r"\bhangi\b|adı ne", "el": r"\bποιο\b|\bποιες\b|\bποια\b|πώς λέγεται",
+        "ro": r"\bcare\b|\bce nume\b|cum se nume[sș]te", "tr": r"\bhangi\b|adı ne", "el": r"\bποι(?:ο|ες|α|ου|ας|ων|ους)\b|πώς λέγεται",
         "he": r"\bאיזה\b|\bאיזו\b|\bאילו\b|מה שם|מה השם", "ar": r"\bأي\b|\bأية\b|ما اسم", "zh": r"哪个|哪些|哪一|什么名字|叫什么",
         "hi": r"कौन सा|कौन सी|कौन से|क्या नाम", "vi": r"\bnào\b|tên là gì|tên gì", "th": r"อันไหน|อะไรคือชื่อ|ชื่ออะไร|ไหน",
     },

@@ -24,6 +24,14 @@ from bot.answer.question import analyse
     ("Nerede buluştular?", "tr", "place"),
     ("Why did the truce collapse?", "en", "reason"),
     ("Which television network published the video?", "en", "which"),
+    # "which" in every case of the inflected word (Russian, Ukrainian, Greek), not only the nominative
+    ("Из какого кибуца были похищены Труфанов и Сапир Коэн?", "ru", "which"),
+    ("Какую награду получила Марли Мэтлин?", "ru", "which"),
+    ("В каких районах жили заложники?", "ru", "which"),
+    ("З якого кібуцу його викрали?", "uk", "which"),
+    ("Ποιου κιμπούτς ήταν κάτοικος;", "el", "which"),
+    ("Как долго его держали?", "ru", "duration"),  # "как" alone is "how"
+    ("Якщо його звільнили, то коли?", "uk", "date"),  # "якщо" (if) is no "which"
     ("What is photosynthesis?", "en", "definition"),
     ("Was the Nova festival his first rave?", "en", "yesno"),
     # "when" joining a clause after another question word
