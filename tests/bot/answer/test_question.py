@@ -30,6 +30,19 @@ from bot.answer.question import analyse
     ("В каких районах жили заложники?", "ru", "which"),
     ("З якого кібуцу його викрали?", "uk", "which"),
     ("Ποιου κιμπούτς ήταν κάτοικος;", "el", "which"),
+    ("Как фамилия игрока, который забрал мяч?", "ru", "which"),
+    ("В чьей бывшей штаб-квартире находилась биржа?", "ru", "person"),
+    ("מיהו סגן מנהל בית החולים?", "he", "person"),
+    ("ממי למד רשב\"י תורה?", "he", "person"),
+    ("מה היה שמה הקודם של מיאנמר?", "he", "which"),  # not "של מי…" (whose) inside "של מיאנמר"
+    ("באילו פטריות השתמשו שמאנים?", "he", "which"),
+    ("ما هي الجائزة التي فازت بها مارلي ماتلين؟", "ar", "which"),
+    ("ما هو اسم القلعة النورمانية؟", "ar", "which"),
+    ("第 33 届超级碗冠军是哪支球队？", "zh", "which"),
+    ("玛丽·麦特琳把国歌翻译成什么语言？", "zh", "which"),
+    ("曼宁曾带领几支球队进入超级碗？", "zh", "number"),
+    ("他几乎赢了吗？", "zh", "yesno"),  # 几乎 (almost) asks for no number
+    ("什么是光合作用？", "zh", None),  # "what is…" names no thing asked for
     ("Как долго его держали?", "ru", "duration"),  # "как" alone is "how"
     ("Якщо його звільнили, то коли?", "uk", "date"),  # "якщо" (if) is no "which"
     ("What is photosynthesis?", "en", "definition"),
@@ -44,7 +57,7 @@ from bot.answer.question import analyse
     ("The hostage who was kidnapped at Nova, when was he freed?", "en", "date"),
     ("После нескольких недель переговоров, когда освободили Труфанова?", "ru", "date"),  # нескольких ≠ сколько
 ])
-def test_question_types(question: str, language: str, qtype: str) -> None:
+def test_question_types(question: str, language: str, qtype: str | None) -> None:
     assert analyse(question, language).qtype == qtype
 
 
