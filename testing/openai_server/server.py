@@ -1,6 +1,7 @@
-"""The :class:`FakeOpenAI` server: its settings, thread and event loop, addresses, the test's
-scripting (reply queues) and the request history. The endpoints are its mixins:
-:mod:`~testing.openai_server.chat_completions` and :mod:`~testing.openai_server.embeddings_and_models`.
+"""The :class:`FakeOpenAI` server: its settings, its application (served from a background thread
+by :mod:`testing.aiohttp_thread`), addresses, the test's scripting (reply queues) and the request
+history. The endpoints are its mixins: :mod:`~testing.openai_server.chat_completions` and
+:mod:`~testing.openai_server.embeddings_and_models`.
 """
 
 from __future__ import annotations
@@ -8,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-import socket
 import threading
 import time
 from collections import deque
@@ -16,6 +16,7 @@ from typing import Any, Callable, Iterable, Optional
 
 from aiohttp import web
 
+from testing.aiohttp_thread import ThreadedAiohttpServer
 from testing.openai_server.chat_completions import _ChatCompletions
 from testing.openai_server.embedders import hash_embedding
 from testing.openai_server.embeddings_and_models import _EmbeddingsAndModels
@@ -65,11 +66,8 @@ class FakeOpenAI(_ChatCompletions, _EmbeddingsAndModels):
         self._history: list[RecordedRequest] = []
         self._ids = itertools.count(1)
 
-        self._thread: Optional[threading.Thread] = None
-        self._loop: Optional[asyncio.AbstractEventLoop] = None
-        self._runner: Optional[web.AppRunner] = None
-        self._closing: Optional[asyncio.Event] = None
-        self._port: Optional[int] = None
+        self._closing: Optional[asyncio.Event] = None  # made in the server's loop; set when it stops
+        self._server = ThreadedAiohttpServer(self._make_app, name="FakeOpenAI", host=host, backlog=1024)
 
     # ---- lifecycle -------------------------------------------------------
 
@@ -89,79 +87,33 @@ class FakeOpenAI(_ChatCompletions, _EmbeddingsAndModels):
 
     def start(self) -> "FakeOpenAI":
         """Bind a free port and start serving in a background thread."""
-        if self._thread is not None:
-            raise RuntimeError("FakeOpenAI already started")
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.bind((self.host, 0))
-        self._port = sock.getsockname()[1]
-        ready = threading.Event()
-        startup_error: list[BaseException] = []
-        loop = asyncio.new_event_loop()
-
-        async def setup() -> None:
-            self._closing = asyncio.Event()
-            app = web.Application(middlewares=[self._middleware], client_max_size=64 * 1024**2)
-            app.router.add_post(_CHAT_PATH, self._handle_chat)
-            app.router.add_post(_EMBEDDINGS_PATH, self._handle_embeddings)
-            app.router.add_get("/v1/models", self._handle_models)
-            app.router.add_get("/v1/models/{model_id:.+}", self._handle_model)
-            self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0, handle_signals=False)
-            await self._runner.setup()
-            await web.SockSite(self._runner, sock, backlog=1024).start()
-
-        def run() -> None:
-            asyncio.set_event_loop(loop)
-            try:
-                loop.run_until_complete(setup())
-            except BaseException as exc:  # pragma: no cover - startup failure
-                startup_error.append(exc)
-                ready.set()
-                return
-            ready.set()
-            loop.run_forever()
-
-        self._loop = loop
-        self._thread = threading.Thread(target=run, name=f"FakeOpenAI:{self._port}", daemon=True)
-        self._thread.start()
-        if not ready.wait(60):  # a bound for a hung start, not an expectation
-            raise RuntimeError("FakeOpenAI did not start within 60 s")
-        if startup_error:
-            self._thread.join()
-            loop.close()
-            self._thread = None
-            raise startup_error[0]
+        self._server.start()
         return self
 
     def stop(self) -> None:
         """Stop serving; in-flight ``Delay`` and ``Hold`` replies are cut short (503)."""
-        if self._thread is None or self._loop is None:
-            return
-        loop = self._loop
+        self._server.stop()
 
-        async def shutdown() -> None:
-            assert self._closing is not None and self._runner is not None
-            self._closing.set()
-            await self._runner.cleanup()
+    def _make_app(self) -> web.Application:
+        """The application, made in the server's loop on each start (see :mod:`testing.aiohttp_thread`)."""
+        self._closing = asyncio.Event()
+        app = web.Application(middlewares=[self._middleware], client_max_size=64 * 1024**2)
+        app.router.add_post(_CHAT_PATH, self._handle_chat)
+        app.router.add_post(_EMBEDDINGS_PATH, self._handle_embeddings)
+        app.router.add_get("/v1/models", self._handle_models)
+        app.router.add_get("/v1/models/{model_id:.+}", self._handle_model)
+        app.on_shutdown.append(self._on_shutdown)
+        return app
 
-        try:
-            asyncio.run_coroutine_threadsafe(shutdown(), loop).result(timeout=60)  # bounds for a hung stop
-        finally:
-            loop.call_soon_threadsafe(loop.stop)
-            self._thread.join(timeout=60)
-            try:
-                loop.run_until_complete(loop.shutdown_default_executor())
-            finally:
-                loop.close()
-            self._thread = None
-            self._loop = None
+    async def _on_shutdown(self, app: web.Application) -> None:
+        assert self._closing is not None
+        self._closing.set()  # cut Delay and Hold replies short before aiohttp waits for the handlers
 
     # ---- addresses -------------------------------------------------------
 
     @property
     def port(self) -> int:
-        if self._port is None:
-            raise RuntimeError("FakeOpenAI not started")
-        return self._port
+        return self._server.port
 
     @property
     def url(self) -> str:
