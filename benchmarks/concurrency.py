@@ -184,6 +184,6 @@ async def _run(ctx: Context, llm) -> dict:
 def run(ctx: Context) -> dict:
     from testing.openai_server import FakeOpenAI
 
-    # started and stopped outside the event loop: its stop() runs a loop of its own
+    # the fake serves from its own thread and loop (testing.aiohttp_thread), beside this benchmark's loop
     with FakeOpenAI() as llm:
         return asyncio.run(_run(ctx, llm))
