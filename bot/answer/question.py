@@ -21,6 +21,7 @@ from functools import lru_cache
 
 from bot.answer import places
 from index.language import fold, transliterate
+from index.textclean import clean_text
 
 MAX_CHARS = 2000
 
@@ -39,14 +40,14 @@ _TYPE_WORDS: dict[str, dict[str, str]] = {
     },
     "date": {
         "en": r"\bwhen\b|\bwhat (?:year|date|day|month|time|decade|century)\b|\b(?:in|on) which (?:year|date|day|month)\b",
-        "ru": r"\bкогда\b|в каком (?:году|месяце|веке)|какого числа|в какой день",
+        "ru": r"\bкогда\b|в каком (?:году|месяце|веке|десятилетии|столетии)|какого числа|в какой день",
         "uk": r"\bколи\b|в якому (?:році|місяці|столітті)|якого числа",
         "de": r"\bwann\b|in welchem (?:jahr|monat|jahrhundert)|an welchem tag", "fr": r"\bquand\b|en quelle (?:ann[ée]e)|quel jour|à quelle date",
         "es": r"\bcu[aá]ndo\b|en qu[eé] (?:a[nñ]o|fecha|mes|siglo)", "it": r"\bquando\b|in che anno|in quale anno|in che data",
         "pt": r"\bquando\b|em que (?:ano|data|m[eê]s|s[eé]culo)", "ro": r"\bc[aâ]nd\b|[iî]n ce an|[iî]n ce (?:lun[aă]|secol)",
         "tr": r"ne zaman|hangi (?:yıl|tarih|gün|ay|yüzyıl)|kaç yılında", "el": r"\bπότε\b|ποια (?:χρονιά|ημερομηνία)|σε ποιο έτος",
-        "he": r"\bמתי\b|באיזו שנה|באיזה (?:תאריך|יום|חודש)", "ar": r"\bمتى\b|في أي (?:عام|سنة|تاريخ|يوم|شهر)",
-        "zh": r"什么时候|何时|哪一年|哪年|几月|哪天|哪一天|什么时间", "hi": r"\bकब\b|किस (?:वर्ष|साल|तारीख|दिन|महीने)",
+        "he": r"\bמתי\b|ב(?:איזו|איזה) שנה|ב(?:אילו|איזה) שנים|באיזה (?:תאריך|יום|חודש)", "ar": r"\bمتى\b|في أي (?:عام|سنة|تاريخ|يوم|شهر)|ما (?:هو |هي )?(?:العام|السنة|السنوات|التاريخ|اليوم|الشهر|القرن|العقد) (?:الذي|التي)",
+        "zh": r"什么时候|何时|哪一年|哪年|几月|哪天|哪一天|什么时间|什么年代|什么世纪|哪个世纪", "hi": r"\bकब\b|किस (?:वर्ष|साल|तारीख|दिन|महीने)",
         "vi": r"khi nào|bao giờ|năm nào|ngày nào|tháng nào|lúc nào", "th": r"เมื่อไร|เมื่อไหร่|เมื่อใด|ปีใด|ปีไหน|วันไหน",
     },
     "number": {
@@ -56,15 +57,15 @@ _TYPE_WORDS: dict[str, dict[str, str]] = {
         "es": r"\bcu[aá]nt[oa]s?\b|qu[eé] porcentaje|qu[eé] edad", "it": r"\bquant[oaie]\b|che percentuale|che età",
         "pt": r"\bquant[oa]s?\b|que porcentagem|que idade", "ro": r"\bc[aâ]ț[ii]\b|\bc[aâ]te\b|\bc[aâ]t\b|ce procent|ce v[aâ]rst[aă]",
         "tr": r"\bkaç\b|ne kadar|yüzde kaç", "el": r"\bπόσ(?:οι|ες|α|ο|ος|η)\b", "he": r"\bכמה\b|בן כמה|בת כמה|איזה אחוז",
-        "ar": r"\bكم\b|ما عدد|ما نسبة", "zh": r"多少|几(?!乎)(?=[\u4e00-\u9fff])|多大|多高|多远|百分之几", "hi": r"कितने|कितना|कितनी",
+        "ar": r"\bكم\b|ما عدد|ما نسبة", "zh": r"多少|(?<![这那近前去好最十茶])几(?![乎何内经度])(?=[\u4e00-\u9fff])|第几|多大|多高|多远|百分之几", "hi": r"कितने|कितना|कितनी",
         "vi": r"bao nhiêu|mấy|tỷ lệ", "th": r"กี่|เท่าไร|เท่าไหร่|จำนวนเท่าใด",
     },
     "person": {
         "en": r"\bwho(?:m|se)?\b", "ru": r"\bкто\b|\bкого\b|\bкому\b|\bкем\b|\bч(?:ей|ья|ьё|ье|ьи|ьего|ьей|ьих|ьим|ьими|ью|ьему|ьём)\b",
-        "uk": r"\bхто\b|\bкого\b|\bкому\b|\bким\b|\bчий\b|\bчия\b", "de": r"\bwer\b|\bwem\b|\bwen\b|\bwessen\b",
+        "uk": r"\bхто\b|\bкого\b|\bкому\b|\bким\b|\bч(?:ий|ия|иє|иї|ийого|иєї|иїх|ийому|иїй|иїм|ию|иєю|иїми)\b", "de": r"\bwer\b|\bwem\b|\bwen\b|\bwessen\b",
         "fr": r"\bqui\b", "es": r"\bqui[eé]n(?:es)?\b", "it": r"\bchi\b", "pt": r"\bquem\b", "ro": r"\bcine\b|\bcui\b|\bpe cine\b",
-        "tr": r"\bkim(?:dir|in|i|e|ler)?\b", "el": r"\bποιος\b|\bποια\b|\bποιον\b|\bποιοι\b|\bτίνος\b", "he": r"(?:^|\s)(?:מי|למי|ממי|מיהו|מיהי|מיהם|מיהן)(?=\s|$|\?)|(?:של|עם|אצל|ידי) מי(?=\s|$|\?)",
-        "ar": r"^\s*من\b|\bمن هو\b|\bمن هي\b|\bمن هم\b", "zh": r"谁|哪位", "hi": r"\bकौन\b|\bकिसने\b|\bकिसको\b|\bकिसका\b|\bकिसकी\b",
+        "tr": r"\bkim(?:dir|in|i|e|ler)?\b", "el": r"\bποιος\b|\bποια\b|\bποιον\b|\bποιοι\b|\bτίνος\b", "he": r"(?:^|\s)(?:מי|למי|ממי|במי|מיהו|מיהי|מיהם|מיהן)(?!\w)",
+        "ar": r"^\s*من\b|\bمن هو\b|\bمن هي\b|\bمن هم\b", "zh": r"谁|誰|哪位|什么人", "hi": r"\bकौन\b|\bकिसने\b|\bकिसको\b|\bकिसका\b|\bकिसकी\b",
         "vi": r"\bai\b", "th": r"ใคร",
     },
     "place": {
@@ -74,21 +75,21 @@ _TYPE_WORDS: dict[str, dict[str, str]] = {
         "it": r"\bdove\b|in quale (?:città|paese)", "pt": r"\bonde\b|em que (?:cidade|pa[ií]s)", "ro": r"\bunde\b|[iî]n ce (?:ora[sș]|[tț]ar[aă])",
         "tr": r"\bnerede\b|\bnereye\b|\bnereden\b|\bnere\b|hangi (?:şehir|ülke|yer)", "el": r"\bπού\b|\bαπό πού\b|σε ποια (?:πόλη|χώρα)",
         "he": r"\bאיפה\b|\bהיכן\b|\bלאן\b|\bמאיפה\b|באיזו (?:עיר|מדינה)", "ar": r"\bأين\b|\bاين\b|في أي (?:مدينة|بلد|دولة|مكان)",
-        "zh": r"哪里|哪儿|在哪|何处|哪个城市|哪个国家", "hi": r"\bकहाँ\b|\bकहां\b|किस (?:शहर|देश)", "vi": r"ở đâu|\bđâu\b|thành phố nào|nước nào|quốc gia nào",
+        "zh": r"哪里|哪裡|哪儿|哪兒|在哪|(?:去|到|从|從|往|来自|來自)哪(?![个個些一种種位家所支座条條部本首])|什么地方|何处|哪个城市|哪个国家", "hi": r"\bकहाँ\b|\bकहां\b|किस (?:शहर|देश)", "vi": r"ở đâu|\bđâu\b|thành phố nào|nước nào|quốc gia nào",
         "th": r"ที่ไหน|ที่ใด|เมืองใด|ประเทศใด",
     },
     "reason": {
         "en": r"\bwhy\b|\bfor what reason\b|\bwhat (?:caused|led to)\b", "ru": r"\bпочему\b|\bзачем\b|по какой причине", "uk": r"\bчому\b|\bнавіщо\b",
         "de": r"\bwarum\b|\bweshalb\b|\bwieso\b", "fr": r"\bpourquoi\b", "es": r"por qu[eé]\b", "it": r"\bperch[eé]\b|per quale motivo",
         "pt": r"por que\b|porque\b", "ro": r"\bde ce\b", "tr": r"\bneden\b|\bniçin\b|\bniye\b", "el": r"\bγιατί\b", "he": r"\bלמה\b|\bמדוע\b",
-        "ar": r"\bلماذا\b|\bلم\b", "zh": r"为什么|为何", "hi": r"\bक्यों\b", "vi": r"tại sao|vì sao", "th": r"ทำไม",
+        "ar": r"\bلماذا\b|\bلم\b", "zh": r"为什么|为何|什么原因|原因是什么|什么导致", "hi": r"\bक्यों\b", "vi": r"tại sao|vì sao", "th": r"ทำไม",
     },
     "which": {
-        "en": r"\bwhich\b|\bwhat (?:is the name|was the name|name)\b|\bname the\b", "ru": r"\bкак(?:ой|ая|ое|ие|ого|ому|им|ом|ую|их|ими)\b|\bкак (?:зовут|звали|называется|назывался)\b|\bкак(?:ова|ов|овы)?\s+(?:фамилия|имя|название|прозвище)\b",
-        "uk": r"\bяк(?:ий|а|е|і|ого|ому|им|ій|у|их|ими)\b|\bяк (?:звати|називається)\b", "de": r"\bwelche[rsmn]?\b|wie hei(?:ß|ss)t", "fr": r"\bquel(?:le)?s?\b|comment s'appelle",
+        "en": r"\bwhich\b|\bwhat (?:is the name|was the name|name)\b|\bname the\b", "ru": r"\bкак(?:ой|ая|ое|ие|ого|ому|им|ом|ую|их|ими)\b(?!-)|\bкак (?:зовут|звали|называется|назывался)\b|\bкак(?:ова|ово|ов|овы)?\s+(?:фамилия|имя|название|прозвище)\b",
+        "uk": r"\bяк(?:ий|а|е|і|ого|ому|им|ій|у|их|ими|ої|ою|ім)\b(?!-)|\bяк (?:звати|називається)\b", "de": r"\bwelche[rsmn]?\b|wie hei(?:ß|ss)t", "fr": r"\bquel(?:le)?s?\b|comment s'appelle",
         "es": r"\bcu[aá]l(?:es)?\b|qu[eé] nombre|c[oó]mo se llama", "it": r"\bquale\b|\bquali\b|come si chiama", "pt": r"\bqual\b|\bquais\b|como se chama",
         "ro": r"\bcare\b|\bce nume\b|cum se nume[sș]te", "tr": r"\bhangi\b|adı ne", "el": r"\bποι(?:ο|ες|α|ου|ας|ων|ους)\b|πώς λέγεται",
-        "he": r"(?:^|\s)[בלמוהשכ]?(?:איזה|איזו|אילו)(?=\s|$|\?)|מה (?:היה |היתה |הייתה |היו )?ה?ש[מם]", "ar": r"\bأي\b|\bأية\b|\bما (?:هو |هي |هم )?(?:اسم|أسماء)\b|\bما (?:هو |هي |هم )?ال\w+ (?:الذي|التي|الذين)\b", "zh": r"哪(?![里儿怕])|什么(?![是时])(?=[\u4e00-\u9fff])|叫什么|姓什么",
+        "he": r"(?:^|\s)(?:[בלמש]|ו[בלמש]?)?(?:איזה|איזו)(?!\w)|(?:^|\s)(?:[בלמש]|ו[בלמש])?אילו(?!\w)|(?:^|\s)מה[וי]? (?:היה |היתה |הייתה |היו )?ה?ש(?:ם|מו|מה|מם|מן|מות\w*)(?!\w)|(?:^|\s)(?:איך|כיצד) (?:קוראים|נקרא|נקראה|נקראת|נקראים|נקראו)(?!\w)", "ar": r"\bأي\b|\bأية\b|(?:(?<!\w)|(?<=(?<!\w)[وف]))ما (?:هو |هي |هم |كان |كانت )?(?:اسم|أسماء|نوع|أنواع|لقب)(?!\w)|(?:(?<!\w)|(?<=(?<!\w)[وف]))ما (?:هو |هي |هم )?ال\w+(?: ال\w+){0,2} (?:الذي|التي|الذين)(?!\w)", "zh": r"哪(?![里裡儿兒怕吒])|叫什么|姓什么",
         "hi": r"कौन सा|कौन सी|कौन से|क्या नाम", "vi": r"\bnào\b|tên là gì|tên gì", "th": r"อันไหน|อะไรคือชื่อ|ชื่ออะไร|ไหน",
     },
     "definition": {
@@ -288,7 +289,7 @@ def _question_words(language: str) -> frozenset[str]:
 
 
 def analyse(text: str, language: str) -> Question:
-    text = text[:MAX_CHARS]
+    text = clean_text(text[:MAX_CHARS])  # as the engine does: a right-to-left mark hides "من" at the start
     constraints: list[Constraint] = []
     years = set()
     for match in _YEAR.finditer(text):

@@ -39,7 +39,19 @@ from bot.answer.question import analyse
     ("ما هي الجائزة التي فازت بها مارلي ماتلين؟", "ar", "which"),
     ("ما هو اسم القلعة النورمانية؟", "ar", "which"),
     ("第 33 届超级碗冠军是哪支球队？", "zh", "which"),
-    ("玛丽·麦特琳把国歌翻译成什么语言？", "zh", "which"),
+    ("玛丽·麦特琳把国歌翻译成什么语言？", "zh", None),  # "what + noun" is untyped, as in English
+    ("几内亚的总统是谁？", "zh", "person"),  # 几内亚 (Guinea) asks for no number
+    ("他來自哪裡？", "zh", "place"),
+    ("他排名第几？", "zh", "number"),
+    ("Каково имя нового министра?", "ru", "which"),
+    ("Получил ли он какую-нибудь награду?", "ru", "yesno"),  # an indefinite, not "which"
+    ("З якої країни він приїхав?", "uk", "which"),
+    ("מהי הדוגמה שמטא הביאה?", "he", "definition"),  # no "מה שם" across two words' ends
+    ("מה עשה השר כאילו לא קרה דבר?", "he", None),  # כאילו (as if) is no "which"
+    ("איך קוראים לפטריה?", "he", "which"),
+    ("وما اسم الرئيس؟", "ar", "which"),
+    ("ما الدولة الغربية التي وقعت الاتفاق؟", "ar", "which"),
+    ("\u200fمن هو رئيس الوزراء؟", "ar", "person"),  # a right-to-left mark before the question word
     ("曼宁曾带领几支球队进入超级碗？", "zh", "number"),
     ("他几乎赢了吗？", "zh", "yesno"),  # 几乎 (almost) asks for no number
     ("什么是光合作用？", "zh", None),  # "what is…" names no thing asked for
