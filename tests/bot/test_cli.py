@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, build_parser
+from bot.cli import EXIT_OK, EXIT_USAGE, build_parser
 from bot.settings import Settings
 from tests.bot.conftest import TEST_EMBED_MODEL
 from tests.bot.engines import KeywordEngine
