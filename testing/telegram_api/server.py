@@ -37,12 +37,16 @@ class FakeTelegramAPI(_TestControls, _Inspection, _HttpHandlers, _MessageMethods
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(10_000)
         self._file_ids = itertools.count(1)
-        self._loop: asyncio.AbstractEventLoop | None = None  # the server's, while it runs
         self._wakeup: asyncio.Event | None = None  # made in that loop; set to end the long polls
         self._closing = False
         self._server = ThreadedAiohttpServer(self._make_app, name="fake-telegram-api")
 
     # ------------------------------------------------------------------ lifecycle
+
+    @property
+    def _loop(self) -> asyncio.AbstractEventLoop | None:
+        """The server's loop while it runs (the long polls wait in it)."""
+        return self._server.loop
 
     @property
     def root_url(self) -> str:
@@ -59,12 +63,10 @@ class FakeTelegramAPI(_TestControls, _Inspection, _HttpHandlers, _MessageMethods
     def start(self) -> "FakeTelegramAPI":
         self._server.start()
         self.port = self._server.port
-        self._loop = self._server.loop
         return self
 
     def stop(self) -> None:
         self._server.stop()
-        self._loop = None
 
     def __enter__(self) -> "FakeTelegramAPI":
         return self.start()
