@@ -19,6 +19,8 @@ from functools import lru_cache
 import numpy as np
 
 from bot.answer.question import Question, fold
+from bot.answer.span_amounts import amount_spans
+from bot.answer.span_dates import date_spans
 
 MAX_SPAN_TOKENS = 8
 MAX_CANDIDATES = 400
@@ -179,6 +181,10 @@ def spans(text: str) -> list[Span]:
                             and not _PART_EDGE.match(toks[a].text) and not _PART_EDGE.match(toks[b].text):
                         add(a, b, "name")
         i = j + 1
+    # dates as the other languages write them ("7 de octubre de 2023", "באוקטובר 1938", "2023年10月7日")
+    # and their amounts and durations ("43 миллиона", "498 дней", "כ-43 מיליון", "100万")
+    for start, end, kind in [(a, b, "date") for a, b in date_spans(text)] + amount_spans(text):
+        found.setdefault((start, end, kind), Span(start, end, kind, max(1, sum(start <= t.start < end for t in toks))))
     # quoted phrases
     for m in re.finditer(r"[\"“«]([^\"”»“]{2,80})[\"”»]", text):
         inner = [t for t in toks if m.start(1) <= t.start and t.end <= m.end(1)]
