@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import NamedTuple
 
 from bot.answer.span_dates import AR_PREFIX, HE_PREFIX
 from bot.answer.time_words import WORDS
@@ -29,6 +30,8 @@ _SAMPLES = (0, 1, 2, 3, 5, 11, 21, 22, 25, 100, 101, 1.5)
 _NUMBER = r"(?<![\d.,])\d+(?:[ \u00a0\u202f.,]\d{3})*(?:[.,]\d+)?(?![\d])"
 #: Chinese, Japanese and Korean letters: no spaces around an amount ("人口100万", "持续了3年")
 _CJK = "\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af"
+#: a number that is a year when a word for "year" follows it ("2000 года", "1938年")
+_YEAR = re.compile(r"^(?:1[0-9]|20|21)\d\d$")
 _INVISIBLE = "\u200e\u200f\u061c\u00a0\u202f"
 
 
@@ -47,15 +50,20 @@ def _formatted_numbers(n: float, locale: str) -> tuple[str, ...]:
     return tuple({str(n), format_decimal(n, locale=locale)})
 
 
+class Vocabulary(NamedTuple):
+    scales: frozenset[str]  # тысяч, millones, מיליון, 万
+    durations: frozenset[str]  # дней, años, ימים, 天
+    years: frozenset[str]  # the durations that are years: "2000 года", "1938年" are dates, not 2000 years
+    units: frozenset[str]  # процентов, por ciento, kilómetros
+
+
 @lru_cache(maxsize=1)
-def _vocabulary() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
-    """(scale words, duration words, other unit words) of every locale but English (spans() reads English)."""
+def _vocabulary() -> Vocabulary:
+    """The words of every locale but English (spans() reads English)."""
     from babel.numbers import format_compact_decimal
     from babel.units import format_unit
 
-    scales: set[str] = set()
-    durations: set[str] = set()
-    units: set[str] = set()
+    words: dict[str, set[str]] = {"scales": set(), "durations": set(), "years": set(), "units": set()}
     for locale in WORDS:  # the languages time questions are read in, English aside
         if locale == "en":
             continue
@@ -65,17 +73,16 @@ def _vocabulary() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
                     text = format_unit(n, unit, length="long", locale=locale)
                 except (KeyError, ValueError):  # a unit this locale's data lacks
                     continue
-                for number in _formatted_numbers(n, locale):
-                    if number in text:
-                        (durations if unit in DURATION_UNITS else units).add(_words(text, number))
-                        break
+                number = next((f for f in _formatted_numbers(n, locale) if f in text), None)
+                if number is not None and "{" not in text:
+                    word = _words(text, number)
+                    words["durations" if unit in DURATION_UNITS else "units"].add(word)
+                    if unit == "duration-year":
+                        words["years"].add(word)
             for scale in (1e3, 1e4, 1e6, 1e8, 1e9):
-                text = format_compact_decimal(n * scale if n else scale, format_type="long", locale=locale)
-                word = _words(text)
-                if word:
-                    scales.add(word)
-    return (frozenset(w for w in scales if w), frozenset(w for w in durations if w and "{" not in w),
-            frozenset(w for w in units if w and "{" not in w))
+                words["scales"].add(_words(format_compact_decimal(n * scale if n else scale, format_type="long",
+                                                                  locale=locale)))
+    return Vocabulary(**{k: frozenset(w for w in v if w) for k, v in words.items()})
 
 
 def _alternatives(words: frozenset[str]) -> str:
@@ -84,21 +91,22 @@ def _alternatives(words: frozenset[str]) -> str:
 
 @lru_cache(maxsize=1)
 def _pattern() -> re.Pattern:
-    scales, durations, units = _vocabulary()
-    return re.compile(rf"(?<![^\W\d_{_CJK}])(?:{HE_PREFIX}|{AR_PREFIX})?{_NUMBER}(?P<scale>\s*(?:{_alternatives(scales)}))?"
-                      rf"(?P<unit>\s*(?:{_alternatives(durations | units)}))?(?![^\W\d_{_CJK}])", re.IGNORECASE)
+    v = _vocabulary()
+    return re.compile(rf"(?<![^\W\d_{_CJK}])(?:{HE_PREFIX}|{AR_PREFIX})?(?P<number>{_NUMBER})"
+                      rf"(?P<scale>\s*(?:{_alternatives(v.scales)}))?"
+                      rf"(?P<unit>\s*(?:{_alternatives(v.durations | v.units)}))?(?![^\W\d_{_CJK}])", re.IGNORECASE)
 
 
 def amount_spans(text: str) -> list[tuple[int, int, str]]:
     """(start, end, kind) of the amounts in `text`, kind "duration" or "number"; an amount that opens with a
     Hebrew or Arabic prefix ("כ-43 מיליון") also without it. A bare number is no amount here (spans() has it)."""
-    durations = _vocabulary()[1]
+    v = _vocabulary()
     out: list[tuple[int, int, str]] = []
     for m in _pattern().finditer(text):
-        if not (m.group("scale") or m.group("unit")):
-            continue
         unit = " ".join((m.group("unit") or "").split()).casefold()
-        kind = "duration" if unit in durations else "number"
+        if not (m.group("scale") or unit) or (unit in v.years and not m.group("scale") and _YEAR.match(m["number"])):
+            continue
+        kind = "duration" if unit in v.durations else "number"
         out.append((m.start(), m.end(), kind))
         digit = next(i for i in range(m.start(), m.end()) if text[i].isdigit())
         if digit > m.start():

@@ -39,6 +39,8 @@ def test_a_hebrew_amount_with_and_without_its_prefix() -> None:
     "50 000 человек вышли на улицы.",  # a number alone is spans()' own candidate, not an amount
     "He was held for 498 days.",  # English units are read by spans() itself
     "Version3 días",  # a number inside a word
+    "Это случилось в 2000 году.",  # a year with its word is a date (span_dates), not 2000 years
+    "该事件发生于1938年。",
 ])
 def test_no_amount_where_there_is_none(text: str) -> None:
     assert amounts(text) == []
