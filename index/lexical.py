@@ -19,7 +19,7 @@ from rapidfuzz import fuzz, process
 from index.language import transliterate
 
 #: bump when tokenisation changes: catalogue snapshots made with another version are rebuilt
-TOKENIZER_VERSION = 3
+TOKENIZER_VERSION = 4
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _STOP = frozenset(STOPWORDS_EN) | {
@@ -62,10 +62,63 @@ def terms(text: str) -> list[str]:
     return _stemmer().stemWords(kept)
 
 
+#: words of any script, Devanagari and Thai vowel signs included (they are not \w)
+_ANY_WORD = re.compile(r"[\w\u0900-\u097f\u0e00-\u0e7f]+", re.UNICODE)
+#: the Snowball stemmer of a script's main language (Ukrainian and Bulgarian words get Russian's: close enough
+#: to join a word's cases, which is all BM25 needs)
+_SCRIPT_STEMMERS = (("\u0400", "\u04ff", "russian"), ("\u0370", "\u03ff", "greek"), ("\u1f00", "\u1fff", "greek"),
+                    ("\u0600", "\u06ff", "arabic"), ("\u0900", "\u097f", "hindi"))
+_HEBREW = re.compile(r"^[\u0590-\u05ff]")
+#: the one-letter words Hebrew joins to the next (ו ה ב ל מ ש כ): "בעיר", "העיר" are both also "עיר"
+_HEBREW_CLITICS = re.compile(r"^[והבלמשכ]{1,2}(?=[\u05d0-\u05ea]{3,})")
+#: Chinese, Japanese and Korean runs have no spaces between words: they are read as overlapping character pairs
+#: (Lucene's CJKBigramFilter), a lone character as itself
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]+")
+
+
+@lru_cache(maxsize=8)
+def _script_stemmer(language: str) -> Stemmer.Stemmer:
+    return Stemmer.Stemmer(language)
+
+
+def index_terms(text: str) -> list[str]:
+    """BM25 terms of an article or a question in any language: English words as `terms` does; Cyrillic, Greek,
+    Arabic and Devanagari words stemmed by their script's Snowball stemmer; Hebrew words with and without the
+    letters joined to them; Chinese, Japanese and Korean as character pairs. (Before version 4 every word went
+    through the English stemmer, so a Russian article's "кибуца" and a question's "кибуце" never met.)"""
+    out: list[str] = []
+    latin: list[str] = []
+    for word in _ANY_WORD.findall(text.lower()):
+        if max(word) < "\u0370":  # Latin letters and digits: the English pipeline
+            if word not in _STOP:
+                latin.append(IRREGULAR.get(word, word))
+            continue
+        for part in _CJK.split(word):  # the letters and digits around a CJK run ("iPhone手机", "2023年")
+            if part:
+                out.extend(_script_terms(part))
+        for run in _CJK.findall(word):
+            out.extend([run] if len(run) == 1 else [run[i:i + 2] for i in range(len(run) - 1)])
+    return _stemmer().stemWords(latin) + out
+
+
+def _script_terms(word: str) -> list[str]:
+    if word[0] < "\u0370":
+        return [] if word in _STOP else [_stemmer().stemWord(IRREGULAR.get(word, word))]
+    if len(word) == 1:
+        return []  # "и", "в", "و": one-letter words are function words in these scripts
+    for low, high, language in _SCRIPT_STEMMERS:
+        if low <= word[0] <= high:
+            return [_script_stemmer(language).stemWord(word)]
+    if _HEBREW.match(word):
+        bare = _HEBREW_CLITICS.sub("", word)
+        return [word, bare] if bare != word else [word]
+    return [word]
+
+
 def term_ids(text: str, vocabulary: dict[str, int]) -> np.ndarray:
-    """The terms of `text` as ids of `vocabulary`, adding new terms to it. A text without terms counts
+    """The index terms of `text` as ids of `vocabulary`, adding new terms to it. A text without terms counts
     one empty term (as bm25s does), so every row has a length."""
-    return np.array([vocabulary.setdefault(t, len(vocabulary)) for t in terms(text)] or
+    return np.array([vocabulary.setdefault(t, len(vocabulary)) for t in index_terms(text)] or
                     [vocabulary.setdefault("", len(vocabulary))], dtype=np.int32)
 
 
@@ -111,11 +164,19 @@ class LexicalIndex:
         tid = self.vocab.get(term)
         return tid is not None and self.df[tid] > 0
 
-    def query_terms(self, question: str, language: str) -> list[str]:
+    def query_terms(self, question: str, language: str, *, own: bool = True, across: bool = True) -> list[str]:
+        """The question's terms the archive has. A question in another language than English: its `own` words in
+        the archive's forms (a Russian question in a Russian archive: "кибуце" → "кибуц"), and `across` scripts,
+        for the words the archive lacks, Latin words, names and numbers matched by transliteration and fuzzy
+        matching (a Russian question in an English archive: "Труфанов" → "troufanov")."""
         if language == "en":
-            return [t for t in terms(question) if self.known(t)]
+            return [t for t in index_terms(question) if self.known(t)]
         found: list[str] = []
-        for word in words(question):
+        for word in _ANY_WORD.findall(question.lower()):
+            mine = [t for t in index_terms(word) if self.known(t)] if own else []
+            if mine or not across:
+                found.extend(mine)
+                continue
             latin = transliterate(word)
             if not _LATIN_OR_DIGIT.match(latin) or latin in _STOP:
                 continue

@@ -1,7 +1,7 @@
 """Hybrid retrieval: dense (Chroma, then sentence-level re-scoring) + BM25, fused by score.
 
 1. Candidates: the nearest chunks in Chroma (chunk vectors = mean of their sentence
-   vectors) and, for English questions, the best BM25 chunks.
+   vectors) and, for questions in English or in the archive's own language, the best BM25 chunks.
 2. Each candidate's dense score is its best question–sentence similarity plus a share
    of the question–chunk similarity (sentence vectors live in the catalogue).
 3. Fusion: dense score + weight × BM25 score normalised by the best BM25 score.
@@ -15,8 +15,8 @@
 Why not llama-index's `QueryFusionRetriever` with reciprocal rank fusion: measured on
 XQuAD (docs/answers.md), rank fusion loses the score margins that decide hit@1
 (English 0.956 with RRF against 0.969 with score fusion), and the BM25 weight must
-depend on the question's language (BM25 on a Russian question cost 19 points of
-hit@1). BM25 here is bm25s, the engine under llama-index's `BM25Retriever`.
+depend on the question's language (BM25 on a Russian question in an English archive cost 19
+points of hit@1; in a Russian archive its own words are what BM25 is for). BM25 here is bm25s, the engine under llama-index's `BM25Retriever`.
 
 `HybridRetriever` is a llama-index `BaseRetriever`: `retrieve(query)` returns `NodeWithScore`s
 (one `TextNode` per passage), so it plugs into llama-index query engines and evaluators.
@@ -157,7 +157,7 @@ class HybridRetriever(BaseRetriever):
         candidates, lexical = pool.candidates, pool.lexical
         best, chunk_sims, per_sentence = self._sentence_scores(vector, candidates)
         dense_scores = best + self.settings.chunk_similarity_weight * chunk_sims
-        weight = self.settings.bm25_weight if language == "en" else self.settings.bm25_weight_other
+        weight = self._bm25_weight(language)
         top_bm25 = max(lexical.values(), default=0.0) or 1.0
         scores = dense_scores + weight * np.array([lexical.get(pos, 0.0) for pos in candidates]) / top_bm25
         scores = scores + self._preference(candidates, time_scope, applied)
@@ -190,7 +190,7 @@ class HybridRetriever(BaseRetriever):
         t0 = time.perf_counter()
         dense = self._dense(vector, depth, filters, exact)
         t1 = time.perf_counter()
-        weight = self.settings.bm25_weight if language == "en" else self.settings.bm25_weight_other
+        weight = self._bm25_weight(language)
         lexical = self._lexical(question, language, depth, mask) if weight > 0 else {}
         timings["dense"] = timings.get("dense", 0.0) + (t1 - t0) * 1000
         timings["bm25"] = timings.get("bm25", 0.0) + (time.perf_counter() - t1) * 1000
@@ -231,8 +231,17 @@ class HybridRetriever(BaseRetriever):
                 out.append(pos)
         return out
 
+    def _bm25_weight(self, language: str) -> float:
+        """BM25_WEIGHT for a question in English or in the archive's own language (a Russian question in a Russian
+        archive: its words stemmed as the articles' are); BM25_WEIGHT_OTHER for a question in another language
+        than the archive's, whose words the articles don't share (docs/answers.md, section 2)."""
+        same = language == "en" or language == self.catalog.main_language()
+        return self.settings.bm25_weight if same else self.settings.bm25_weight_other
+
     def _lexical(self, question: str, language: str, depth: int, mask: np.ndarray | None) -> dict[int, float]:
-        terms = self.catalog.lexical.query_terms(question, language)
+        # another language's question: its own words only; names matched across scripts by transliteration are
+        # too loose to rank with (docs/answers.md, section 2)
+        terms = self.catalog.lexical.query_terms(question, language, across=language == "en")
         if not terms:
             return {}
         scores = self.catalog.lexical.scores(terms)

@@ -20,6 +20,7 @@ from rapidfuzz import fuzz, process
 from bot.answer.question import Constraint, Question, fold, number_forms
 from bot.answer.spans import STOPWORDS as EN_STOPWORDS
 from index.catalog import Catalog
+from index.lexical import index_terms
 from index.language import detect_language
 from index.retriever import Retrieved, Search
 
@@ -106,13 +107,19 @@ class Evidence:
 
     @classmethod
     def build(cls, question: Question, search: Search, catalog: Catalog) -> "Evidence":
-        extra = catalog.lexical.query_terms(question.text, question.language) if question.language != "en" else []
+        # the archive's words the question's names and numbers were matched to across scripts ("Труфанов" →
+        # "troufanov"); its own words are keys already
+        extra = catalog.lexical.query_terms(question.text, question.language, own=False) \
+            if question.language != "en" else []
         return cls(question, search, catalog, extra)
 
     def _idf(self, key: str) -> float:
         vocab = self.catalog.lexical.vocab
         tid = vocab.get(key)
-        df = self.catalog.document_frequency(tid) if tid is not None else 0
+        if tid is not None:
+            df = self.catalog.document_frequency(tid)
+        else:  # a key the index keeps in another form: "кибуца" as its stem "кибуц"
+            df = max((self.catalog.document_frequency(vocab[t]) for t in index_terms(key) if t in vocab), default=0)
         return math.log(1 + len(self.catalog) / (1 + df))
 
     def _candidates(self) -> list[Candidate]:
