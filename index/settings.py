@@ -91,10 +91,14 @@ class IndexSettings(BaseSettings):
         0.3, ge=0, description="Weight of the question–chunk similarity next to the best question–sentence one."
     )
     bm25_weight: float = Field(
-        0.1, ge=0, description="Weight of normalised BM25 scores in the fusion, for questions in English."
+        0.1, ge=0,
+        description="Weight of normalised BM25 scores in the fusion, for questions in English or in the archive's "
+                    "own language.",
     )
     bm25_weight_other: float = Field(
-        0.0, ge=0, description="Weight of BM25 for questions in other languages (0: dense only; see docs/answers.md)."
+        0.0, ge=0,
+        description="Weight of BM25 for questions in another language than the archive's (0: dense only; see "
+                    "docs/answers.md).",
     )
     recency_weight: float = Field(
         0.05, ge=0,
