@@ -147,8 +147,8 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "Embeddings": ("embed_backend", "embed_model", "embed_batch_size", "embed_batch_tokens", "embed_base_url", "embed_api_key",
                    "index_nice"),
     "Near-duplicate articles (story groups)": ("near_duplicate_threshold", "near_duplicate_containment"),
-    "Retrieval": ("top_k", "candidates", "chunk_similarity_weight", "bm25_weight", "bm25_weight_other",
-                  "recency_weight", "scope_fallback_gap", "scope_report_days", "diversify", "newer_duplicate_margin"),
+    "Retrieval": ("top_k", "candidates", "chunk_similarity_weight", "bm25_weight", "bm25_weight_own",
+                  "bm25_weight_other", "recency_weight", "scope_fallback_gap", "scope_report_days", "diversify", "newer_duplicate_margin"),
     "The OpenAI-compatible endpoint (LLM answers; embeddings with EMBED_BACKEND=openai)":
         ("openai_api_key", "openai_base_url"),
     "Answering": ("answer_mode", "llm_model", "llm_timeout", "llm_max_retries", "answer_deadline", "llm_max_tokens",

@@ -1,7 +1,8 @@
 """Hybrid retrieval: dense (Chroma, then sentence-level re-scoring) + BM25, fused by score.
 
 1. Candidates: the nearest chunks in Chroma (chunk vectors = mean of their sentence
-   vectors) and, for questions in English or in the archive's own language, the best BM25 chunks.
+   vectors) and, for questions in English (or in the archive's own language: BM25_WEIGHT_OWN), the best
+   BM25 chunks.
 2. Each candidate's dense score is its best question–sentence similarity plus a share
    of the question–chunk similarity (sentence vectors live in the catalogue).
 3. Fusion: dense score + weight × BM25 score normalised by the best BM25 score.
@@ -232,11 +233,14 @@ class HybridRetriever(BaseRetriever):
         return out
 
     def _bm25_weight(self, language: str) -> float:
-        """BM25_WEIGHT for a question in English or in the archive's own language (a Russian question in a Russian
-        archive: its words stemmed as the articles' are); BM25_WEIGHT_OTHER for a question in another language
-        than the archive's, whose words the articles don't share (docs/answers.md, section 2)."""
-        same = language == "en" or language == self.catalog.main_language()
-        return self.settings.bm25_weight if same else self.settings.bm25_weight_other
+        """BM25_WEIGHT for a question in English; BM25_WEIGHT_OWN for one in the archive's own language (a Russian
+        question in a Russian archive: its words stemmed as the articles' are); BM25_WEIGHT_OTHER for one in
+        another language than the archive's, whose words the articles don't share (docs/answers.md, section 2)."""
+        if language == "en":
+            return self.settings.bm25_weight
+        if language == self.catalog.main_language():
+            return self.settings.bm25_weight_own
+        return self.settings.bm25_weight_other
 
     def _lexical(self, question: str, language: str, depth: int, mask: np.ndarray | None) -> dict[int, float]:
         # another language's question: its own words only; names matched across scripts by transliteration are

@@ -84,13 +84,16 @@ def russian_index(tmp_path_factory: pytest.TempPathFactory):
                        HashingEmbedder())
 
 
-def test_bm25_ranks_a_question_in_the_archives_own_language(russian_index) -> None:
+def test_bm25_ranks_a_question_in_the_archives_own_language_when_given_a_weight(russian_index) -> None:
+    # off by default (BM25_WEIGHT_OWN 0) until the answer model is trained with it (docs/answers.md)
     assert russian_index.catalog.main_language() == "ru"
-    hits = russian_index.retriever().search("Из какого кибуце был похищен Труфанов?", k=2, language="ru").hits
+    question = "Из какого кибуце был похищен Труфанов?"
+    assert all(hit.bm25_rank is None for hit in russian_index.retriever().search(question, k=2, language="ru").hits)
+    hits = russian_index.retriever(bm25_weight_own=0.1).search(question, k=2, language="ru").hits
     # the hashing embedder's vectors are noise: what counts is that BM25 took part and ranked the article first
     assert {hit.row.article_id: hit.bm25_rank for hit in hits}["ru.md"] == 1
 
 
 def test_bm25_stays_out_of_a_question_in_another_language_than_the_archives(russian_index) -> None:
-    hits = russian_index.retriever().search("港口区的居民为什么撤离？", k=2, language="zh").hits
+    hits = russian_index.retriever(bm25_weight_own=0.1).search("港口区的居民为什么撤离？", k=2, language="zh").hits
     assert all(hit.bm25_rank is None for hit in hits)  # BM25_WEIGHT_OTHER is 0 by default
