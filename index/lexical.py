@@ -63,14 +63,14 @@ def terms(text: str) -> list[str]:
 
 
 #: words of any script, Devanagari and Thai vowel signs included (they are not \w)
-_ANY_WORD = re.compile(r"[\w\u0900-\u097f\u0e00-\u0e7f]+", re.UNICODE)
+_ANY_WORD = re.compile(r"[\w\u0900-\u0963\u0966-\u097f\u0e00-\u0e7f]+", re.UNICODE)  # not the danda ।
 #: the Snowball stemmer of a script's main language (Ukrainian and Bulgarian words get Russian's: close enough
 #: to join a word's cases, which is all BM25 needs)
 _SCRIPT_STEMMERS = (("\u0400", "\u04ff", "russian"), ("\u0370", "\u03ff", "greek"), ("\u1f00", "\u1fff", "greek"),
                     ("\u0600", "\u06ff", "arabic"), ("\u0900", "\u097f", "hindi"))
 _HEBREW = re.compile(r"^[\u0590-\u05ff]")
 #: the one-letter words Hebrew joins to the next (ו ה ב ל מ ש כ): "בעיר", "העיר" are both also "עיר"
-_HEBREW_CLITICS = re.compile(r"^[והבלמשכ]{1,2}(?=[\u05d0-\u05ea]{3,})")
+_HEBREW_CLITICS = re.compile(r"^(?:[וש]?[הבלמכ]|[וש])(?=[\u05d0-\u05ea]{3,})")  # two only as "and/that" + one
 #: Chinese, Japanese and Korean runs have no spaces between words: they are read as overlapping character pairs
 #: (Lucene's CJKBigramFilter), a lone character as itself
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]+")

@@ -116,9 +116,9 @@ class Evidence:
     def _idf(self, key: str) -> float:
         vocab = self.catalog.lexical.vocab
         tid = vocab.get(key)
-        if tid is not None:
-            df = self.catalog.document_frequency(tid)
-        else:  # a key the index keeps in another form: "кибуца" as its stem "кибуц"
+        if tid is not None or key.isascii():  # an English stem is no word to stem again ("earli" → "ear")
+            df = self.catalog.document_frequency(tid) if tid is not None else 0
+        else:  # another script's key the index keeps in another form: "кибуца" as its stem "кибуц"
             df = max((self.catalog.document_frequency(vocab[t]) for t in index_terms(key) if t in vocab), default=0)
         return math.log(1 + len(self.catalog) / (1 + df))
 

@@ -22,8 +22,8 @@ from functools import lru_cache
 from bot.answer.time_grammar import fold, grammar
 from bot.answer.time_words import WORDS
 
-#: a year: three or four digits (any script's digits); a day: one or two
-_YEAR = r"\d{3,4}(?!\d)"
+#: a year: four digits (any script's digits: "5 de mayo, 300 personas" is no year 300); a day: one or two
+_YEAR = r"\d{4}(?!\d)"
 _DAY = r"(?<!\d)\d{1,2}(?!\d)"
 #: the one-letter words Hebrew and Arabic write joined to the next word ("ב-1938" in 1938,
 #: "באוקטובר" in October, "وفي"…): they may open a date
@@ -34,7 +34,7 @@ _GAP = rf"(?:\s*,\s*|\s+(?:de(?:l)?\s+)?|\s+{HE_PREFIX})"
 #: words that follow a year and belong to it ("2023 года", "2023 р.")
 _YEAR_WORD = r"(?:\s+(?:года|году|г\.|року|р\.|yili|yilinda))?"
 #: East Asian dates: 2023年10月7日, 10月7日, 2023年, 2023년 10월 7일
-_CJK = (r"\d{1,4}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号號])?)?|(?<!\d)\d{1,2}\s*月\s*\d{1,2}\s*[日号號]|"
+_CJK = (r"(?<!\d)\d{4}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号號])?)?|(?<!\d)\d{1,2}\s*月\s*\d{1,2}\s*[日号號]|"
         r"\d{4}\s*년(?:\s*\d{1,2}\s*월(?:\s*\d{1,2}\s*일)?)?|(?<!\d)\d{1,2}\s*월\s*\d{1,2}\s*일")
 _LETTER_BEFORE = r"(?<![^\W\d_])"
 _LETTER_AFTER = r"(?![^\W\d_])"
@@ -96,14 +96,19 @@ def date_spans(text: str) -> list[tuple[int, int]]:
         start, end = m.start(), m.end()
         while end > start and folded[end - 1] in ".," and not re.search(r"\s[гр]\.$", folded[start:end]):
             end -= 1
-        out.append((index[start], index[end - 1] + 1))
-        prefix = _PREFIX.match(folded, start, end)
-        if prefix and (folded[prefix.end():prefix.end() + 1].isdigit() or _month().match(folded, prefix.end(), end)):
-            out.append((index[prefix.end()], index[end - 1] + 1))
+        if folded.startswith(("thang", "ngay"), start) and not _VIETNAMESE.match(text, index[start]):
+            continue  # Vietnamese tones are folded away: "thắng 3" (won 3) is no "tháng 3" (March)
+        stop = index[end] if end < len(index) else len(text)  # the original text up to the next folded char
+        out.append((index[start], stop))
+        for cut in range(start + 1, min(start + 4, end)):  # "במאי 2023" → "מאי 2023" (the prefix is "ב", not "במ")
+            if _PREFIX.fullmatch(folded, start, cut) and (folded[cut].isdigit() or _month().match(folded, cut, end)):
+                out.append((index[cut], stop))
+                break
     return out
 
 
-_PREFIX = re.compile(rf"{HE_PREFIX}|{AR_PREFIX}")
+_PREFIX = re.compile(r"[ובלמהכש]{1,3}[-־]?|[وفبل]{1,2}")
+_VIETNAMESE = re.compile(r"tháng|ngày", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)

@@ -21,6 +21,7 @@ import numpy as np
 from bot.answer.question import Question, fold
 from bot.answer.span_amounts import amount_spans
 from bot.answer.span_dates import date_spans
+from index.language import detect_language
 
 MAX_SPAN_TOKENS = 8
 MAX_CANDIDATES = 400
@@ -183,7 +184,10 @@ def spans(text: str) -> list[Span]:
         i = j + 1
     # dates as the other languages write them ("7 de octubre de 2023", "באוקטובר 1938", "2023年10月7日")
     # and their amounts and durations ("43 миллиона", "498 дней", "כ-43 מיליון", "100万")
-    for start, end, kind in [(a, b, "date") for a, b in date_spans(text)] + amount_spans(text):
+    # (not in English text: "7 out of 10", "3 may", "$15 an hour" are no dates or durations)
+    others = [] if detect_language(text) == "en" else \
+        [(a, b, "date") for a, b in date_spans(text)] + amount_spans(text)
+    for start, end, kind in others:
         found.setdefault((start, end, kind), Span(start, end, kind, max(1, sum(start <= t.start < end for t in toks))))
     # quoted phrases
     for m in re.finditer(r"[\"“«]([^\"”»“]{2,80})[\"”»]", text):

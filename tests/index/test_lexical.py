@@ -97,3 +97,12 @@ def test_bm25_ranks_a_question_in_the_archives_own_language_when_given_a_weight(
 def test_bm25_stays_out_of_a_question_in_another_language_than_the_archives(russian_index) -> None:
     hits = russian_index.retriever(bm25_weight_own=0.1).search("港口区的居民为什么撤离？", k=2, language="zh").hits
     assert all(hit.bm25_rank is None for hit in hits)  # BM25_WEIGHT_OTHER is 0 by default
+
+
+def test_the_devanagari_danda_ends_a_word() -> None:
+    assert index_terms("हमला किया। फिर") == index_terms("हमला किया फिर")
+
+
+def test_hebrew_takes_off_two_joined_letters_only_as_and_or_that_with_one_more() -> None:
+    assert index_terms("ובבית") == ["ובבית", "בית"]
+    assert index_terms("מלחמה") == ["מלחמה", "לחמה"]  # one letter at most: "מל" is no pair of joined words

@@ -73,3 +73,25 @@ def test_offsets_are_verbatim_and_spans_get_them_as_dates() -> None:
     found = {text[s.start:s.end] for s in spans(text) if s.kind == "date"}
     assert "7 de octubre de 2023" in found  # no trailing comma
     assert all(text[a:b].strip() == text[a:b] for a, b in date_spans(text))
+
+
+@pytest.mark.parametrize("text", [
+    "Việt Nam thắng 3-1 trước Thái Lan.",  # "thắng" (won) folds like "tháng" (month)
+    "该数字为12345年。",  # no year inside a longer number
+])
+def test_no_date_where_folding_or_digits_would_make_one(text: str) -> None:
+    assert dates(text) == []
+
+
+def test_a_three_digit_count_after_a_date_is_no_year() -> None:
+    assert dates("El 5 de mayo, 300 personas murieron.") == ["5 de mayo"]
+
+
+def test_the_shortest_hebrew_prefix_is_taken_off() -> None:
+    assert dates("הבחירות נערכו במאי 2023 ובמרץ 2024.") == ["במאי 2023", "מאי 2023", "ובמרץ 2024", "מרץ 2024"]
+
+
+def test_english_text_gets_none_of_the_other_languages_forms() -> None:
+    for text in ("They scored 7 out of 10.", "Those 3 may leave.", "Workers earn $15 an hour.", "The 3 ore samples."):
+        kinds = {(text[s.start:s.end], s.kind) for s in spans(text)}
+        assert not {k for k in kinds if k[1] in ("date", "duration") and not k[0][0].isupper()}, kinds
