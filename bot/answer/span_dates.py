@@ -40,6 +40,9 @@ _LETTER_BEFORE = r"(?<![^\W\d_])"
 _LETTER_AFTER = r"(?![^\W\d_])"
 #: the folding time questions use (every language but Vietnamese folds alike)
 _FOLDING = "en"
+#: a date's opening prefix on its own, to offer the date without it; Vietnamese month words with their tones
+_PREFIX = re.compile(rf"{HE_PREFIX}|{AR_PREFIX}")
+_VIETNAMESE = re.compile(r"tháng|ngày", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -106,9 +109,6 @@ def date_spans(text: str) -> list[tuple[int, int]]:
                 break
     return out
 
-
-_PREFIX = re.compile(r"[ובלמהכש]{1,3}[-־]?|[وفبل]{1,2}")
-_VIETNAMESE = re.compile(r"tháng|ngày", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
