@@ -1,6 +1,7 @@
 """Answers and refusals across languages and data sets: the targets of the answers issue (#9).
 
-    python -m benchmarks.answers [--sets xquad,half,squad2,heq,first] [--langs en,ru,es,zh,ar] [--label NAME]
+    python -m benchmarks.answers [--sets xquad,half,native,native-half,squad2,heq,first] [--langs en,ru,es,zh,ar]
+                                 [--label NAME]
 
 Offline mode, default settings, the default embedder (multilingual-e5-small). Indexes are built once
 under .bench/answers/ and reused. For every question it records whether the bot answered, whether the
@@ -14,6 +15,10 @@ Sets:
 - xquad:  all 48 XQuAD articles indexed; 1,190 questions per language (all answerable).
 - half:   24 XQuAD articles indexed; questions about the other 24 must be refused, questions about
           the indexed 24 answered (the refusal target across languages).
+- native: XQuAD in one language throughout (per language but English, which is `xquad`): the articles in
+          XQuAD's translation, the questions and gold answers in the same language — an archive in its
+          readers' own language, where `xquad` asks across languages.
+- native-half: the same, half the articles indexed (as `half`).
 - squad2: the SQuAD 2.0 slice (on-topic unanswerable questions next to answerable ones).
 - heq:    HeQ val (Hebrew articles, Hebrew questions, answerable and unanswerable).
 - first:  evals/first-article.yaml over corpus/ (every fair question answered, every refusal refused).
@@ -32,7 +37,7 @@ from pathlib import Path
 from benchmarks import qa_data
 from benchmarks.common import DEFAULT_WORK, ROOT, Context, quiet_logs, say, settings_for
 
-SETS = ("xquad", "half", "squad2", "heq", "first")
+SETS = ("xquad", "half", "native", "native-half", "squad2", "heq", "first")
 
 
 @dataclass
@@ -125,6 +130,24 @@ def run_sets(ctx: Context, sets: tuple[str, ...], languages: tuple[str, ...]) ->
             engine = _engine(ctx, "xquad-half" + ("-quick" if ctx.quick else ""), xq, indexed)
             say(f"answers: half, {len(xq.questions)} questions")
             outcomes += ask_all(engine, xq.questions, "half", lambda q: q.article_id in indexed)
+            engine.close()
+    for lang in (lang for lang in languages if lang != "en"):
+        if "native" not in sets and "native-half" not in sets:
+            break
+        nat = qa_data.xquad_native(lang, limit)
+        if ctx.quick:
+            nat.questions = nat.questions[:10]
+        quick = "-quick" if ctx.quick else ""
+        if "native" in sets:
+            engine = _engine(ctx, f"native-{lang}-all{quick}", nat)
+            say(f"answers: native, {len(nat.questions)} {lang} questions")
+            outcomes += ask_all(engine, nat.questions, "native")
+            engine.close()
+        if "native-half" in sets:
+            indexed, _ = qa_data.halves(nat)
+            engine = _engine(ctx, f"native-{lang}-half{quick}", nat, indexed)
+            say(f"answers: native-half, {len(nat.questions)} {lang} questions")
+            outcomes += ask_all(engine, nat.questions, "native-half", lambda q: q.article_id in indexed)
             engine.close()
     if "squad2" in sets:
         sq = qa_data.squad2()

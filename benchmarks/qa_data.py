@@ -1,7 +1,9 @@
 """Question-answering sets in ../shared/data as corpora and questions, for benchmarks and training.
 
 - XQuAD (CC BY-SA 4.0): 48 English Wikipedia articles; the same 1,190 questions in en, ru, es, zh, ar
-  (asked against the English articles; the gold answers are the English spans).
+  (asked against the English articles; the gold answers are the English spans). `xquad_native(lang)`:
+  the same articles translated into `lang` (XQuAD's own translation) with the questions and gold answers
+  of that language: an archive in the readers' own language.
 - SQuAD 2.0 slice (CC BY-SA 4.0): one article, 418 questions, 221 of them on-topic unanswerable.
 - HeQ val (CC BY 4.0): 195 Hebrew articles (news and Wikipedia), 1,501 questions, 443 unanswerable.
 
@@ -87,6 +89,20 @@ def xquad(languages: tuple[str, ...] = XQUAD_LANGUAGES, limit_articles: int | No
                     if qid in owner:
                         questions.append(Question(qid, qa["question"].strip(), gold[qid], owner[qid], lang, "xquad"))
     return Dataset("xquad", articles, questions)
+
+
+def xquad_native(lang: str, limit_articles: int | None = None) -> Dataset:
+    """XQuAD in one language throughout: `lang`'s articles (their titles stay English, as in XQuAD), questions
+    and gold answers. Article ids are `xquad-<lang>:<title>`, so two languages' archives never share one."""
+    data = json.loads((SHARED / "xquad" / f"xquad.{lang}.json").read_text(encoding="utf-8"))["data"][:limit_articles]
+    for art in data:  # XQuAD's translated contexts open with a byte-order mark
+        for p in art["paragraphs"]:
+            p["context"] = p["context"].replace("\ufeff", "")
+    articles, owner = _squad_articles(data, f"xquad-{lang}", "Wikipedia")
+    questions = [Question(str(qa["id"]), qa["question"].strip(), tuple(a["text"] for a in qa["answers"]),
+                          owner[str(qa["id"])], lang, "xquad-native")
+                 for art in data for p in art["paragraphs"] for qa in p["qas"]]
+    return Dataset(f"xquad-{lang}", articles, questions)
 
 
 def squad2() -> Dataset:
