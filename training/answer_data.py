@@ -18,6 +18,8 @@ from training import news_items
 
 #: every how many XQuAD articles one is also indexed alone (a one-article archive)
 SINGLE_EVERY = 3
+#: XQuAD's languages also indexed in their own translation and asked in it (English is xquad-all itself)
+NATIVE_LANGUAGES = ("ru", "es", "zh", "ar")
 
 
 @dataclass
@@ -35,16 +37,18 @@ class Item:
 def _group(q: qa_data.Question) -> str:
     if q.dataset == "xquad":
         return "xquad-en" if q.language == "en" else "xquad-other"
-    return q.dataset
+    return q.dataset  # xquad-native: XQuAD in one language throughout
 
 
-def _specs() -> list[tuple]:
+def _specs(native: bool = False) -> list[tuple]:
     """(index name, embedder model, dataset, article ids to index or None, questions, which are answerable).
 
     Archives of every size: the 48 XQuAD articles, half of them (questions about the other half can't be
     answered), single XQuAD articles (a one-article archive, asked its own questions and two other
     articles'), the SQuAD 2.0 article and HeQ; with multilingual-e5-small, and the English questions also
-    with all-MiniLM-L6-v2 so that the model does not depend on one embedder's scale.
+    with all-MiniLM-L6-v2 so that the model does not depend on one embedder's scale. With `native`, also XQuAD
+    in each other language throughout (its translated articles, all and half, asked in their own language: an
+    archive in its readers' language; measured, not yet in the shipped model: docs/answers.md).
     """
     xq = qa_data.xquad()
     half, _ = qa_data.halves(xq)
@@ -55,6 +59,12 @@ def _specs() -> list[tuple]:
         ("squad2", "multilingual-e5-small", qa_data.squad2(), None, None, lambda q: q.answerable),
         ("heq", "multilingual-e5-small", qa_data.heq(), None, None, lambda q: q.answerable),
     ]
+    for lang in NATIVE_LANGUAGES if native else ():
+        nat = qa_data.xquad_native(lang)
+        nat_half, _ = qa_data.halves(nat)
+        specs.append((f"native-{lang}-all", "multilingual-e5-small", nat, None, None, lambda q: True))
+        specs.append((f"native-{lang}-half", "multilingual-e5-small", nat, nat_half, None,
+                      lambda q, nat_half=nat_half: q.article_id in nat_half))
     english = [q for q in xq.questions if q.language == "en"]
     specs.append(("minilm-xquad-half", "all-MiniLM-L6-v2", xq, half, english, lambda q: q.article_id in half))
     for i in range(0, len(ids), SINGLE_EVERY):
@@ -67,7 +77,7 @@ def _specs() -> list[tuple]:
     return specs
 
 
-def collect(work: Path, use_cache: bool, news_work: Path | None) -> tuple[list[Item], dict]:
+def collect(work: Path, use_cache: bool, news_work: Path | None, native: bool = False) -> tuple[list[Item], dict]:
     """Every question with its search results, over cached indexes; and the catalogues."""
     from bot.answer.question import analyse
     from bot.engine import build_engine
@@ -78,7 +88,7 @@ def collect(work: Path, use_cache: bool, news_work: Path | None) -> tuple[list[I
     embedders: dict = {}
     items: list[Item] = []
     catalogs: dict = {}
-    for name, model, dataset, ids, questions, answerable in _specs():
+    for name, model, dataset, ids, questions, answerable in _specs(native):
         folder = work / name
         settings = settings_for(folder, embed_model=model)
         cache = folder / "searches.pkl"
@@ -118,7 +128,12 @@ def collect(work: Path, use_cache: bool, news_work: Path | None) -> tuple[list[I
 
 
 def fold_of(it: Item) -> str:
-    return f"xquad-{it.question.language}" if it.question.dataset == "xquad" else it.group
+    """The fold an item is held out with, and its row in the training report: XQuAD per question language,
+    each own-language archive's language apart (all four at once: its group, xquad-native), else its group."""
+    if it.question.dataset in ("xquad", "xquad-native"):
+        return f"{'xquad' if it.question.dataset == 'xquad' else 'native'}-{it.question.language}"
+    return it.group
+
 
 
 def _contains(text: str, answers: tuple[str, ...]) -> bool:

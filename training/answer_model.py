@@ -1,6 +1,7 @@
 """Train the offline answer model (sentence ranker, span scorer, support judgment) from ../shared/data.
 
     python -m training.answer_model [--out bot/answer/models/answer-model.json] [--seed 7] [--no-cache]
+                                    [--no-news] [--no-cross | --folds GROUP,…] [--native]
 
 Needs the `train` extra (`pip install -e '.[train]'`: scikit-learn) and ../shared/data.
 
@@ -48,8 +49,10 @@ from training.answer_data import (Prepared, collect, drafts, fold_of, holds_answ
 TARGET_FAIR_REFUSED = 0.05
 TARGET_SPAN_PRECISION = 0.8
 #: held out in turn for the cross-dataset report: each language of XQuAD's questions (a language the model has
-#: not seen), all the other languages at once (cross-lingual questions never seen), SQuAD 2.0, HeQ
+#: not seen), all the other languages at once (cross-lingual questions never seen), SQuAD 2.0, HeQ; with
+#: --native also each own-language archive's language, and all four at once
 FOLDS = ("xquad-en", "xquad-ru", "xquad-es", "xquad-zh", "xquad-ar", "xquad-other", "squad2", "heq", "realtimeqa")
+NATIVE_FOLDS = ("native-ru", "native-es", "native-zh", "native-ar", "xquad-native")
 
 
 def _fit(x: np.ndarray, y: np.ndarray, seed: int, names: tuple[str, ...], c: float = 1.0,
@@ -146,7 +149,7 @@ def evaluate(model, prepared: list[Prepared], catalogs: dict) -> dict:
     holds the answer, answer stated (and right)."""
     stats: dict = defaultdict(lambda: defaultdict(int))
     for it, d in drafts(prepared, model, catalogs):
-        s = stats[it.group if it.question.dataset != "xquad" else f"xquad-{it.question.language}"]
+        s = stats[fold_of(it)]
         if it.answerable:
             s["fair"] += 1
             s["fair_refused"] += not d.supported
@@ -178,6 +181,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--no-cache", action="store_true", help="search again instead of reusing cached searches")
     parser.add_argument("--no-cross", action="store_true", help="skip the cross-dataset report")
+    parser.add_argument("--folds", default=None,
+                        help="the groups held out in turn in the cross-dataset report, comma-separated (default: all "
+                             f"of {', '.join(FOLDS)}; with --native also {', '.join(NATIVE_FOLDS)})")
+    parser.add_argument("--native", action="store_true",
+                        help="also train on XQuAD in ru/es/zh/ar throughout (archives in their readers' language; "
+                             "measured, not in the shipped model: docs/answers.md)")
     parser.add_argument("--news-work", type=Path, default=DEFAULT_WORK / "realnews",
                         help="where the RealTimeQA weeks are imported and indexed (as benchmarks.realnews --work)")
     parser.add_argument("--train-on-news", action="store_true",
@@ -188,6 +197,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.no_news and args.train_on_news:
         parser.error("--no-news and --train-on-news exclude each other")
+    known = FOLDS + (NATIVE_FOLDS if args.native else ())
+    folds = known if args.folds is None else tuple(f for f in args.folds.split(",") if f)
+    if unknown := [f for f in folds if f not in known]:
+        parser.error(f"--folds: unknown group {', '.join(unknown)}; choose from {', '.join(known)}")
     quiet_logs()
     if not qa_data.available():
         print(f"The training data is missing at {qa_data.SHARED}.", file=sys.stderr)
@@ -195,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     np.random.seed(args.seed)
     started = time.perf_counter()
     items, catalogs = collect((DEFAULT_WORK / "training").resolve(), not args.no_cache,
-                              None if args.no_news else args.news_work.resolve())
+                              None if args.no_news else args.news_work.resolve(), native=args.native)
     everything = prepare(items, catalogs)
     tested_only = {news_items.HELD_OUT_GROUP} | (set() if args.train_on_news else {news_items.DATASET})
     held_out = [p for p in everything if p.item.group in tested_only]  # tested, never trained on
@@ -203,12 +216,12 @@ def main(argv: list[str] | None = None) -> int:
     say(f"training: {len(prepared)} questions with evidence ({len(held_out)} more only tested)")
     cross = {}
     if not args.no_cross:
-        for held in FOLDS if args.train_on_news else [f for f in FOLDS if f != news_items.DATASET]:
+        for held in folds if args.train_on_news else [f for f in folds if f != news_items.DATASET]:
             say(f"training: cross-dataset, holding out {held}")
             model = train([p for p in prepared if fold_of(p.item) != held and p.item.group != held], catalogs, args.seed)
             tested = [p for p in prepared if fold_of(p.item) == held or p.item.group == held]
             out = evaluate(model, tested + (held_out if held == news_items.DATASET else []), catalogs)
-            cross |= {(f"{held} held out: {k}" if held in ("xquad-other", news_items.DATASET) else k): v
+            cross |= {(f"{held} held out: {k}" if held in ("xquad-other", "xquad-native", news_items.DATASET) else k): v
                       for k, v in out.items()}
     model = train(prepared, catalogs, args.seed)
     in_sample = evaluate(model, prepared, catalogs)
@@ -219,10 +232,13 @@ def main(argv: list[str] | None = None) -> int:
     model = replace(model, info={
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "command": "python -m training.answer_model" + (" --train-on-news" if args.train_on_news else "")
-                   + (" --no-news" if args.no_news else ""),
+                   + (" --no-news" if args.no_news else "")
+                   + (" --native" if args.native else "")
+                   + (f" --folds {','.join(folds)}" if folds != known and not args.no_cross else ""),
         "seed": args.seed,
         "data": {"questions": dict(sorted(counts.items())),
-                 "sources": ["../shared/data/xquad (en ru es zh ar)", "../shared/data/squad2/squad2-slice.json",
+                 "sources": ["../shared/data/xquad (en ru es zh ar"
+                             + ("; ru es zh ar also in their own language)" if args.native else ")"), "../shared/data/squad2/squad2-slice.json",
                              "../shared/data/heq/val-v1.1.json",
                              *([f"../shared/data/realtimeqa/2025 weeks {news_items.TRAIN[0]} (refusals "
                                 f"{news_items.TRAIN[1]})"] if args.train_on_news else [])],
