@@ -128,11 +128,16 @@ def collect(work: Path, use_cache: bool, news_work: Path | None, native: bool = 
 
 
 def fold_of(it: Item) -> str:
-    """The fold an item is held out with, and its row in the training report: XQuAD per question language,
-    each own-language archive's language apart (all four at once: its group, xquad-native), else its group."""
+    """The fold an item is held out with: XQuAD per question language, asked across languages or in the
+    language's own archive alike (held out, a language is one the model has never seen), else its group."""
     if it.question.dataset in ("xquad", "xquad-native"):
-        return f"{'xquad' if it.question.dataset == 'xquad' else 'native'}-{it.question.language}"
+        return f"xquad-{it.question.language}"
     return it.group
+
+
+def report_row(it: Item) -> str:
+    """The row of the training report an item counts in: its fold, the own-language archives apart."""
+    return f"native-{it.question.language}" if it.question.dataset == "xquad-native" else fold_of(it)
 
 
 

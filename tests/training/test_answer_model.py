@@ -6,7 +6,7 @@ import pytest
 
 from benchmarks import qa_data
 from training import answer_model
-from training.answer_data import Item, fold_of
+from training.answer_data import Item, _specs, fold_of, report_row
 
 
 def item(dataset: str, language: str, group: str) -> Item:
@@ -14,24 +14,39 @@ def item(dataset: str, language: str, group: str) -> Item:
     return Item(group, question, True, None, None, "catalog")
 
 
-def test_each_language_of_the_own_language_archives_is_a_row_of_its_own_and_one_fold():
+def test_a_language_is_held_out_across_languages_and_in_its_own_archive_alike():
     native = item("xquad-native", "ru", "xquad-native")
     cross = item("xquad", "ru", "xquad-other")
 
-    assert (fold_of(native), native.group) == ("native-ru", "xquad-native")
-    assert fold_of(cross) == "xquad-ru"
-    assert fold_of(item("heq", "he", "heq")) == "heq"
-    assert {"native-ru", "xquad-native"} <= set(answer_model.NATIVE_FOLDS)
+    assert fold_of(native) == fold_of(cross) == "xquad-ru"
+    assert (report_row(native), report_row(cross)) == ("native-ru", "xquad-ru")
+    assert native.group == "xquad-native" and "xquad-native" in answer_model.NATIVE_FOLDS  # all four at once
+    assert fold_of(item("heq", "he", "heq")) == report_row(item("heq", "he", "heq")) == "heq"
 
 
-@pytest.mark.parametrize("argv, unknown", [
-    (["--folds", "heq,xquad-klingon"], "xquad-klingon"),
-    (["--folds", "native-ru"], "native-ru"),  # the own-language archives are folds only when trained on (--native)
+@pytest.mark.skipif(not qa_data.available(), reason=f"the QA data is missing at {qa_data.SHARED}")
+def test_the_recipe_without_native_has_no_own_language_archive():
+    names = [spec[0] for spec in _specs()]
+    with_native = {spec[0]: spec for spec in _specs(native=True)}
+
+    assert not [n for n in names if n.startswith("native-")] and set(names) < set(with_native)
+    _, _, nat, ids, _, answerable = with_native["native-zh-half"]
+    indexed, left_out = qa_data.halves(nat)
+    assert ids == indexed and all(answerable(q) == (q.article_id in indexed) for q in nat.questions)
+    assert any(q.article_id in left_out for q in nat.questions)
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--folds", "heq,xquad-klingon"], "--folds: unknown group xquad-klingon;"),
+    (["--folds", "xquad-native"], "--folds: unknown group xquad-native;"),  # a fold only with --native
+    (["--folds", ","], "--folds: name at least one group"),
+    (["--folds", "heq", "--no-cross"], "--no-cross skips the report"),
+    (["--folds", "realtimeqa"], "realtimeqa is a fold only with --train-on-news"),
 ])
-def test_an_unknown_fold_is_named_before_anything_is_trained(capsys, argv, unknown):
+def test_a_wrong_fold_is_named_before_anything_is_trained(capsys, argv, message):
     with pytest.raises(SystemExit) as exit_:
         answer_model.main(argv)
 
     assert exit_.value.code == 2
     err = capsys.readouterr().err
-    assert f"--folds: unknown group {unknown};" in err and "heq" in err
+    assert message in err
