@@ -132,9 +132,7 @@ def run_sets(ctx: Context, sets: tuple[str, ...], languages: tuple[str, ...]) ->
             say(f"answers: half, {len(xq.questions)} questions")
             outcomes += ask_all(engine, xq.questions, "half", lambda q: q.article_id in indexed)
             engine.close()
-    for lang in (lang for lang in languages if lang != "en"):
-        if "native" not in sets and "native-half" not in sets:
-            break
+    for lang in [lang for lang in languages if lang != "en"] if {"native", "native-half"} & set(sets) else []:
         nat = qa_data.xquad_native(lang, limit)
         if ctx.quick:
             nat.questions = nat.questions[:10]

@@ -110,7 +110,6 @@ def date_spans(text: str) -> list[tuple[int, int]]:
     return out
 
 
-
 @lru_cache(maxsize=1)
 def _month() -> re.Pattern:
     return re.compile(rf"(?:{_months()})")
