@@ -114,54 +114,47 @@ def ask_all(engine, questions: list[qa_data.Question], set_name: str, expect_ans
     return out
 
 
+def _ask_archive(ctx: Context, folder: str, dataset: qa_data.Dataset, set_name: str, what: str,
+                 indexed: set[str] | None = None) -> list[Outcome]:
+    """Index `dataset`'s articles (those of `indexed`, else all) in the benchmark folder `folder`, ask every
+    question, close the engine; with `indexed`, the questions about the other articles must be refused."""
+    engine = _engine(ctx, folder, dataset, indexed)
+    say(f"answers: {set_name}, {len(dataset.questions)} {what}")
+    try:
+        return ask_all(engine, dataset.questions, set_name,
+                       None if indexed is None else (lambda q: q.article_id in indexed))
+    finally:
+        engine.close()
+
+
 def run_sets(ctx: Context, sets: tuple[str, ...], languages: tuple[str, ...]) -> list[Outcome]:
     outcomes: list[Outcome] = []
     limit = 2 if ctx.quick else None
+    quick = "-quick" if ctx.quick else ""
     if "xquad" in sets or "half" in sets:
         xq = qa_data.xquad(languages, limit)
         if ctx.quick:
             xq.questions = [q for q in xq.questions if q.id in {x.id for x in xq.questions[:10]}]
         if "xquad" in sets:
-            engine = _engine(ctx, "xquad-all" + ("-quick" if ctx.quick else ""), xq)
-            say(f"answers: xquad, {len(xq.questions)} questions")
-            outcomes += ask_all(engine, xq.questions, "xquad")
-            engine.close()
+            outcomes += _ask_archive(ctx, f"xquad-all{quick}", xq, "xquad", "questions")
         if "half" in sets:
-            indexed, _ = qa_data.halves(xq)
-            engine = _engine(ctx, "xquad-half" + ("-quick" if ctx.quick else ""), xq, indexed)
-            say(f"answers: half, {len(xq.questions)} questions")
-            outcomes += ask_all(engine, xq.questions, "half", lambda q: q.article_id in indexed)
-            engine.close()
+            outcomes += _ask_archive(ctx, f"xquad-half{quick}", xq, "half", "questions", qa_data.halves(xq)[0])
     for lang in [lang for lang in languages if lang != "en"] if {"native", "native-half"} & set(sets) else []:
         nat = qa_data.xquad_native(lang, limit)
         if ctx.quick:
             nat.questions = nat.questions[:10]
-        quick = "-quick" if ctx.quick else ""
         if "native" in sets:
-            engine = _engine(ctx, f"native-{lang}-all{quick}", nat)
-            say(f"answers: native, {len(nat.questions)} {lang} questions")
-            outcomes += ask_all(engine, nat.questions, "native")
-            engine.close()
+            outcomes += _ask_archive(ctx, f"native-{lang}-all{quick}", nat, "native", f"{lang} questions")
         if "native-half" in sets:
-            indexed, _ = qa_data.halves(nat)
-            engine = _engine(ctx, f"native-{lang}-half{quick}", nat, indexed)
-            say(f"answers: native-half, {len(nat.questions)} {lang} questions")
-            outcomes += ask_all(engine, nat.questions, "native-half", lambda q: q.article_id in indexed)
-            engine.close()
+            outcomes += _ask_archive(ctx, f"native-{lang}-half{quick}", nat, "native-half", f"{lang} questions",
+                                     qa_data.halves(nat)[0])
     if "squad2" in sets:
         sq = qa_data.squad2()
         if ctx.quick:
             sq.questions = sq.questions[:20]
-        engine = _engine(ctx, "squad2", sq)
-        say(f"answers: squad2, {len(sq.questions)} questions")
-        outcomes += ask_all(engine, sq.questions, "squad2")
-        engine.close()
+        outcomes += _ask_archive(ctx, "squad2", sq, "squad2", "questions")
     if "heq" in sets and not ctx.quick:
-        hq = qa_data.heq()
-        engine = _engine(ctx, "heq", hq)
-        say(f"answers: heq, {len(hq.questions)} questions")
-        outcomes += ask_all(engine, hq.questions, "heq")
-        engine.close()
+        outcomes += _ask_archive(ctx, "heq", qa_data.heq(), "heq", "questions")
     return outcomes
 
 
