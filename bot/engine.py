@@ -383,10 +383,12 @@ def _as_of(filters: SearchFilters | None, reference: datetime, newest: str) -> S
                          as_of=min(day, base.as_of) if base.as_of else day)
 
 
-def build_engine(settings: Settings, *, embedder: Embedder | None = None) -> Engine:
-    """The composition root: every service built once from `settings`."""
+def build_engine(settings: Settings, *, embedder: Embedder | None = None,
+                 answer_model: AnswerModel | None = None) -> Engine:
+    """The composition root: every service built once from `settings` (the embedder and the answer model may
+    be given instead)."""
     prompts = Prompts.load(settings.prompts_dir)
-    model = AnswerModel.load(settings.answer_model)
+    model = answer_model if answer_model is not None else AnswerModel.load(settings.answer_model)
     if settings.support_threshold is not None:
         model = model.with_support_threshold(settings.support_threshold)
     embedder = embedder or build_embedder(settings)

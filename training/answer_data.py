@@ -6,7 +6,6 @@ of the three models (`sentence_data`, `span_data`, `support_data`; the labels: `
 from __future__ import annotations
 
 import json
-import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import numpy as np
 from benchmarks import qa_data
 from benchmarks.common import say, settings_for
 from training import news_items
+from training.search_cache import load_searches, save_searches
 
 #: every how many XQuAD articles one is also indexed alone (a one-article archive)
 SINGLE_EVERY = 3
@@ -40,7 +40,7 @@ def _group(q: qa_data.Question) -> str:
     return q.dataset  # xquad-native: XQuAD in one language throughout
 
 
-def _specs(native: bool = False) -> list[tuple]:
+def _specs(*, native: bool) -> list[tuple]:
     """(index name, embedder model, dataset, article ids to index or None, questions, which are answerable).
 
     Archives of every size: the 48 XQuAD articles, half of them (questions about the other half can't be
@@ -77,8 +77,10 @@ def _specs(native: bool = False) -> list[tuple]:
     return specs
 
 
-def collect(work: Path, use_cache: bool, news_work: Path | None, native: bool = False) -> tuple[list[Item], dict]:
-    """Every question with its search results, over cached indexes; and the catalogues."""
+def collect(work: Path, use_cache: bool, news_work: Path | None, *, native: bool) -> tuple[list[Item], dict]:
+    """Every question with its search results, over cached indexes (searched again without `use_cache`, and
+    the cache rewritten); and the catalogues."""
+    from bot.answer.model import AnswerModel
     from bot.answer.question import analyse
     from bot.engine import build_engine
     from index.embedders import build_embedder
@@ -88,7 +90,7 @@ def collect(work: Path, use_cache: bool, news_work: Path | None, native: bool = 
     embedders: dict = {}
     items: list[Item] = []
     catalogs: dict = {}
-    for name, model, dataset, ids, questions, answerable in _specs(native):
+    for name, model, dataset, ids, questions, answerable in _specs(native=native):
         folder = work / name
         settings = settings_for(folder, embed_model=model)
         cache = folder / "searches.pkl"
@@ -99,10 +101,10 @@ def collect(work: Path, use_cache: bool, news_work: Path | None, native: bool = 
             say(f"training: indexing {name}")
             dataset.write_corpus(settings.corpus_dir, ids)
             (folder / "indexed.json").write_text(json.dumps(run_index(settings, embedder=embedder).to_dict()))
-        engine = build_engine(settings, embedder=embedder)
+        engine = build_engine(settings, embedder=embedder, answer_model=AnswerModel.untrained())  # it only searches
         catalogs[name] = engine.catalog
         questions = questions if questions is not None else dataset.questions
-        searches = pickle.loads(cache.read_bytes()) if use_cache and cache.exists() else {}
+        searches = load_searches(cache, engine.settings, use_cache)
         fresh = 0
         for q in questions:
             key = (q.language, q.id)
@@ -113,8 +115,8 @@ def collect(work: Path, use_cache: bool, news_work: Path | None, native: bool = 
                 fresh += 1
             language, search = searches[key]
             items.append(Item(_group(q), q, answerable(q), analyse(q.question, language), search, name))
-        if fresh and use_cache:
-            cache.write_bytes(pickle.dumps(searches))
+        if fresh:
+            save_searches(cache, engine.settings, searches)
         engine.close()
         if fresh:
             say(f"training: {name}: {len(questions)} questions ({fresh} searched now)")

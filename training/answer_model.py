@@ -8,8 +8,10 @@ Needs the `train` extra (`pip install -e '.[train]'`: scikit-learn) and ../share
 Reproducible: a fixed seed, deterministic solvers, the data in ../shared only (XQuAD en/ru/es/zh/ar, the
 SQuAD 2.0 slice, HeQ val, RealTimeQA 2025 weeks: `training.news_items`), the product's own code for
 retrieval and features (`bot.answer`), so what is trained is what runs. Indexes and searches are cached
-under .bench/training/ and the news weeks under --news-work (delete them, or pass --no-cache, after
-changing retrieval). Writes the model file and prints a cross-dataset report: each group held out in
+under .bench/training/ and the news weeks under --news-work; searches made under other retrieval settings
+are made again (`training.search_cache`); after changing retrieval's code, pass --no-cache (every question
+is searched again and the cache rewritten). The model file records the retrieval settings it was trained
+with. Writes the model file and prints a cross-dataset report: each group held out in
 turn, trained on the others, tested on it. News (RealTimeQA weeks) is only tested unless --train-on-news
 adds Q1 2025 to training; Q3 2025 is never trained on (held out in time). The questions, their evidence and
 the labelled rows come from `training.answer_data`; this module fits the models, sets their thresholds and
@@ -41,10 +43,11 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks import qa_data
-from benchmarks.common import DEFAULT_WORK, ROOT, quiet_logs, say
+from benchmarks.common import DEFAULT_WORK, ROOT, quiet_logs, say, settings_for
 from training import news_items
 from training.answer_data import (Prepared, collect, drafts, fold_of, holds_answer, prepare, report_row, sentence_data,
                                   span_data, support_data)
+from training.search_cache import retrieval_settings
 
 TARGET_FAIR_REFUSED = 0.05
 TARGET_SPAN_PRECISION = 0.8
@@ -97,12 +100,10 @@ def _fit_trees(x: np.ndarray, y: np.ndarray, seed: int, names: tuple[str, ...]):
 def train(prepared: list[Prepared], catalogs: dict, seed: int):
     """The three models trained on `prepared` (stage by stage: each uses the previous ones)."""
     from bot.answer.evidence import SENTENCE_FEATURES, SUPPORT_FEATURES
-    from bot.answer.model import AnswerModel, Logistic
+    from bot.answer.model import AnswerModel
     from bot.answer.spans import SPAN_FEATURES
 
-    blank = {names: Logistic(names, np.zeros(len(names)), 0.0, np.zeros(len(names)), np.ones(len(names)))
-             for names in (SENTENCE_FEATURES, SPAN_FEATURES, SUPPORT_FEATURES)}
-    model = AnswerModel(blank[SENTENCE_FEATURES], blank[SPAN_FEATURES], blank[SUPPORT_FEATURES], {})  # replaced below
+    model = AnswerModel.untrained()  # each stage replaced below
     x, y = sentence_data(prepared)
     model = replace(model, sentence=_fit(x, y, seed, SENTENCE_FEATURES))
     say(f"training: sentence model on {len(y)} sentences ({int(y.sum())} hold an answer)")
@@ -179,11 +180,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m training.answer_model", description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=ROOT / "bot" / "answer" / "models" / "answer-model.json")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--no-cache", action="store_true", help="search again instead of reusing cached searches")
     parser.add_argument("--no-cross", action="store_true", help="skip the cross-dataset report")
     parser.add_argument("--folds", default=None,
                         help="the groups held out in turn in the cross-dataset report, comma-separated (default: all "
                              f"of {', '.join(FOLDS)}; with --native also {', '.join(NATIVE_FOLDS)})")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="search every question again (after changing retrieval's code) and rewrite the cache")
     parser.add_argument("--native", action="store_true",
                         help="also train on XQuAD in ru/es/zh/ar throughout (archives in their readers' language; "
                              "measured, not in the shipped model: docs/answers.md)")
@@ -239,18 +241,21 @@ def main(argv: list[str] | None = None) -> int:
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "command": "python -m training.answer_model" + (" --train-on-news" if args.train_on_news else "")
                    + (" --no-news" if args.no_news else "")
-                   + (" --native" if args.native else "")
+                   + (" --native" if args.native else "") + (" --no-cross" if args.no_cross else "")
+                   + (f" --seed {args.seed}" if args.seed != 7 else "")
                    + (f" --folds {','.join(folds)}" if folds != known and not args.no_cross else ""),
         "seed": args.seed,
         "data": {"questions": dict(sorted(counts.items())),
                  "sources": ["../shared/data/xquad (en ru es zh ar"
-                             + ("; ru es zh ar also in their own language)" if args.native else ")"), "../shared/data/squad2/squad2-slice.json",
+                             + ("; ru es zh ar also in their own language)" if args.native else ")"),
+                             "../shared/data/squad2/squad2-slice.json",
                              "../shared/data/heq/val-v1.1.json",
                              *([f"../shared/data/realtimeqa/2025 weeks {news_items.TRAIN[0]} (refusals "
                                 f"{news_items.TRAIN[1]})"] if args.train_on_news else [])],
                  "tested_only": [f"../shared/data/realtimeqa/2025 weeks {w} (refusals {r})"
                                  for w, r in ([] if args.train_on_news else [news_items.TRAIN]) + [news_items.HELD_OUT]
                                  if not args.no_news]},
+        "retrieval": retrieval_settings(settings_for(DEFAULT_WORK / "training")),
         "targets": {"fair_refused": TARGET_FAIR_REFUSED, "span_precision": TARGET_SPAN_PRECISION},
         "in_sample": in_sample, "cross_dataset": cross,
     })

@@ -18,12 +18,12 @@ By default neither is trained on (docs/answers.md says why): both are test data.
 from __future__ import annotations
 
 import json
-import pickle
 from datetime import date
 from pathlib import Path
 
 from benchmarks import qa_data
 from benchmarks.common import say
+from training.search_cache import load_searches, save_searches
 
 #: (archive weeks, refusal weeks): Q1 2025 with Q2's questions as refusals
 TRAIN = ("20250103..20250328", "20250404..20250627")
@@ -60,6 +60,7 @@ def _held(answer: str, as_of: str, archive: list[tuple[str, str]]) -> bool:
 def news_items(weeks: tuple[str, str], work: Path, cache_root: Path, group: str, use_cache: bool, make):
     """The items of one span of weeks (built by `make`: training.answer_data.Item), and its catalogue."""
     from benchmarks.realnews import SHARED, index_settings, prepare
+    from bot.answer.model import AnswerModel
     from bot.answer.question import analyse
     from bot.engine import build_engine
     from bot.evaluation.testset import load_testset
@@ -70,10 +71,10 @@ def news_items(weeks: tuple[str, str], work: Path, cache_root: Path, group: str,
     settings = index_settings(folder, MODEL)
     say(f"training: indexing {folder.name} (incremental; the first run takes about half an hour)")
     run_index(settings)
-    engine = build_engine(settings)
+    engine = build_engine(settings, answer_model=AnswerModel.untrained())  # it only searches
     archive = _archive(folder / "corpus")
     cache = cache_root / f"news-{folder.name}" / "searches.pkl"
-    searches = pickle.loads(cache.read_bytes()) if use_cache and cache.exists() else {}
+    searches = load_searches(cache, engine.settings, use_cache)
     items, fresh = [], 0
     for case in load_testset(folder / "testset.yaml").cases:
         answers = tuple(a for alt in (case.expected_answers or []) for a in alt)
@@ -91,9 +92,8 @@ def news_items(weeks: tuple[str, str], work: Path, cache_root: Path, group: str,
         question = qa_data.Question(case.id, text, answers if answerable else (), "", language, DATASET,
                                     answerable=answerable)
         items.append(make(group, question, answerable, analyse(text, language), search, f"news-{folder.name}"))
-    if fresh and use_cache:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        cache.write_bytes(pickle.dumps(searches))
+    if fresh:
+        save_searches(cache, engine.settings, searches)
     catalog = engine.catalog
     engine.close()
     say(f"training: {group}: {len(items)} questions ({sum(i.answerable for i in items)} answerable)")

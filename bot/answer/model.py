@@ -82,6 +82,14 @@ class AnswerModel:
     info: dict
 
     @classmethod
+    def untrained(cls) -> "AnswerModel":
+        """A model of zero weights for the current features: what training starts from, and what an engine that
+        only searches is given while the model file is being retrained (it may be for other features)."""
+        blank = {names: Logistic(names, np.zeros(len(names)), 0.0, np.zeros(len(names)), np.ones(len(names)))
+                 for names in (SENTENCE_FEATURES, SPAN_FEATURES, SUPPORT_FEATURES)}
+        return cls(blank[SENTENCE_FEATURES], blank[SPAN_FEATURES], blank[SUPPORT_FEATURES], {})
+
+    @classmethod
     def load(cls, path: Path | None = None) -> "AnswerModel":
         path = Path(path or DEFAULT_PATH)
         try:

@@ -71,6 +71,23 @@ def test_the_engine_does_not_start_with_a_bad_model(tmp_path: Path, indexed_dir:
         build_engine(_settings(indexed_dir, answer_model=bad), embedder=answer_embedder)
 
 
+def test_an_engine_given_its_model_searches_while_the_file_is_being_retrained(
+        tmp_path: Path, indexed_dir: Path, answer_embedder) -> None:
+    """Training searches with an untrained model: the file may be for features the code no longer computes."""
+    from bot.engine import build_engine
+    from tests.bot.answer.conftest import _settings
+
+    stale = _write(tmp_path, _shipped() | {"support": _shipped()["support"] | {
+        "features": _shipped()["support"]["features"][:-1] + ["retired"]}})
+    blank = AnswerModel.untrained()
+    engine = build_engine(_settings(indexed_dir, answer_model=stale), embedder=answer_embedder, answer_model=blank)
+    try:
+        assert engine.retriever.search("What was announced?", k=2, language="en").hits
+        assert engine.model is blank and blank.support.features == SUPPORT_FEATURES
+    finally:
+        engine.close()
+
+
 def test_an_operator_can_move_the_refusal_threshold(tmp_path: Path) -> None:
     model = AnswerModel.load().with_support_threshold(0.9)
     assert model.support.threshold == 0.9
