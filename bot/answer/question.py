@@ -288,6 +288,24 @@ def _question_words(language: str) -> frozenset[str]:
     return frozenset(words)
 
 
+@lru_cache(maxsize=64)
+def _calendar_words(language: str) -> frozenset[str]:
+    """Month and weekday names of `language` and of English, folded: capitalised ("in February", "on Monday"), but
+    time words that retrieval's time scope reads (bot.answer.time_scope), not names the evidence must hold."""
+    from babel.core import UnknownLocaleError
+    from babel.dates import get_day_names, get_month_names
+
+    words: set[str] = set()
+    for locale in dict.fromkeys((language, "en")):
+        try:
+            for table in (get_month_names("wide", "format", locale), get_month_names("wide", "stand-alone", locale),
+                          get_day_names("wide", "format", locale), get_day_names("wide", "stand-alone", locale)):
+                words.update(fold(name) for name in table.values())
+        except (UnknownLocaleError, ValueError):
+            continue
+    return frozenset(words)
+
+
 def analyse(text: str, language: str) -> Question:
     text = clean_text(text[:MAX_CHARS])  # as the engine does: a right-to-left mark hides "من" at the start
     constraints: list[Constraint] = []
@@ -313,6 +331,7 @@ def analyse(text: str, language: str) -> Question:
         if not words or (match.start() == len(text) - len(text.lstrip()) and len(words) == 1
                          and words[0].lower() in asked):
             continue
+        words = [w for w in words if fold(w) not in _calendar_words(language)]  # time words: the time scope's
         name = " ".join(words)
         if len(name) < 3 or fold(name) in asked:
             continue

@@ -206,3 +206,17 @@ def test_a_word_that_only_stems_like_a_country_is_none(word: str, language: str)
 def test_other_names_keep_their_transliteration() -> None:
     forms = [c.forms for c in analyse("Из какого кибуца были похищены Труфанов и Сапир Коэн?", "ru").constraints]
     assert ("trufanov", "sapir", "koen") in forms
+
+
+@pytest.mark.parametrize("text, language, names", [
+    ("What happened to the Harbor Bridge in Portville in February?", "en", ["Harbor Bridge", "Portville"]),
+    ("Who won Wimbledon in July 2018?", "en", ["Wimbledon"]),
+    ("Was geschah am Montag in Berlin?", "de", ["Berlin"]),
+    ("Who spoke on Monday at the Kremlin?", "en", ["Kremlin"]),
+])
+def test_month_and_weekday_names_are_time_words_not_names(text, language, names):
+    """The time scope reads "in February" (retrieval restricts or prefers by date): the evidence need not
+    hold the word, as it must hold a name."""
+    analysed = analyse(text, language)
+    assert [c.text for c in analysed.constraints if c.kind == "entity"] == names
+    assert [c.text for c in analysed.constraints if c.kind == "year"] == (["2018"] if "2018" in text else [])
