@@ -95,9 +95,9 @@ class IndexSettings(BaseSettings):
         description="Weight of normalised BM25 scores in the fusion, for questions in English.",
     )
     bm25_weight_own: float = Field(
-        0.0, ge=0,
-        description="Weight of BM25 for questions in the archive's own language when that is not English (0 until "
-                    "the answer model is trained with it; see docs/answers.md).",
+        0.1, ge=0,
+        description="Weight of BM25 for questions in the archive's own language when that is not English (the "
+                    "answer model is trained with it; see docs/answers.md).",
     )
     bm25_weight_other: float = Field(
         0.0, ge=0,

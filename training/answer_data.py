@@ -48,7 +48,7 @@ def _specs(*, native: bool) -> list[tuple]:
     articles'), the SQuAD 2.0 article and HeQ; with multilingual-e5-small, and the English questions also
     with all-MiniLM-L6-v2 so that the model does not depend on one embedder's scale. With `native`, also XQuAD
     in each other language throughout (its translated articles, all and half, asked in their own language: an
-    archive in its readers' language; measured, not yet in the shipped model: docs/answers.md).
+    archive in its readers' language: the training script's default, docs/answers.md).
     """
     xq = qa_data.xquad()
     half, _ = qa_data.halves(xq)

@@ -228,6 +228,7 @@ class Evidence:
             float(len(self.question.constraints)), _type_fit_fn(self.question)(quote_text), span_score,
             float(self.question.language != detect_language(quote_text[:400])),
             math.log(len(_WORD.findall(self.question.text)) + 1), float(len(self.keys) == 0),
+            float(self.question.language == "en"),
         ], dtype=np.float32)
 
 
@@ -239,7 +240,7 @@ SUPPORT_FEATURES: tuple[str, ...] = (
     "sentence_score", "margin", "z", "z_best", "z_spread", "z_archive", "z_archive_spread", "archive_weight",
     "article_share", "quote_coverage", "passage_coverage",
     "constraints_met", "hard_unmet", "passage_constraints_met", "passage_hard_unmet", "constraints",
-    "type_fit", "span_score", "cross_lingual", "log_question_words", "no_keys",
+    "type_fit", "span_score", "cross_lingual", "log_question_words", "no_keys", "english",
 )
 
 

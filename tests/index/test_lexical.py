@@ -84,12 +84,13 @@ def russian_index(tmp_path_factory: pytest.TempPathFactory):
                        HashingEmbedder())
 
 
-def test_bm25_ranks_a_question_in_the_archives_own_language_when_given_a_weight(russian_index) -> None:
-    # off by default (BM25_WEIGHT_OWN 0) until the answer model is trained with it (docs/answers.md)
+def test_bm25_ranks_a_question_in_the_archives_own_language_by_default(russian_index) -> None:
+    # BM25_WEIGHT_OWN 0.1 by default (the answer model is trained with it: docs/answers.md); 0 turns it off
     assert russian_index.catalog.main_language() == "ru"
     question = "Из какого кибуце был похищен Труфанов?"
-    assert all(hit.bm25_rank is None for hit in russian_index.retriever().search(question, k=2, language="ru").hits)
-    hits = russian_index.retriever(bm25_weight_own=0.1).search(question, k=2, language="ru").hits
+    off = russian_index.retriever(bm25_weight_own=0.0).search(question, k=2, language="ru").hits
+    assert all(hit.bm25_rank is None for hit in off)
+    hits = russian_index.retriever().search(question, k=2, language="ru").hits
     # the hashing embedder's vectors are noise: what counts is that BM25 took part and ranked the article first
     assert {hit.row.article_id: hit.bm25_rank for hit in hits}["ru.md"] == 1
 

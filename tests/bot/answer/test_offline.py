@@ -33,10 +33,12 @@ def test_russian_question_is_answered_with_the_english_quote(offline_engine):
 
 def test_follow_up_is_rewritten_with_the_previous_turns_entities(offline_engine):
     first = offline_engine.ask("Who attended the meeting with Putin at the Kremlin?")
-    follow = offline_engine.ask("What is his title?", [Turn.from_result(first)])
+    follow = offline_engine.ask("How long was he held in Gaza?", [Turn.from_result(first)])
     assert follow.standalone_question != follow.question
     assert "Kremlin" in follow.standalone_question or "Putin" in follow.standalone_question
-    assert not follow.refused
+    assert not follow.refused and "498" in follow.answer
+    # "What is his title?" after the same question (several people attended) is refused since 2026-12-02's
+    # model: a pronoun with many candidates, judged stricter in English (docs/answers.md §5)
 
 
 def test_result_is_json_serialisable_with_passages_mode_and_timings(offline_engine):
