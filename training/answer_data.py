@@ -115,10 +115,9 @@ def collect(work: Path, use_cache: bool, news_work: Path | None, *, native: bool
                 fresh += 1
             language, search = searches[key]
             items.append(Item(_group(q), q, answerable(q), analyse(q.question, language), search, name))
-        if fresh:
-            save_searches(cache, engine.settings, searches)
         engine.close()
         if fresh:
+            save_searches(cache, engine.settings, searches)
             say(f"training: {name}: {len(questions)} questions ({fresh} searched now)")
     for weeks, group in ((news_items.TRAIN, news_items.DATASET), (news_items.HELD_OUT, news_items.HELD_OUT_GROUP)):
         if news_work is None:  # --no-news: the model is the same (news is only tested), without its figures

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from bot.answer import places
+from bot.answer.time_scope import time_word_spans
 from index.language import fold, transliterate
 from index.textclean import clean_text
 
@@ -288,24 +289,6 @@ def _question_words(language: str) -> frozenset[str]:
     return frozenset(words)
 
 
-@lru_cache(maxsize=64)
-def _calendar_words(language: str) -> frozenset[str]:
-    """Month and weekday names of `language` and of English, folded: capitalised ("in February", "on Monday"), but
-    time words that retrieval's time scope reads (bot.answer.time_scope), not names the evidence must hold."""
-    from babel.core import UnknownLocaleError
-    from babel.dates import get_day_names, get_month_names
-
-    words: set[str] = set()
-    for locale in dict.fromkeys((language, "en")):
-        try:
-            for table in (get_month_names("wide", "format", locale), get_month_names("wide", "stand-alone", locale),
-                          get_day_names("wide", "format", locale), get_day_names("wide", "stand-alone", locale)):
-                words.update(fold(name) for name in table.values())
-        except (UnknownLocaleError, ValueError):
-            continue
-    return frozenset(words)
-
-
 def analyse(text: str, language: str) -> Question:
     text = clean_text(text[:MAX_CHARS])  # as the engine does: a right-to-left mark hides "من" at the start
     constraints: list[Constraint] = []
@@ -323,7 +306,10 @@ def analyse(text: str, language: str) -> Question:
         if len(phrase.split()) >= 1 and not phrase.isdigit():
             constraints.append(Constraint("quote", phrase, (fold(phrase),)))
     asked = _question_words(language)
-    for match in _CAPITALISED.finditer(text):
+    named = list(text)  # time words ("in February", "on Monday") are the time scope's, not names: blanked
+    for start, end in time_word_spans(text, language):
+        named[start:end] = " " * (end - start)
+    for match in _CAPITALISED.finditer("".join(named)):
         name = match.group(1).strip(" -'’")
         words = [w for w in re.split(r"\s+", name) if w]
         while words and fold(words[0]) in asked:
@@ -331,7 +317,6 @@ def analyse(text: str, language: str) -> Question:
         if not words or (match.start() == len(text) - len(text.lstrip()) and len(words) == 1
                          and words[0].lower() in asked):
             continue
-        words = [w for w in words if fold(w) not in _calendar_words(language)]  # time words: the time scope's
         name = " ".join(words)
         if len(name) < 3 or fold(name) in asked:
             continue

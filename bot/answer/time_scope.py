@@ -389,6 +389,17 @@ def resolve_time_scope(question: str, reference: date, language: str | None = No
     return TimeScope(start, end, is_strict, text[index[m.start]:last], kind)
 
 
+def time_word_spans(question: str, language: str | None = None) -> list[tuple[int, int]]:
+    """Where the question's time words are ("in February", "on Monday", "this week"), as offsets in `question`
+    (NFC, as the engine cleans it): what the time scope reads, so that question analysis does not take a
+    capitalised month or weekday for a name the evidence must hold."""
+    text = _clean(question)
+    if not text.strip():
+        return []
+    mentions, index, _ = _read(text, language)
+    return [(index[m.start], index[m.end - 1] + 1) for m in mentions]
+
+
 def time_sensitive(question: str, language: str | None = None) -> bool:
     """Whether the answer depends on when the question is asked: any relative time word ("this week", "in
     May", "on Monday", "two days ago") or "current/now/latest/still"; a year or a full date alone is not."""

@@ -213,10 +213,11 @@ def test_other_names_keep_their_transliteration() -> None:
     ("Who won Wimbledon in July 2018?", "en", ["Wimbledon"]),
     ("Was geschah am Montag in Berlin?", "de", ["Berlin"]),
     ("Who spoke on Monday at the Kremlin?", "en", ["Kremlin"]),
+    ("What did Theresa May say about Brexit?", "en", ["Theresa May", "Brexit"]),  # no date: a name
 ])
 def test_month_and_weekday_names_are_time_words_not_names(text, language, names):
     """The time scope reads "in February" (retrieval restricts or prefers by date): the evidence need not
-    hold the word, as it must hold a name."""
+    hold the word, as it must hold a name. What it does not read as a date stays a name."""
     analysed = analyse(text, language)
     assert [c.text for c in analysed.constraints if c.kind == "entity"] == names
     assert [c.text for c in analysed.constraints if c.kind == "year"] == (["2018"] if "2018" in text else [])
