@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -35,26 +36,38 @@ class Trees:
     value: np.ndarray  # (trees, nodes) float: a leaf's contribution to the logit
     threshold: float = 0.5
 
+    @cached_property
+    def _flat(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The trees as flat arrays over every node of every tree (node n of tree t at t * width + n): the
+        feature tested (0 at a leaf), its split, both children as flat positions, and which nodes are leaves."""
+        trees, width = self.feature.shape
+        base = (np.arange(trees) * width)[:, None]
+        leaf = self.feature < 0
+        return (np.maximum(self.feature, 0).ravel(), self.split.ravel(), (base + self.left).ravel(),
+                (base + self.right).ravel(), leaf.ravel())
+
     def logit(self, x: np.ndarray) -> np.ndarray:
         x = np.asarray(x, dtype=np.float64)
         single = x.ndim == 1
         x = np.atleast_2d(x)
         if x.shape[1] != len(self.features):
             raise ValueError(f"{x.shape[1]} features given; the trees read {len(self.features)}")
+        feature, split, left, right, leaf = self._flat
         n, (trees, width) = len(x), self.feature.shape
-        # flat positions: a node of tree t is t * width + node; a row's feature f is row * features + f
+        # every (row, tree) pair walks its tree one level a step; pairs that reached a leaf drop out, so a
+        # step costs what the pairs still inside a tree cost (trees of 15 leaves end at depths 4 to 14)
         at = np.tile(np.arange(trees) * width, n)
         row_base = np.repeat(np.arange(n) * x.shape[1], trees)
         flat_x = x.ravel()
-        feature, split, left, right = (a.ravel() for a in (self.feature, self.split, self.left, self.right))
+        walking = np.nonzero(~leaf[at])[0]
         for _ in range(width):  # a tree is never deeper than its node count
-            f = feature[at]
-            inner = f >= 0
-            if not inner.any():
+            if not walking.size:
                 break
-            go_left = flat_x[row_base + np.maximum(f, 0)] <= split[at]
-            base = at - at % width
-            at = np.where(inner, base + np.where(go_left, left[at], right[at]), at)
+            node = at[walking]
+            go_left = flat_x[row_base[walking] + feature[node]] <= split[node]
+            node = np.where(go_left, left[node], right[node])
+            at[walking] = node
+            walking = walking[~leaf[node]]
         out = self.baseline + self.value.ravel()[at].reshape(n, trees).sum(axis=1)
         return out[0] if single else out
 
