@@ -83,22 +83,31 @@ def _fit(x: np.ndarray, y: np.ndarray, seed: int, names: tuple[str, ...], c: flo
 #: the span scorer's trees (chosen by article-grouped cross-validation of the first choice: docs/answers.md)
 SPAN_TREES = {"max_iter": 150, "learning_rate": 0.1, "max_leaf_nodes": 15, "min_samples_leaf": 50,
               "l2_regularization": 1.0}
+#: ensembles of different seeds averaged into the span scorer: one ensemble refit on barely different data
+#: chooses other splits (scikit-learn bins its features from a random sample) and moves the span threshold and
+#: the English statements by up to 2 points; three averaged move by a tenth of that (docs/answers.md §3)
+SPAN_ENSEMBLES = 3
 
 
 def _fit_trees(x: np.ndarray, y: np.ndarray, seed: int, names: tuple[str, ...]):
-    """Boosted trees (scikit-learn), exported as `bot.answer.trees.Trees` and checked to score as scikit-learn does."""
+    """SPAN_ENSEMBLES boosted-tree ensembles (scikit-learn) of seeds seed, seed + 1, …, averaged: exported as one
+    `bot.answer.trees.Trees` (the mean baseline; every tree, its leaf values divided by the number of
+    ensembles) and checked to score as the mean of scikit-learn's decision functions."""
     from sklearn.ensemble import HistGradientBoostingClassifier
 
     from bot.answer.trees import Trees
 
-    clf = HistGradientBoostingClassifier(random_state=seed, early_stopping=False, **SPAN_TREES).fit(x, y)
+    fitted = [HistGradientBoostingClassifier(random_state=seed + i, early_stopping=False, **SPAN_TREES).fit(x, y)
+              for i in range(SPAN_ENSEMBLES)]
     trees = [{"feature": [int(f) if not leaf else -1 for f, leaf in zip(n["feature_idx"], n["is_leaf"])],
               "split": n["num_threshold"].tolist(), "left": n["left"].tolist(), "right": n["right"].tolist(),
-              "value": n["value"].tolist()}
-             for (predictor,) in clf._predictors for n in (predictor.nodes,)]
-    model = Trees.from_arrays(names, float(np.ravel(clf._baseline_prediction)[0]), trees, 0.5)
+              "value": (n["value"] / len(fitted)).tolist()}
+             for clf in fitted for (predictor,) in clf._predictors for n in (predictor.nodes,)]
+    baseline = float(np.mean([np.ravel(clf._baseline_prediction)[0] for clf in fitted]))
+    model = Trees.from_arrays(names, baseline, trees, 0.5)
     sample = x[:: max(1, len(x) // 2000)]
-    if not np.allclose(model.logit(sample), clf.decision_function(sample), atol=1e-6):
+    expected = np.mean([clf.decision_function(sample) for clf in fitted], axis=0)
+    if not np.allclose(model.logit(sample), expected, atol=1e-6):
         raise RuntimeError("the exported trees don't score as scikit-learn does: check scikit-learn's tree format")
     return model
 

@@ -33,6 +33,8 @@ FORMAT = "newsbot-answer-model"
 #: on the span alone: it would state fewer answers than it was tuned for, so it is refused)
 VERSION = 2
 DEFAULT_PATH = Path(__file__).resolve().parent / "models" / "answer-model.json"
+#: the largest model file read (the shipped one is about 0.6 MB; ANSWER_MODEL may point anywhere)
+MAX_MODEL_BYTES = 32 * 1024 * 1024
 #: a JSON list of numbers spread over lines by `json.dumps(indent=…)`
 _NUMBER_LIST = re.compile(r"\[\s*((?:-?[\d.eE+-]+,\s*)*-?[\d.eE+-]+)\s*\]")
 _RETRAIN = "retrain it with `python -m training.answer_model` or restore it from the repository"
@@ -93,6 +95,9 @@ class AnswerModel:
     def load(cls, path: Path | None = None) -> "AnswerModel":
         path = Path(path or DEFAULT_PATH)
         try:
+            if path.stat().st_size > MAX_MODEL_BYTES:
+                raise AnswerModelError(f"The answer model file {path} is larger than {MAX_MODEL_BYTES // 2**20} MB: "
+                                       f"it is not a model file; {_RETRAIN}, or point ANSWER_MODEL at one.")
             data = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise AnswerModelError(f"The answer model file {path} is missing; {_RETRAIN}, "

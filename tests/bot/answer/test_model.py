@@ -4,6 +4,7 @@ with a message that names the file and says what to do."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -56,6 +57,16 @@ def test_a_damaged_model_is_refused_clearly(tmp_path: Path, change, words: str) 
     assert str(path) in message and words in message and "training.answer_model" in message
 
 
+def test_an_oversized_model_file_is_refused_before_it_is_read(tmp_path: Path, monkeypatch) -> None:
+    import bot.answer.model as model_module
+
+    path = _write(tmp_path, _shipped())
+    monkeypatch.setattr(model_module, "MAX_MODEL_BYTES", path.stat().st_size - 1)
+    with pytest.raises(AnswerModelError, match="larger than") as caught:
+        AnswerModel.load(path)
+    assert str(path) in str(caught.value)
+
+
 def test_a_missing_model_says_where_it_was_looked_for(tmp_path: Path) -> None:
     with pytest.raises(AnswerModelError, match="missing") as caught:
         AnswerModel.load(tmp_path / "nowhere.json")
@@ -99,7 +110,8 @@ def test_the_model_file_is_written_compactly_and_reads_back_the_same(tmp_path: P
     model = AnswerModel.load()
     text = model.to_text()
     assert DEFAULT_PATH.read_text(encoding="utf-8") == text, "the shipped file was not written by to_text()"
-    assert len(text.splitlines()) < 3000
+    lone_numbers = [line for line in text.splitlines() if re.fullmatch(r"\s*[-+\d.eE]+,?", line)]
+    assert not lone_numbers, "a number on a line of its own: the lists are not written compactly"
     path = _write(tmp_path, text)
     assert json.loads(path.read_text()) == model.to_json()
     again = AnswerModel.load(path)

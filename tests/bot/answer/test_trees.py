@@ -84,6 +84,24 @@ def test_trees_exported_from_scikit_learn_score_as_scikit_learn_does() -> None:
     assert np.mean((model.probability(x) > 0.5) == (y > 0)) > 0.9  # it learned the rule
 
 
+def test_the_span_scorer_is_the_mean_of_ensembles_of_successive_seeds() -> None:
+    pytest.importorskip("sklearn", reason="the train extra (make test installs it)")
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    from training.answer_model import SPAN_ENSEMBLES, SPAN_TREES, _fit_trees
+
+    rng = np.random.default_rng(6)
+    x = rng.normal(size=(2000, len(SPAN_FEATURES))).astype(np.float32)
+    y = ((x[:, 1] > 0.0) ^ (x[:, 4] > 0.5)).astype(float)
+    model = _fit_trees(x, y, seed=3, names=SPAN_FEATURES)
+    each = [HistGradientBoostingClassifier(random_state=3 + i, early_stopping=False, **SPAN_TREES).fit(x, y)
+            for i in range(SPAN_ENSEMBLES)]
+    assert SPAN_ENSEMBLES > 1 and model.feature.shape[0] == SPAN_ENSEMBLES * SPAN_TREES["max_iter"]
+    mean = np.mean([clf.decision_function(x[:300]) for clf in each], axis=0)
+    assert np.allclose(model.logit(x[:300]), mean, atol=1e-6)
+    # (the seeds differ only in the sample scikit-learn bins from, above 200,000 rows: these three agree)
+
+
 def test_rows_of_another_width_are_refused_not_misread() -> None:
     with pytest.raises(ValueError, match="3 features given"):
         _model().logit(np.zeros((4, 3)))
