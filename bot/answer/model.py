@@ -95,10 +95,12 @@ class AnswerModel:
     def load(cls, path: Path | None = None) -> "AnswerModel":
         path = Path(path or DEFAULT_PATH)
         try:
-            if path.stat().st_size > MAX_MODEL_BYTES:
+            with path.open("rb") as file:
+                raw = file.read(MAX_MODEL_BYTES + 1)  # a device or a growing file is never read whole
+            if len(raw) > MAX_MODEL_BYTES:
                 raise AnswerModelError(f"The answer model file {path} is larger than {MAX_MODEL_BYTES // 2**20} MB: "
                                        f"it is not a model file; {_RETRAIN}, or point ANSWER_MODEL at one.")
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(raw.decode("utf-8"))
         except FileNotFoundError:
             raise AnswerModelError(f"The answer model file {path} is missing; {_RETRAIN}, "
                                    "or point ANSWER_MODEL at a model file.") from None

@@ -23,6 +23,8 @@ from bot.answer.scorers import checked_features
 #: bounds of a model file this code accepts (a damaged or hostile file must not exhaust memory)
 MAX_TREES = 2000
 MAX_NODES = 4096
+#: trees are held padded to the widest: at most this many node slots in all (450 trees of 29 nodes: 13,050)
+MAX_SLOTS = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -100,8 +102,9 @@ class Trees:
         child inside its tree and after its parent (so no walk can loop), every feature index known, every
         number finite."""
         width = max(len(t["feature"]) for t in trees)
-        if width > MAX_NODES:
-            raise ValueError(f"the {where} model has a tree of more than {MAX_NODES} nodes")
+        if width > MAX_NODES or len(trees) * width > MAX_SLOTS:
+            raise ValueError(f"the {where} model has a tree of more than {MAX_NODES} nodes, or more than "
+                             f"{MAX_SLOTS} nodes in all once its trees are padded to its widest")
         shape = (len(trees), width)
         feature = np.full(shape, -2, dtype=np.int64)
         left, right = np.zeros(shape, dtype=np.int64), np.zeros(shape, dtype=np.int64)

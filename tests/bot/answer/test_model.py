@@ -64,7 +64,15 @@ def test_an_oversized_model_file_is_refused_before_it_is_read(tmp_path: Path, mo
     monkeypatch.setattr(model_module, "MAX_MODEL_BYTES", path.stat().st_size - 1)
     with pytest.raises(AnswerModelError, match="larger than") as caught:
         AnswerModel.load(path)
-    assert str(path) in str(caught.value)
+    assert str(path) in str(caught.value) and "python -m training.answer_model" in str(caught.value)
+
+
+def test_a_model_path_that_never_ends_is_refused_not_read_forever(monkeypatch) -> None:
+    import bot.answer.model as model_module
+
+    monkeypatch.setattr(model_module, "MAX_MODEL_BYTES", 1 << 16)
+    with pytest.raises(AnswerModelError, match="larger than"):
+        AnswerModel.load(Path("/dev/zero"))
 
 
 def test_a_missing_model_says_where_it_was_looked_for(tmp_path: Path) -> None:

@@ -15,11 +15,13 @@ from bot.answer.trees import Trees
 
 NAMES = ("a", "b")
 #: tree 0: a <= 0.5 ? (b <= 2 ? 1.0 : 2.0) : -1.0      tree 1: a stump on b: b <= 0 ? 0.25 : -0.25
+#: tree 2: a single leaf, 0.0 (what boosting leaves when no split helps)
 TREES = [
     {"feature": [0, 1, -1, -1, -1], "split": [0.5, 2.0, 0, 0, 0], "left": [1, 2, 0, 0, 0],
      "right": [4, 3, 0, 0, 0], "value": [0, 0, 1.0, 2.0, -1.0]},
     {"feature": [1, -1, -1], "split": [0.0, 0, 0], "left": [1, 0, 0], "right": [2, 0, 0],
      "value": [0, 0.25, -0.25]},
+    {"feature": [-1], "split": [0], "left": [0], "right": [0], "value": [0.0]},
 ]
 
 
@@ -84,22 +86,35 @@ def test_trees_exported_from_scikit_learn_score_as_scikit_learn_does() -> None:
     assert np.mean((model.probability(x) > 0.5) == (y > 0)) > 0.9  # it learned the rule
 
 
-def test_the_span_scorer_is_the_mean_of_ensembles_of_successive_seeds() -> None:
+def test_the_span_scorer_is_the_mean_of_ensembles_of_successive_seeds(monkeypatch) -> None:
     pytest.importorskip("sklearn", reason="the train extra (make test installs it)")
     from sklearn.ensemble import HistGradientBoostingClassifier
 
-    from training.answer_model import SPAN_ENSEMBLES, SPAN_TREES, _fit_trees
+    import training.answer_model as training_model
 
+    # the seeds change the trees only through the sample scikit-learn bins from (above 200,000 rows); features
+    # drawn at random per split make them differ on a test's few rows
+    settings = training_model.SPAN_TREES | {"max_iter": 20, "max_features": 0.5}
+    monkeypatch.setattr(training_model, "SPAN_TREES", settings)
     rng = np.random.default_rng(6)
     x = rng.normal(size=(2000, len(SPAN_FEATURES))).astype(np.float32)
     y = ((x[:, 1] > 0.0) ^ (x[:, 4] > 0.5)).astype(float)
-    model = _fit_trees(x, y, seed=3, names=SPAN_FEATURES)
-    each = [HistGradientBoostingClassifier(random_state=3 + i, early_stopping=False, **SPAN_TREES).fit(x, y)
-            for i in range(SPAN_ENSEMBLES)]
-    assert SPAN_ENSEMBLES > 1 and model.feature.shape[0] == SPAN_ENSEMBLES * SPAN_TREES["max_iter"]
-    mean = np.mean([clf.decision_function(x[:300]) for clf in each], axis=0)
-    assert np.allclose(model.logit(x[:300]), mean, atol=1e-6)
-    # (the seeds differ only in the sample scikit-learn bins from, above 200,000 rows: these three agree)
+    model = training_model._fit_trees(x, y, seed=3, names=SPAN_FEATURES)
+    ensembles = training_model.SPAN_ENSEMBLES
+    each = [HistGradientBoostingClassifier(random_state=3 + i, early_stopping=False, **settings).fit(x, y)
+            for i in range(ensembles)]
+    assert ensembles > 1 and model.feature.shape[0] == ensembles * settings["max_iter"]
+    scores = [clf.decision_function(x[:300]) for clf in each]
+    assert not np.allclose(scores[0], scores[1], atol=1e-3)  # the seeds make different ensembles here
+    assert np.allclose(model.logit(x[:300]), np.mean(scores, axis=0), atol=1e-6)
+
+
+def test_trees_padded_past_the_slot_bound_are_refused(monkeypatch) -> None:
+    import bot.answer.trees as trees_module
+
+    monkeypatch.setattr(trees_module, "MAX_SLOTS", len(TREES) * 5 - 1)  # three trees padded to five nodes
+    with pytest.raises(ValueError, match="nodes in all"):
+        _model()
 
 
 def test_rows_of_another_width_are_refused_not_misread() -> None:
