@@ -29,12 +29,19 @@ MAX_CANDIDATES = 400
 KINDS = ("number", "duration", "date", "name", "quote", "phrase")
 QTYPES = ("person", "place", "date", "duration", "number", "which", "definition", "reason", "yesno", "other")
 
+#: what English news writes onto a number, kept in its token: ordinals ("7th"), decades ("1990s"), amounts
+#: ("$1.2bn", "3.5m", "20k", "£4tn") — "1.2" alone would state a thousandth of "1.2bn"
+_NUMBER_SUFFIX = r"(?:st|nd|rd|th|s|bn|mn|m|tn|trn|k|b)"
+#: a day of the month: "7", "7th", "21st"
+_DAY = re.compile(r"^\d{1,2}(?:st|nd|rd|th)?$")
+_ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th)$")
 #: one token each: a title before a name ("Dr. Smith"), a middle initial ("John F. Kennedy"; not a letter
 #: that ends a sentence before "The…"), initials ("U.S."), "No." before its number ("Red No. 3"), numbers, words
 _TOKEN = re.compile(r"(?:St|Mt|Ft|Dr|Mr|Mrs|Ms|Gen|Col|Lt|Gov|Sen|Rep|Rev|Prof)\.(?=\s+[A-Z])|(?:Jr|Sr)\.|"
                     r"(?<=[^\W\d_]\s)[A-Z]\.(?=\s+(?!(?:The|A|An|In|On|At|It|He|She|They|We|I|This|That|But|And|"
                     r"Or|So|As|If|For|To|By)\b)[A-Z][^\W\d_])|"
-                    r"(?:[A-Z]\.){2,}|No\.(?=\s?\d)|\d+(?:[.,:/]\d+)*%?|[^\W_]+(?:['’\-][^\W_]+)*|[^\w\s]", re.UNICODE)
+                    rf"(?:[A-Z]\.){{2,}}|No\.(?=\s?\d)|\d+(?:[.,:/]\d+)*(?:%|{_NUMBER_SUFFIX}(?![^\W_]))?|"
+                    r"[^\W_]+(?:['’\-][^\W_]+)*|[^\w\s]", re.UNICODE)
 _UNITS = ("days|day|weeks|week|months|month|years|year|hours|hour|minutes|minute|seconds|decades|decade|centuries|"
           "century|nights|percent|per cent|%|million|billion|trillion|thousand|hundred|people|persons|men|women|"
           "children|km|kilometres|kilometers|miles|metres|meters|feet|kg|tons|tonnes|dollars|euros|pounds|points|"
@@ -135,21 +142,25 @@ def spans(text: str) -> list[Span]:
                                                   or toks[k + 1].text.lower() in ("of", "per", "cent", "old")):
                 k += 1
                 if _UNIT.match(toks[k].text) or toks[k].text.lower() == "old":
-                    add(i, k, "duration" if _TIME_UNITS.match(toks[k].text) else "number")
+                    # "19th century", "the 5th day" are a time, not a length of time
+                    timed = "date" if _ORDINAL.match(toks[j].text) else "duration"
+                    add(i, k, timed if _TIME_UNITS.match(toks[k].text) else "number")
             if "year-old" in tok.text.lower() or "-old" in tok.text.lower():
                 add(i, i, "number")
         # dates: "October 7, 2023", "7 October 2023", "February", "March 2025", "the 1990s"
         if _MONTH.match(tok.text) and tok.text[:1].isupper():
             j = i
-            if j + 1 < n and toks[j + 1].text.isdigit() and len(toks[j + 1].text) <= 2:
+            if j + 1 < n and _DAY.match(toks[j + 1].text):
                 j += 1
             if j + 2 < n and toks[j + 1].text == "," and _YEARISH.match(toks[j + 2].text):
                 j += 2
             elif j + 1 < n and _YEARISH.match(toks[j + 1].text):
                 j += 1
             add(i, j, "date")
-            if i > 0 and toks[i - 1].text.isdigit() and len(toks[i - 1].text) <= 2:
-                add(i - 1, j, "date")
+            if i > 0 and _DAY.match(toks[i - 1].text):
+                add(i - 1, j, "date")  # "7 October 2023", "7th October"
+            elif i > 1 and toks[i - 1].text == "of" and _DAY.match(toks[i - 2].text):
+                add(i - 2, j, "date")  # "the 21st of June"
         news_date_end = _news_date(toks, i)
         if news_date_end is not None:
             add(i, news_date_end, "date")

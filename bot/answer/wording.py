@@ -18,8 +18,9 @@ from dateutil import parser as date_parser
 from bot.i18n import Texts
 
 _DURATION = re.compile(r"^(\d[\d,]*)[\s-]+(day|week|month|year|hour|minute)s?$", re.IGNORECASE)
-_FULL_DATE = re.compile(r"^(?:\d{1,2} )?(?:january|february|march|april|may|june|july|august|september|october|"
-                        r"november|december) (?:\d{1,2}, )?\d{4}$", re.IGNORECASE)
+_FULL_DATE = re.compile(r"^(?:\d{1,2}(?:st|nd|rd|th)? (?:of )?)?(?:january|february|march|april|may|june|july|"
+                        r"august|september|october|november|december) (?:\d{1,2}(?:st|nd|rd|th)?,? )?\d{4}$",
+                        re.IGNORECASE)
 _DEFAULT = date(2000, 1, 1)
 
 

@@ -16,9 +16,14 @@ def test_a_stated_duration_is_in_the_reply_language(language: str, span: str, ex
     assert wording.localise_span(texts(language), span) == expected
 
 
-def test_a_stated_full_date_is_in_the_reply_language() -> None:
+@pytest.mark.parametrize("span", ["October 7, 2023", "7 October 2023", "October 7th, 2023", "7th of October 2023"])
+def test_a_stated_full_date_is_in_the_reply_language(span: str) -> None:
     ru = texts("ru")
-    assert wording.localise_span(ru, "October 7, 2023") == ru.date("2023-10-07") != "October 7, 2023"
+    assert wording.localise_span(ru, span) == ru.date("2023-10-07") != span
+
+
+def test_a_date_without_its_year_stays_as_the_article_writes_it() -> None:
+    assert wording.localise_span(texts("ru"), "October 7th") == "October 7th"
 
 
 def test_a_stated_answer_cites_its_quote_and_says_as_of_when_asked_about_the_present() -> None:
