@@ -30,8 +30,8 @@ KINDS = ("number", "duration", "date", "name", "quote", "phrase")
 QTYPES = ("person", "place", "date", "duration", "number", "which", "definition", "reason", "yesno", "other")
 
 #: what English news writes onto a number, kept in its token: ordinals ("7th"), decades ("1990s"), amounts
-#: ("$1.2bn", "3.5m", "20k", "£4tn") — "1.2" alone would state a thousandth of "1.2bn"
-_NUMBER_SUFFIX = r"(?:st|nd|rd|th|s|bn|mn|m|tn|trn|k|b)"
+#: ("$1.2bn", "$1.2B", "3.5m", "20K", "£4tn") — "1.2" alone would state a thousandth of "1.2bn"
+_NUMBER_SUFFIX = r"(?:st|nd|rd|th|s|bn|Bn|BN|mn|m|M|tn|Tn|TN|trn|k|K|b|B)"
 #: a day of the month: "7", "7th", "21st"
 _DAY = re.compile(r"^\d{1,2}(?:st|nd|rd|th)?$")
 _ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th)$")
@@ -59,7 +59,8 @@ _WEEKDAY = re.compile(r"^(?:monday|tuesday|wednesday|thursday|friday|saturday|su
 _PART_OF_DAY = re.compile(r"^(?:morning|afternoon|evening|night)$", re.IGNORECASE)
 _RELATIVE_DAY = re.compile(r"^(?:yesterday|today|tonight)$", re.IGNORECASE)
 _RELATIVE_PERIOD = re.compile(r"^(?:week|month|year|weekend)$", re.IGNORECASE)
-_YEARISH = re.compile(r"^(?:1[0-9]\d\d|20\d\d|21\d\d)s?$|^\d0s$")
+#: a year, or a decade of years ("the 1990s"; not "in her 20s", "1000s of people")
+_YEARISH = re.compile(r"^(?:1[0-9]\d\d|20\d\d|21\d\d)$|^(?:1[1-9]|20)\d0s$")
 _CURRENCY = re.compile(r"^[$€£¥₪₽]$")
 #: a part of a name never starts or ends with a middle initial or "No." ("John F.", "F. Kennedy")
 _PART_EDGE = re.compile(r"^(?:[A-Z]\.|No\.)$")
@@ -157,9 +158,10 @@ def spans(text: str) -> list[Span]:
             elif j + 1 < n and _YEARISH.match(toks[j + 1].text):
                 j += 1
             add(i, j, "date")
-            if i > 0 and _DAY.match(toks[i - 1].text):
+            day_after = j > i and _DAY.match(toks[i + 1].text)  # one day to a date: "1 March 7 2024" is none
+            if i > 0 and _DAY.match(toks[i - 1].text) and not day_after:
                 add(i - 1, j, "date")  # "7 October 2023", "7th October"
-            elif i > 1 and toks[i - 1].text == "of" and _DAY.match(toks[i - 2].text):
+            elif i > 1 and toks[i - 1].text == "of" and _ORDINAL.match(toks[i - 2].text) and not day_after:
                 add(i - 2, j, "date")  # "the 21st of June"
         news_date_end = _news_date(toks, i)
         if news_date_end is not None:

@@ -18,9 +18,10 @@ from dateutil import parser as date_parser
 from bot.i18n import Texts
 
 _DURATION = re.compile(r"^(\d[\d,]*)[\s-]+(day|week|month|year|hour|minute)s?$", re.IGNORECASE)
-_FULL_DATE = re.compile(r"^(?:\d{1,2}(?:st|nd|rd|th)? (?:of )?)?(?:january|february|march|april|may|june|july|"
-                        r"august|september|october|november|december) (?:\d{1,2}(?:st|nd|rd|th)?,? )?\d{4}$",
-                        re.IGNORECASE)
+_MONTHS = "(?:january|february|march|april|may|june|july|august|september|october|november|december)"
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+#: a date with its day, month and year (one day: "March 2025" has none to localise, and none is invented)
+_FULL_DATE = re.compile(rf"^(?:{_DAY} (?:of )?{_MONTHS},? \d{{4}}|{_MONTHS} {_DAY},? \d{{4}})$", re.IGNORECASE)
 _DEFAULT = date(2000, 1, 1)
 
 
@@ -97,7 +98,7 @@ def localise_span(tr: Texts, span: str, article_language: str = "en") -> str:
     if _FULL_DATE.match(text):
         try:
             return tr.date(date_parser.parse(text, default=_DEFAULT))
-        except (ValueError, OverflowError):
+        except (ValueError, OverflowError, TypeError):
             return span
     return span
 
