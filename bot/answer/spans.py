@@ -32,8 +32,9 @@ QTYPES = ("person", "place", "date", "duration", "number", "which", "definition"
 #: what English news writes onto a number, kept in its token: ordinals ("7th"), decades ("1990s"), amounts
 #: ("$1.2bn", "$1.2B", "3.5m", "20K", "£4tn") — "1.2" alone would state a thousandth of "1.2bn"
 _NUMBER_SUFFIX = r"(?:st|nd|rd|th|s|bn|Bn|BN|mn|m|M|tn|Tn|TN|trn|k|K|b|B)"
-#: a day of the month: "7", "7th", "21st"
-_DAY = re.compile(r"^\d{1,2}(?:st|nd|rd|th)?$")
+#: a day of the month: "7", "7th", "21st" (a pattern: bot.answer.wording reads full dates with it too)
+DAY_OF_MONTH = r"\d{1,2}(?:st|nd|rd|th)?"
+_DAY = re.compile(rf"^{DAY_OF_MONTH}$")
 _ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th)$")
 #: one token each: a title before a name ("Dr. Smith"), a middle initial ("John F. Kennedy"; not a letter
 #: that ends a sentence before "The…"), initials ("U.S."), "No." before its number ("Red No. 3"), numbers, words
@@ -53,8 +54,9 @@ _NUMBER_WORD = re.compile(
     r"^(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|"
     r"eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|"
     r"dozen|dozens|hundreds|thousands|millions|half|several)$", re.IGNORECASE)
-_MONTH = re.compile(r"^(?:january|february|march|april|may|june|july|august|september|october|november|december|"
-                    r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?$", re.IGNORECASE)
+#: English month names (a pattern: bot.answer.wording reads full dates with it too)
+MONTH_NAMES = "(?:january|february|march|april|may|june|july|august|september|october|november|december)"
+_MONTH = re.compile(rf"^(?:{MONTH_NAMES}|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?$", re.IGNORECASE)
 _WEEKDAY = re.compile(r"^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)$", re.IGNORECASE)
 _PART_OF_DAY = re.compile(r"^(?:morning|afternoon|evening|night)$", re.IGNORECASE)
 _RELATIVE_DAY = re.compile(r"^(?:yesterday|today|tonight)$", re.IGNORECASE)

@@ -15,13 +15,13 @@ from datetime import date
 
 from dateutil import parser as date_parser
 
+from bot.answer.spans import DAY_OF_MONTH, MONTH_NAMES
 from bot.i18n import Texts
 
 _DURATION = re.compile(r"^(\d[\d,]*)[\s-]+(day|week|month|year|hour|minute)s?$", re.IGNORECASE)
-_MONTHS = "(?:january|february|march|april|may|june|july|august|september|october|november|december)"
-_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 #: a date with its day, month and year (one day: "March 2025" has none to localise, and none is invented)
-_FULL_DATE = re.compile(rf"^(?:{_DAY} (?:of )?{_MONTHS},? \d{{4}}|{_MONTHS} {_DAY},? \d{{4}})$", re.IGNORECASE)
+_FULL_DATE = re.compile(rf"^(?:{DAY_OF_MONTH} (?:of )?{MONTH_NAMES},? \d{{4}}|{MONTH_NAMES} {DAY_OF_MONTH},? \d{{4}})$",
+                        re.IGNORECASE)
 _DEFAULT = date(2000, 1, 1)
 
 
